@@ -1,0 +1,37 @@
+"""The Trade API v2 handlers, one module per tag of openapi.yaml."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from . import (
+    events,
+    exchange,
+    incentive_programs,
+    live_data,
+    markets,
+    milestones,
+    search,
+    series,
+    structured_targets,
+)
+
+PREFIX = "/trade-api/v2"
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        route
+        for module in (
+            exchange,
+            series,
+            events,
+            markets,
+            milestones,
+            structured_targets,
+            live_data,
+            search,
+            incentive_programs,
+        )
+        for route in module.routes
+    ]

@@ -1,0 +1,3 @@
+"""Handlers for the events tag (to be filled)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""Handlers for the exchange tag (to be filled)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""Handlers for the incentive_programs tag (to be filled)."""
+
+routes: list = []

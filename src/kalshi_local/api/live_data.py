@@ -1,0 +1,3 @@
+"""Handlers for the live_data tag (to be filled)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""Handlers for the markets tag (to be filled)."""
+
+routes: list = []

@@ -1,0 +1,44 @@
+"""GET /milestones and GET /milestones/{milestone_id}."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..errors import NotFound
+from ..models import render
+from ..store import milestones as store
+from .params import Query
+from .responses import json_response, services
+
+
+async def get_milestones(request: Request):
+    q = Query(request.query_params)
+    limit = q.int("limit", minimum=1, maximum=500, required=True)
+    flt = store.MilestoneFilter(
+        category=q.str("category"),
+        competition=q.str("competition"),
+        source_id=q.str("source_id"),
+        type=q.str("type"),
+        related_event_ticker=q.str("related_event_ticker"),
+        minimum_start_us=q.datetime_us("minimum_start_date"),
+        min_updated_us=q.timestamp_us("min_updated_ts"),
+    )
+    with services(request).engine.connect() as conn:
+        page = store.page(conn, flt, q.str("cursor"), limit)
+    return json_response({"milestones": [render.milestone(r) for r in page.rows], "cursor": page.cursor})
+
+
+async def get_milestone(request: Request):
+    milestone_id = request.path_params["milestone_id"]
+    with services(request).engine.connect() as conn:
+        row = store.get(conn, milestone_id)
+    if row is None:
+        raise NotFound(f"milestone {milestone_id} not found")
+    return json_response({"milestone": render.milestone(row)})
+
+
+routes = [
+    Route("/milestones", get_milestones, methods=["GET"]),
+    Route("/milestones/{milestone_id}", get_milestone, methods=["GET"]),
+]

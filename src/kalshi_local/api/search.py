@@ -1,0 +1,3 @@
+"""Handlers for the search tag (to be filled)."""
+
+routes: list = []

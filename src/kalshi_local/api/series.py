@@ -1,0 +1,3 @@
+"""Handlers for the series tag (to be filled)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""Handlers for the structured_targets tag (to be filled)."""
+
+routes: list = []

@@ -1,0 +1,63 @@
+"""Builds the ASGI app: the Trade API, the admin API, errors and start-up."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Mount
+
+from . import api
+from .admin import routes as admin
+from .api.responses import error_body, json_response
+from .errors import ApiError, BadRequest, NotFound
+from .services import Services
+from .store.cursors import InvalidCursor
+
+log = logging.getLogger("kalshi_local")
+
+
+async def _api_error(_request: Request, exc: ApiError):
+    return json_response(error_body(exc), status=exc.status)
+
+
+async def _invalid_cursor(request: Request, exc: InvalidCursor):
+    return await _api_error(request, BadRequest(str(exc)))
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    if exc.status_code == 404:
+        error = NotFound(f"no route for {request.method} {request.url.path}")
+    else:
+        error = ApiError(exc.detail or "request failed")
+        error.status = exc.status_code
+        error.code = {405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+    return await _api_error(request, error)
+
+
+async def _unexpected(request: Request, exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return await _api_error(request, ApiError("internal server error"))
+
+
+def build_app(services: Services) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        services.close()
+
+    app = Starlette(
+        routes=[Mount(api.PREFIX, routes=api.routes()), Mount(admin.PREFIX, routes=admin.routes)],
+        exception_handlers={
+            ApiError: _api_error,
+            InvalidCursor: _invalid_cursor,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,19 @@
+"""Settings for one server process, from flags or the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+
+def _default_admin_token() -> str:
+    return os.environ.get("KALSHI_LOCAL_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    clock: str = "real"  # or "manual"
+    load_demo: bool = True
+    admin_token: str = field(default_factory=_default_admin_token)

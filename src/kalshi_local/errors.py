@@ -1,0 +1,47 @@
+"""Errors as exceptions. One handler in app.py renders them as Kalshi's
+ErrorResponse (`code`, `message`, `details`, `service`)."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    status = 500
+    code = "internal_server_error"
+
+    def __init__(self, message: str, details: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class BadRequest(ApiError):
+    status = 400
+    code = "bad_request"
+
+
+class InvalidParameter(BadRequest):
+    code = "invalid_parameters"
+
+
+class MissingParameter(BadRequest):
+    code = "missing_parameters"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"

@@ -1,0 +1,76 @@
+"""The exchange clock: the one source of "now" for the whole exchange.
+
+Times are integers of microseconds since the Unix epoch (UTC). A real clock
+follows the wall clock; a manual clock moves only when told, so tests and
+simulations decide when markets open, close and settle.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+MICROS = 1_000_000
+
+
+class Clock:
+    def now_us(self) -> int:
+        raise NotImplementedError
+
+    def now_s(self) -> int:
+        return self.now_us() // MICROS
+
+
+class RealClock(Clock):
+    kind = "real"
+
+    def now_us(self) -> int:
+        return time.time_ns() // 1000
+
+
+class ManualClock(Clock):
+    kind = "manual"
+
+    def __init__(self, start_us: int | None = None) -> None:
+        self._now = time.time_ns() // 1000 if start_us is None else start_us
+
+    def now_us(self) -> int:
+        return self._now
+
+    def set(self, now_us: int) -> None:
+        if now_us < self._now:
+            raise ValueError("the manual clock never moves backwards")
+        self._now = now_us
+
+    def advance(self, seconds: float | int) -> None:
+        self.set(self._now + int(seconds * MICROS))
+
+
+def make_clock(kind: str) -> Clock:
+    if kind == "real":
+        return RealClock()
+    if kind == "manual":
+        return ManualClock()
+    raise ValueError(f"clock must be 'real' or 'manual', got {kind!r}")
+
+
+def to_rfc3339(us: int) -> str:
+    """`2026-01-04T12:00:00Z`, with microseconds only when they are not zero."""
+    seconds, micros = divmod(us, MICROS)
+    stamp = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{micros:06d}Z" if micros else f"{stamp}Z"
+
+
+def parse_datetime(text: str) -> int:
+    """RFC 3339 (`...Z`, `...+00:00`) and the SDK form `...+0000`, to microseconds.
+
+    A value without a zone is taken as UTC.
+    """
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    delta = parsed - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * MICROS + delta.microseconds

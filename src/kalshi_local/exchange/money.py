@@ -1,0 +1,134 @@
+"""Fixed-point money and contract counts.
+
+Units: a Price is an integer number of $0.0001, a Count an integer number of
+0.01 contracts, an Amount an integer number of $0.000001. This module is the
+only place that parses or formats them; nothing here touches a float.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PRICE_SCALE = 10_000  # $0.0001
+COUNT_SCALE = 100  # 0.01 contracts
+AMOUNT_SCALE = 1_000_000  # $0.000001
+
+_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d*))?$")
+
+
+def _parse_fixed(text: str, places: int, what: str) -> int:
+    """Parse a decimal string into an integer of 10**-places units, exactly."""
+    if not isinstance(text, str):
+        raise ValueError(f"{what} must be a decimal string, got {text!r}")
+    match = _DECIMAL.match(text.strip())
+    if not match:
+        raise ValueError(f"{what} must be a decimal string, got {text!r}")
+    sign, whole, frac = match.group(1), match.group(2), match.group(3) or ""
+    if len(frac) > places:
+        if frac[places:].strip("0"):
+            raise ValueError(f"{what} has more than {places} decimal places: {text!r}")
+        frac = frac[:places]
+    value = int(whole) * 10**places + int(frac.ljust(places, "0") or 0)
+    return -value if sign else value
+
+
+def _format_fixed(value: int, places: int) -> str:
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(abs(value), 10**places)
+    return f"{sign}{whole}.{frac:0{places}d}"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Price:
+    """A price per contract in units of $0.0001."""
+
+    raw: int
+
+    @classmethod
+    def from_dollars(cls, text: str) -> Price:
+        return cls(_parse_fixed(text, 4, "price"))
+
+    @classmethod
+    def from_cents(cls, cents: int) -> Price:
+        return cls(cents * 100)
+
+    def to_dollars(self) -> str:
+        return _format_fixed(self.raw, 4)
+
+    def to_cents(self) -> int:
+        """Legacy integer cents, rounded toward zero."""
+        return int(self.raw / 100) if self.raw >= 0 else -((-self.raw) // 100)
+
+    def __mul__(self, count: Count) -> Amount:
+        if not isinstance(count, Count):
+            return NotImplemented
+        # $1e-4 * 1e-2 contracts = $1e-6: the product is already in Amount units.
+        return Amount(self.raw * count.raw)
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Count:
+    """A number of contracts in units of 0.01."""
+
+    raw: int
+
+    @classmethod
+    def from_fp(cls, text: str) -> Count:
+        return cls(_parse_fixed(text, 2, "count"))
+
+    @classmethod
+    def from_contracts(cls, contracts: int) -> Count:
+        return cls(contracts * COUNT_SCALE)
+
+    def to_fp(self) -> str:
+        return _format_fixed(self.raw, 2)
+
+    def to_contracts(self) -> int:
+        """Legacy whole contracts, rounded toward zero."""
+        whole = abs(self.raw) // COUNT_SCALE
+        return -whole if self.raw < 0 else whole
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.raw + other.raw)
+
+    def __sub__(self, other: Count) -> Count:
+        return Count(self.raw - other.raw)
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Amount:
+    """An amount of money in units of $0.000001."""
+
+    raw: int
+
+    @classmethod
+    def from_dollars(cls, text: str) -> Amount:
+        return cls(_parse_fixed(text, 6, "amount"))
+
+    @classmethod
+    def from_cents(cls, cents: int) -> Amount:
+        return cls(cents * 10_000)
+
+    def to_dollars(self, places: int = 4) -> str:
+        """Dollars with `places` decimals; refuses to drop non-zero digits."""
+        drop = 10 ** (6 - places)
+        if self.raw % drop:
+            raise ValueError(f"amount {self.raw}e-6 is not representable with {places} places")
+        return _format_fixed(self.raw // drop, places)
+
+    def to_cents(self) -> int:
+        """Legacy integer cents, rounded toward zero."""
+        whole = abs(self.raw) // 10_000
+        return -whole if self.raw < 0 else whole
+
+    def __add__(self, other: Amount) -> Amount:
+        return Amount(self.raw + other.raw)
+
+    def __sub__(self, other: Amount) -> Amount:
+        return Amount(self.raw - other.raw)
+
+
+ZERO_PRICE = Price(0)
+ZERO_COUNT = Count(0)
+ONE_DOLLAR = Price(PRICE_SCALE)

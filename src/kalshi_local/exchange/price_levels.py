@@ -1,0 +1,55 @@
+"""Price level structures: which prices a market accepts
+(getting_started/fixed_point_migration.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .money import Price
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRange:
+    start: Price
+    end: Price
+    step: Price
+
+
+def _range(start: str, end: str, step: str) -> PriceRange:
+    return PriceRange(Price.from_dollars(start), Price.from_dollars(end), Price.from_dollars(step))
+
+
+PRICE_LEVEL_STRUCTURES: dict[str, tuple[PriceRange, ...]] = {
+    "linear_cent": (_range("0.0000", "1.0000", "0.0100"),),
+    "tapered_deci_cent": (
+        _range("0.0000", "0.1000", "0.0010"),
+        _range("0.1000", "0.9000", "0.0100"),
+        _range("0.9000", "1.0000", "0.0010"),
+    ),
+    "deci_cent": (_range("0.0000", "1.0000", "0.0010"),),
+}
+
+
+def price_ranges(structure: str) -> tuple[PriceRange, ...]:
+    try:
+        return PRICE_LEVEL_STRUCTURES[structure]
+    except KeyError:
+        raise ValueError(
+            f"price_level_structure must be one of {sorted(PRICE_LEVEL_STRUCTURES)}, got {structure!r}"
+        ) from None
+
+
+def is_valid_price(structure: str, price: Price) -> bool:
+    """A price is valid when it lies strictly inside (0, 1) on a tick of its range."""
+    if not 0 < price.raw < 10_000:
+        return False
+    for rng in price_ranges(structure):
+        if rng.start.raw <= price.raw <= rng.end.raw and (price.raw - rng.start.raw) % rng.step.raw == 0:
+            return True
+    return False
+
+
+def tick_size_cents(structure: str) -> int:
+    """Legacy `tick_size`: the smallest step in whole cents (at least 1)."""
+    smallest = min(rng.step.raw for rng in price_ranges(structure))
+    return max(1, smallest // 100)

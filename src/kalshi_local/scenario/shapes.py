@@ -1,0 +1,286 @@
+"""The input shapes of catalog objects: scenario files and admin API bodies.
+
+Decoding into these Structs is the validation: a wrong type, a missing field
+or a bad value fails with the path of the field (`$.events[3].markets[0].close_time`).
+Names follow the API's own field names, so a scenario reads like a response.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from ..exchange.clock import parse_datetime
+from ..exchange.lifecycle import MARKET_STATUSES
+from ..exchange.money import Count, Price
+from ..exchange.price_levels import PRICE_LEVEL_STRUCTURES
+
+Ticker = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._\-]+$")]
+Text = Annotated[str, Meta(max_length=10_000)]
+Name = Annotated[str, Meta(min_length=1, max_length=1_000)]
+Json = dict[str, Any]
+FeeType = Literal["quadratic", "quadratic_with_maker_fees", "flat"]
+Dollars = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,4})?$")]
+CountFp = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,2})?$")]
+Number = int | float  # strikes and fee multipliers are JSON numbers
+
+
+def _check_time(value: str | None, name: str) -> None:
+    if value is None:
+        return
+    try:
+        parse_datetime(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an RFC 3339 date-time, got {value!r}") from None
+
+
+class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class SettlementSourceIn(_In, kw_only=True):
+    name: str = ""
+    url: str = ""
+
+
+class SeriesIn(_In, kw_only=True):
+    ticker: Ticker
+    title: Name
+    category: Name
+    frequency: str = "custom"
+    tags: list[str] = []
+    settlement_sources: list[SettlementSourceIn] = []
+    contract_url: str = ""
+    contract_terms_url: str = ""
+    product_metadata: Json | None = None
+    fee_type: FeeType = "quadratic"
+    fee_multiplier: Number = 1
+    additional_prohibitions: list[str] = []
+
+
+class MarketIn(_In, kw_only=True):
+    ticker: Ticker
+    title: Text = ""
+    subtitle: Text = ""
+    yes_sub_title: Text = ""
+    no_sub_title: Text = ""
+    market_type: Literal["binary", "scalar"] = "binary"
+    open_time: str
+    close_time: str
+    created_time: str | None = None
+    expected_expiration_time: str | None = None
+    latest_expiration_time: str | None = None
+    settlement_timer_seconds: Annotated[int, Meta(ge=0)] = 60
+    status: str = "active"
+    result: Literal["yes", "no", "scalar", ""] = ""
+    can_close_early: bool = True
+    notional_value_dollars: Dollars = "1.0000"
+    price_level_structure: str = "linear_cent"
+    strike_type: (
+        Literal["greater", "greater_or_equal", "less", "less_or_equal", "between", "functional", "custom", "structured"]
+        | None
+    ) = None
+    floor_strike: Number | None = None
+    cap_strike: Number | None = None
+    functional_strike: str | None = None
+    custom_strike: dict[str, str] | None = None
+    rules_primary: Text = ""
+    rules_secondary: Text = ""
+    yes_bid_dollars: Dollars = "0.0000"
+    yes_ask_dollars: Dollars = "1.0000"
+    yes_bid_size_fp: CountFp = "0.00"
+    yes_ask_size_fp: CountFp = "0.00"
+    last_price_dollars: Dollars = "0.0000"
+    previous_yes_bid_dollars: Dollars = "0.0000"
+    previous_yes_ask_dollars: Dollars = "0.0000"
+    previous_price_dollars: Dollars = "0.0000"
+    volume_fp: CountFp = "0.00"
+    volume_24h_fp: CountFp = "0.00"
+    open_interest_fp: CountFp = "0.00"
+    settlement_value_dollars: Dollars | None = None
+    settlement_ts: str | None = None
+    expiration_value: str = ""
+    occurrence_datetime: str | None = None
+    fee_waiver_expiration_time: str | None = None
+    early_close_condition: str | None = None
+    is_provisional: bool = False
+    primary_participant_key: str | None = None
+    image_url: str = ""
+    color_code: str = ""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "open_time",
+            "close_time",
+            "created_time",
+            "expected_expiration_time",
+            "latest_expiration_time",
+            "settlement_ts",
+            "occurrence_datetime",
+            "fee_waiver_expiration_time",
+        ):
+            _check_time(getattr(self, name), name)
+        if parse_datetime(self.close_time) < parse_datetime(self.open_time):
+            raise ValueError("close_time must not be before open_time")
+        if self.status not in MARKET_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(MARKET_STATUSES)}; got {self.status!r}")
+        if self.price_level_structure not in PRICE_LEVEL_STRUCTURES:
+            raise ValueError(
+                f"price_level_structure must be one of {', '.join(PRICE_LEVEL_STRUCTURES)}; "
+                f"got {self.price_level_structure!r}"
+            )
+        for name in ("yes_bid_dollars", "yes_ask_dollars", "last_price_dollars"):
+            if Price.from_dollars(getattr(self, name)).raw > 10_000:
+                raise ValueError(f"{name} must be at most 1.0000")
+        if self.strike_type == "structured" and not self.custom_strike:
+            raise ValueError("a structured strike needs custom_strike (structured target ids)")
+        Count.from_fp(self.volume_fp)  # patterns already checked; this keeps the parse in one place
+
+
+class EventIn(_In, kw_only=True):
+    event_ticker: Ticker
+    series_ticker: Ticker
+    title: Name
+    sub_title: Text = ""
+    collateral_return_type: str = "binary"
+    mutually_exclusive: bool = False
+    strike_date: str | None = None
+    strike_period: str | None = None
+    available_on_brokers: bool = True
+    product_metadata: Json | None = None
+    fee_type_override: FeeType | None = None
+    fee_multiplier_override: Number | None = None
+    image_url: str = ""
+    featured_image_url: str = ""
+    settlement_sources: list[SettlementSourceIn] = []
+    competition: str | None = None
+    competition_scope: str | None = None
+    markets: list[MarketIn] = []
+
+    def __post_init__(self) -> None:
+        _check_time(self.strike_date, "strike_date")
+        if self.strike_date is not None and self.strike_period is not None:
+            raise ValueError("strike_date and strike_period are mutually exclusive")
+
+
+class MilestoneIn(_In, kw_only=True):
+    id: Name
+    category: Name
+    type: Name
+    title: Name
+    start_date: str
+    end_date: str | None = None
+    notification_message: Text = ""
+    source_id: str | None = None
+    source_ids: dict[str, str] = {}
+    details: Json = {}
+    primary_event_tickers: list[Ticker] = []
+    related_event_tickers: list[Ticker] = []
+
+    def __post_init__(self) -> None:
+        _check_time(self.start_date, "start_date")
+        _check_time(self.end_date, "end_date")
+        # related_event_tickers is always a superset of primary_event_tickers.
+        extra = [t for t in self.primary_event_tickers if t not in self.related_event_tickers]
+        self.related_event_tickers = [*self.related_event_tickers, *extra]
+
+
+class StructuredTargetIn(_In, kw_only=True):
+    id: Name
+    name: Name
+    type: Name
+    details: Json = {}
+    source_id: str | None = None
+    source_ids: dict[str, str] = {}
+
+
+class LiveDataIn(_In, kw_only=True):
+    milestone_id: Name
+    type: Name
+    details: Json = {}
+    player_stats: Json | None = None
+    game_stats: Json | None = None
+
+
+class AnnouncementIn(_In, kw_only=True):
+    type: Literal["info", "warning", "error"]
+    message: Name
+    delivery_time: str
+    status: Literal["active", "inactive"] = "active"
+
+    def __post_init__(self) -> None:
+        _check_time(self.delivery_time, "delivery_time")
+
+
+class FeeChangeIn(_In, kw_only=True):
+    id: Name
+    series_ticker: Ticker
+    fee_type: FeeType
+    fee_multiplier: Number
+    scheduled_time: str
+
+    def __post_init__(self) -> None:
+        _check_time(self.scheduled_time, "scheduled_time")
+
+
+class IncentiveProgramIn(_In, kw_only=True):
+    id: Name
+    market_ticker: Ticker
+    incentive_type: Literal["liquidity", "volume"]
+    incentive_description: Text = ""
+    start_date: str
+    end_date: str
+    period_reward: Annotated[int, Meta(ge=0)]
+    paid_out: bool = False
+    discount_factor_bps: int | None = None
+    target_size_fp: CountFp | None = None
+
+    def __post_init__(self) -> None:
+        _check_time(self.start_date, "start_date")
+        _check_time(self.end_date, "end_date")
+
+
+class DailyScheduleIn(_In, kw_only=True):
+    open_time: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$")]
+    close_time: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$")]
+
+
+class WeeklyScheduleIn(_In, kw_only=True):
+    start_time: str
+    end_time: str
+    monday: list[DailyScheduleIn] = []
+    tuesday: list[DailyScheduleIn] = []
+    wednesday: list[DailyScheduleIn] = []
+    thursday: list[DailyScheduleIn] = []
+    friday: list[DailyScheduleIn] = []
+    saturday: list[DailyScheduleIn] = []
+    sunday: list[DailyScheduleIn] = []
+
+
+class MaintenanceWindowIn(_In, kw_only=True):
+    start_datetime: str
+    end_datetime: str
+
+
+class ExchangeIn(_In, kw_only=True):
+    exchange_active: bool = True
+    trading_active: bool = True
+    exchange_estimated_resume_time: str | None = None
+    standard_hours: list[WeeklyScheduleIn] = []
+    maintenance_windows: list[MaintenanceWindowIn] = []
+
+
+class Scenario(_In, kw_only=True):
+    """A whole scenario file."""
+
+    exchange: ExchangeIn | None = None
+    series: list[SeriesIn] = []
+    events: list[EventIn] = []
+    milestones: list[MilestoneIn] = []
+    structured_targets: list[StructuredTargetIn] = []
+    live_data: list[LiveDataIn] = []
+    announcements: list[AnnouncementIn] = []
+    fee_changes: list[FeeChangeIn] = []
+    incentive_programs: list[IncentiveProgramIn] = []

@@ -1,0 +1,276 @@
+"""Tables. One schema for SQLite and PostgreSQL.
+
+Conventions: every table that is listed with a cursor has an integer `seq`
+primary key that only grows, so keyset pagination on it is stable while rows
+are inserted. Times are BIGINT microseconds since the epoch (`*_us`). Money
+and counts are BIGINT fixed-point units (see exchange/money.py). Free-form
+JSON (details, tags, ...) is stored as its JSON text and sent out as is.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT.
+Seq = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _seq() -> Column:
+    return Column("seq", Seq, primary_key=True, autoincrement=True)
+
+
+def _json(name: str, nullable: bool = False) -> Column:
+    return Column(name, Text, nullable=nullable)
+
+
+def _us(name: str, nullable: bool = False) -> Column:
+    return Column(name, BigInteger, nullable=nullable)
+
+
+def _money(name: str, nullable: bool = False) -> Column:
+    return Column(name, BigInteger, nullable=nullable, default=0)
+
+
+schema_info = Table(
+    "schema_info",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+exchange_state = Table(
+    "exchange_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    _json("value"),
+)
+
+series = Table(
+    "series",
+    metadata,
+    _seq(),
+    Column("ticker", Text, nullable=False, unique=True),
+    Column("frequency", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    _json("tags"),
+    _json("settlement_sources"),
+    Column("contract_url", Text, nullable=False),
+    Column("contract_terms_url", Text, nullable=False),
+    _json("product_metadata", nullable=True),
+    Column("fee_type", Text, nullable=False),
+    Column("fee_multiplier", Text, nullable=False),
+    _json("additional_prohibitions"),
+    _us("updated_us"),
+    Index("ix_series_category", "category"),
+    Index("ix_series_updated", "updated_us"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    _seq(),
+    Column("event_ticker", Text, nullable=False, unique=True),
+    Column("series_ticker", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("sub_title", Text, nullable=False),
+    Column("collateral_return_type", Text, nullable=False),
+    Column("mutually_exclusive", Boolean, nullable=False),
+    Column("category", Text, nullable=False),
+    _us("strike_date_us", nullable=True),
+    Column("strike_period", Text, nullable=True),
+    Column("available_on_brokers", Boolean, nullable=False),
+    _json("product_metadata", nullable=True),
+    Column("fee_type_override", Text, nullable=True),
+    Column("fee_multiplier_override", Text, nullable=True),
+    Column("image_url", Text, nullable=False),
+    Column("featured_image_url", Text, nullable=False),
+    _json("settlement_sources"),
+    Column("competition", Text, nullable=True),
+    Column("competition_scope", Text, nullable=True),
+    Column("is_multivariate", Boolean, nullable=False, default=False),
+    _us("updated_us"),
+    Index("ix_events_series", "series_ticker", "seq"),
+    Index("ix_events_updated", "updated_us"),
+)
+
+markets = Table(
+    "markets",
+    metadata,
+    _seq(),
+    Column("ticker", Text, nullable=False, unique=True),
+    Column("market_id", Text, nullable=False, unique=True),
+    Column("event_ticker", Text, nullable=False),
+    Column("series_ticker", Text, nullable=False),
+    Column("market_type", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("subtitle", Text, nullable=False),
+    Column("yes_sub_title", Text, nullable=False),
+    Column("no_sub_title", Text, nullable=False),
+    _us("created_us"),
+    _us("updated_us"),
+    _us("open_us"),
+    _us("close_us"),
+    _us("expected_expiration_us", nullable=True),
+    _us("latest_expiration_us"),
+    Column("settlement_timer_seconds", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("can_close_early", Boolean, nullable=False),
+    _money("notional_value"),
+    _money("yes_bid"),
+    _money("yes_ask"),
+    _money("yes_bid_size"),
+    _money("yes_ask_size"),
+    _money("last_price"),
+    _money("previous_yes_bid"),
+    _money("previous_yes_ask"),
+    _money("previous_price"),
+    _money("volume"),
+    _money("volume_24h"),
+    _money("open_interest"),
+    _money("settlement_value", nullable=True),
+    _us("settlement_us", nullable=True),
+    Column("expiration_value", Text, nullable=False),
+    _us("occurrence_us", nullable=True),
+    _us("fee_waiver_expiration_us", nullable=True),
+    Column("early_close_condition", Text, nullable=True),
+    Column("strike_type", Text, nullable=True),
+    Column("floor_strike", Text, nullable=True),
+    Column("cap_strike", Text, nullable=True),
+    Column("functional_strike", Text, nullable=True),
+    _json("custom_strike", nullable=True),
+    Column("rules_primary", Text, nullable=False),
+    Column("rules_secondary", Text, nullable=False),
+    Column("price_level_structure", Text, nullable=False),
+    Column("is_provisional", Boolean, nullable=False, default=False),
+    Column("primary_participant_key", Text, nullable=True),
+    Column("mve_collection_ticker", Text, nullable=True),
+    Column("image_url", Text, nullable=False),
+    Column("color_code", Text, nullable=False),
+    Index("ix_markets_event", "event_ticker", "seq"),
+    Index("ix_markets_series", "series_ticker", "seq"),
+    Index("ix_markets_close", "close_us"),
+    Index("ix_markets_created", "created_us"),
+    Index("ix_markets_updated", "updated_us"),
+    Index("ix_markets_settled", "settlement_us"),
+)
+
+milestones = Table(
+    "milestones",
+    metadata,
+    _seq(),
+    Column("id", Text, nullable=False, unique=True),
+    Column("category", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("notification_message", Text, nullable=False),
+    _us("start_us"),
+    _us("end_us", nullable=True),
+    Column("source_id", Text, nullable=True),
+    _json("source_ids"),
+    _json("details"),
+    _json("primary_event_tickers"),
+    _json("related_event_tickers"),
+    Column("competition", Text, nullable=True),
+    _us("updated_us"),
+    Index("ix_milestones_category", "category", "seq"),
+    Index("ix_milestones_type", "type", "seq"),
+    Index("ix_milestones_competition", "competition", "seq"),
+    Index("ix_milestones_source", "source_id"),
+    Index("ix_milestones_updated", "updated_us"),
+)
+
+# One row per related event ticker: GET /milestones?related_event_ticker=
+milestone_events = Table(
+    "milestone_events",
+    metadata,
+    Column("event_ticker", Text, nullable=False),
+    Column("milestone_seq", Seq, nullable=False),
+    PrimaryKeyConstraint("event_ticker", "milestone_seq"),
+    Index("ix_milestone_events_milestone", "milestone_seq"),
+)
+
+structured_targets = Table(
+    "structured_targets",
+    metadata,
+    _seq(),
+    Column("id", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    _json("details"),
+    Column("source_id", Text, nullable=True),
+    _json("source_ids"),
+    _us("updated_us"),
+    Index("ix_targets_type", "type", "seq"),
+)
+
+# One row per league/conference/division/tour named in a target's details.
+target_competitions = Table(
+    "target_competitions",
+    metadata,
+    Column("competition", Text, nullable=False),
+    Column("target_seq", Seq, nullable=False),
+    PrimaryKeyConstraint("competition", "target_seq"),
+    Index("ix_target_competitions_target", "target_seq"),
+)
+
+live_data = Table(
+    "live_data",
+    metadata,
+    Column("milestone_id", Text, primary_key=True),
+    Column("type", Text, nullable=False),
+    _json("details"),
+    _json("player_stats", nullable=True),
+    _json("game_stats", nullable=True),
+    _us("updated_us"),
+)
+
+announcements = Table(
+    "announcements",
+    metadata,
+    _seq(),
+    Column("type", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    _us("delivery_us"),
+    Column("status", Text, nullable=False),
+)
+
+fee_changes = Table(
+    "fee_changes",
+    metadata,
+    _seq(),
+    Column("id", Text, nullable=False, unique=True),
+    Column("series_ticker", Text, nullable=False),
+    Column("fee_type", Text, nullable=False),
+    Column("fee_multiplier", Text, nullable=False),
+    _us("scheduled_us"),
+)
+
+incentive_programs = Table(
+    "incentive_programs",
+    metadata,
+    _seq(),
+    Column("id", Text, nullable=False, unique=True),
+    Column("market_ticker", Text, nullable=False),
+    Column("incentive_type", Text, nullable=False),
+    Column("incentive_description", Text, nullable=False),
+    _us("start_us"),
+    _us("end_us"),
+    Column("period_reward", BigInteger, nullable=False),
+    Column("paid_out", Boolean, nullable=False),
+    Column("discount_factor_bps", Integer, nullable=True),
+    _money("target_size", nullable=True),
+)

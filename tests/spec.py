@@ -1,0 +1,74 @@
+"""Validates responses against the packaged openapi.yaml (the contract)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import yaml
+from jsonschema.exceptions import ValidationError
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+PREFIX = "/trade-api/v2"
+
+
+@functools.cache
+def spec() -> dict:
+    text = resources.files("kalshi_local.spec").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+@functools.cache
+def _registry() -> Registry:
+    return Registry().with_resource("urn:openapi", Resource(contents=spec(), specification=DRAFT4))
+
+
+@functools.cache
+def _templates() -> list[tuple[re.Pattern, str]]:
+    out = []
+    for template in spec()["paths"]:
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        out.append((re.compile(pattern), template))
+    # Literal segments beat parameters: /events/multivariate before /events/{event_ticker}.
+    out.sort(key=lambda item: item[1].count("{"))
+    return out
+
+
+def operation(method: str, path: str) -> tuple[str, dict]:
+    local = path[len(PREFIX):] if path.startswith(PREFIX) else path
+    for pattern, template in _templates():
+        if pattern.match(local) and method.lower() in spec()["paths"][template]:
+            return template, spec()["paths"][template][method.lower()]
+    raise AssertionError(f"{method} {path} is not an operation of openapi.yaml")
+
+
+def _resolve(node: dict) -> dict:
+    while "$ref" in node:
+        _, section, name = node["$ref"].lstrip("#/").split("/")
+        node = spec()["components"][section][name]
+    return node
+
+
+def validate(method: str, path: str, status: int, body) -> None:
+    """Fails when the status is not declared for the operation or the body breaks its schema."""
+    template, op = operation(method, path)
+    responses = op["responses"]
+    declared = responses.get(str(status)) or responses.get("default")
+    if declared is None:
+        raise AssertionError(f"{method} {template} answered {status}, which the spec does not declare")
+    schema = _resolve(declared).get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        # Undeclared bodies on error statuses must still be our error shape.
+        schema = {"$ref": "#/components/schemas/ErrorResponse"} if status >= 400 else None
+    if schema is None:
+        return
+    wrapped = {"$ref": "urn:openapi" + schema["$ref"]} if "$ref" in schema else schema
+    validator = OAS30Validator(wrapped, registry=_registry())
+    try:
+        validator.validate(body)
+    except ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path)
+        raise AssertionError(f"{method} {template} {status}: at {where or '$'}: {exc.message}") from None
