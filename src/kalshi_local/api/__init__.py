@@ -13,6 +13,7 @@ from . import (
     milestones,
     search,
     series,
+    spec_files,
     structured_targets,
 )
 
@@ -32,6 +33,7 @@ def routes() -> list[BaseRoute]:
             live_data,
             search,
             incentive_programs,
+            spec_files,
         )
         for route in module.routes
     ]

@@ -7,10 +7,12 @@ simulations decide when markets open, close and settle.
 
 from __future__ import annotations
 
+import functools
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 MICROS = 1_000_000
+_EPOCH = date(1970, 1, 1)
 
 
 class Clock:
@@ -54,10 +56,19 @@ def make_clock(kind: str) -> Clock:
     raise ValueError(f"clock must be 'real' or 'manual', got {kind!r}")
 
 
+@functools.lru_cache(maxsize=8192)
+def _date(days: int) -> str:
+    return (_EPOCH + timedelta(days=days)).isoformat()
+
+
 def to_rfc3339(us: int) -> str:
     """`2026-01-04T12:00:00Z`, with microseconds only when they are not zero."""
+    # Rendered on every catalog row, so it avoids strftime: the date part is cached per day.
     seconds, micros = divmod(us, MICROS)
-    stamp = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    days, second_of_day = divmod(seconds, 86_400)
+    hours, rest = divmod(second_of_day, 3600)
+    minutes, secs = divmod(rest, 60)
+    stamp = f"{_date(days)}T{hours:02d}:{minutes:02d}:{secs:02d}"
     return f"{stamp}.{micros:06d}Z" if micros else f"{stamp}Z"
 
 

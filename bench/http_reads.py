@@ -1,0 +1,105 @@
+"""HTTP throughput of the catalog reads, as ratios to a trivial endpoint.
+
+Starts `kalshi-local serve` on a prepared store, then runs wrk (Debian's `wrk`)
+against each target and against GET /exchange/user_data_timestamp (no store
+access) in the same run, interleaved, and prints medians.
+
+    python bench/make_scenario.py --milestones 1000000 --targets 1000000 --events 100000 --out /tmp/big.json
+    kalshi-local load /tmp/big.json --db /tmp/big.db
+    python bench/http_reads.py --db /tmp/big.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASELINE = ("trivial", "/trade-api/v2/exchange/user_data_timestamp")
+
+
+def wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} non-2xx responses")
+    return rps, float(p50.group(1)) * scale
+
+
+def targets(db: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db)
+    event = conn.execute("SELECT event_ticker FROM milestone_events ORDER BY milestone_seq DESC LIMIT 1").fetchone()[0]
+    ids = [r[0] for r in conn.execute("SELECT id FROM structured_targets ORDER BY seq DESC LIMIT 10")]
+    conn.close()
+    return [
+        ("milestones?related_event_ticker&limit=100", f"/trade-api/v2/milestones?related_event_ticker={event}&limit=100"),
+        ("structured_targets?ids x10", "/trade-api/v2/structured_targets?" + "&".join(f"ids={i}" for i in ids)),
+        ("markets?limit=100", "/trade-api/v2/markets?limit=100"),
+    ]
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "kalshi-local"), "serve", "--db", str(db), "--no-demo", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/v1/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, required=True, help="a SQLite store loaded with the big scenario")
+    parser.add_argument("--port", type=int, default=8911)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    server = start_server(args.db, args.port)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        all_targets = [BASELINE, *targets(args.db)]
+        for _, path in all_targets:  # warm up
+            wrk(base + path, 1, args.connections)
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in all_targets}
+        for _ in range(args.runs):
+            for name, path in all_targets:
+                results[name].append(wrk(base + path, args.seconds, args.connections))
+    finally:
+        server.terminate()
+        server.wait()
+
+    base_rps = statistics.median(r for r, _ in results[BASELINE[0]])
+    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s, median of {args.runs} runs, store {args.db}")
+    print(f"{'endpoint':45} {'req/s':>9} {'p50 ms':>7} {'ratio':>6}")
+    for name, runs in results.items():
+        rps = statistics.median(r for r, _ in runs)
+        p50 = statistics.median(p for _, p in runs)
+        print(f"{name:45} {rps:9.0f} {p50:7.2f} {rps / base_rps:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The API description files, served next to the API they describe."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+def _file(name: str) -> bytes:
+    return resources.files("kalshi_local.spec").joinpath(name).read_bytes()
+
+
+async def openapi(_request: Request) -> Response:
+    return Response(_file("openapi.yaml"), media_type="application/yaml")
+
+
+async def asyncapi(_request: Request) -> Response:
+    return Response(_file("asyncapi.yaml"), media_type="application/yaml")
+
+
+routes = [
+    Route("/openapi.yaml", openapi, methods=["GET"]),
+    Route("/asyncapi.yaml", asyncapi, methods=["GET"]),
+]
