@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from . import api
 from .admin import routes as admin
+from .api.nul_guard import NulGuard
 from .api.responses import error_body, json_response
 from .errors import ApiError, BadRequest, NotFound
 from .services import Services
@@ -35,11 +37,13 @@ async def _http_error(request: Request, exc: HTTPException):
         error = ApiError(exc.detail or "request failed")
         error.status = exc.status_code
         error.code = {405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-    return await _api_error(request, error)
+    response = await _api_error(request, error)
+    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
 
 
 async def _unexpected(request: Request, exc: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %r", request.method, request.url.path)
     return await _api_error(request, ApiError("internal server error"))
 
 
@@ -57,6 +61,7 @@ def build_app(services: Services) -> Starlette:
             HTTPException: _http_error,
             Exception: _unexpected,
         },
+        middleware=[Middleware(NulGuard)],
         lifespan=lifespan,
     )
     app.state.services = services

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -63,32 +65,54 @@ def serve(
 
 @app.command()
 def load(
-    files: list[Path] = typer.Argument(..., help="Scenario files (YAML or JSON)."),
+    files: list[Path] = typer.Argument(..., help="Scenario files (YAML, or JSON for big ones).", show_default=False),
     db_path: Optional[Path] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
-    """Load scenario files into the store (the server may be running)."""
-    from rich.progress import Progress
+    """Load scenario files into the store, all in one transaction (the server may be running)."""
+    from sqlalchemy.exc import SQLAlchemyError
 
     from .exchange.clock import RealClock
     from .scenario import loader
-    from .store.db import create_schema, open_engine
 
-    engine = open_engine(_url(db_path, database_url))
-    create_schema(engine)
+    started = time.perf_counter()
     try:
-        for path in files:
-            scenario = loader.parse_file(path)
-            total = loader.count_items(scenario)
-            with Progress(transient=True, disable=total < 1000) as progress:
-                task = progress.add_task(f"loading {path.name}", total=total)
-                loader.apply(engine, scenario, RealClock().now_us(), str(path), lambda n: progress.advance(task, n))
-            typer.echo(f"{path}: loaded {total} items")
+        engine = db.open_engine(_url(db_path, database_url))
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
+        db.create_schema(engine)
+        documents = [loader.open_file(path) for path in files]
+        with _progress(sum(d.count() for d in documents)) as advance:
+            counts = loader.apply_all(engine, documents, RealClock().now_us(), advance)
     except loader.ScenarioError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from None
+        _fail(f"{exc} (nothing was loaded)")
+    except (SQLAlchemyError, RuntimeError) as exc:
+        # The driver's own message: SQLAlchemy's would repeat a statement of thousands of placeholders.
+        _fail(f"database error: {getattr(exc, 'orig', None) or exc}")
     finally:
         engine.dispose()
+    for document, count in zip(documents, counts):
+        shown = ", ".join(f"{n} {name}" for name, n in count.items() if n)
+        typer.echo(f"{document.source}: loaded {sum(count.values())} items ({shown or 'empty'})")
+    typer.echo(f"done in {time.perf_counter() - started:.1f} s")
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on a terminal for big loads; advance(n) moves it."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=total < 10_000 or not console.is_terminal) as progress:
+        task = progress.add_task("loading", total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
 
 
 def _shown(url: str) -> str:

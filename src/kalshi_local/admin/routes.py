@@ -1,14 +1,17 @@
-"""The admin API: catalog writes, live-data pushes, reset. Bearer-token protected."""
+"""The admin API under /admin/v1: catalog writes, live-data pushes, the clock,
+scenarios and reset. Everything but /health needs the admin bearer token."""
 
 from __future__ import annotations
 
 import hmac
+from typing import Callable
 
 from starlette.requests import Request
 from starlette.routing import Route
 
 from ..api.responses import json_response, services
 from ..errors import Unauthorized
+from . import catalog, clock, docs, exchange, scenarios
 
 PREFIX = "/admin/v1"
 
@@ -21,12 +24,22 @@ def require_admin(request: Request) -> None:
         raise Unauthorized("admin API needs the header 'Authorization: Bearer <admin token>'")
 
 
+def _admin_only(endpoint: Callable) -> Callable:
+    async def guarded(request: Request):
+        require_admin(request)
+        return await endpoint(request)
+
+    return guarded
+
+
 async def health(request: Request):
     with services(request).engine.connect() as conn:
         conn.exec_driver_sql("SELECT 1")
     return json_response({"status": "ok"})
 
 
-routes = [
-    Route("/health", health, methods=["GET"]),
+routes = [Route("/health", health, methods=["GET"])] + [
+    Route(route.path, _admin_only(route.endpoint), methods=sorted(route.methods - {"HEAD"}))
+    for module in (catalog, exchange, clock, scenarios, docs)
+    for route in module.routes
 ]

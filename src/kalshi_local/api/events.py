@@ -1,3 +1,93 @@
-"""Handlers for the events tag (to be filled)."""
+"""GET /events, /events/multivariate, /events/{event_ticker} and its metadata."""
 
-routes: list = []
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..errors import InvalidParameter, NotFound
+from ..exchange.lifecycle import EVENT_STATUS_FILTERS
+from ..models import catalog, render
+from ..store import events as store
+from ..store import markets, milestones
+from .params import Query
+from .responses import json_response, services
+
+
+def _render(conn: Connection, rows, now_us: int, nested: bool) -> list[catalog.Event]:
+    if not nested:
+        return [render.event(row) for row in rows]
+    market_rows = markets.of_events(conn, (row.event_ticker for row in rows))
+    return render.events(rows, market_rows, now_us, markets.categories(conn, market_rows))
+
+
+async def get_events(request: Request):
+    q = Query(request.query_params)
+    limit = q.int("limit", default=200, minimum=1, maximum=200)
+    flt = store.EventFilter(
+        series_ticker=q.str("series_ticker"),
+        status=q.enum("status", EVENT_STATUS_FILTERS),
+        min_close_us=q.timestamp_us("min_close_ts"),
+        min_updated_us=q.timestamp_us("min_updated_ts"),
+    )
+    nested, with_milestones = q.bool("with_nested_markets"), q.bool("with_milestones")
+    svc = services(request)
+    now_us = svc.clock.now_us()
+    with svc.engine.connect() as conn:
+        page = store.page(conn, flt, now_us, q.str("cursor"), limit)
+        body = {"events": _render(conn, page.rows, now_us, nested), "cursor": page.cursor}
+        if with_milestones:
+            related = milestones.related_to_events(conn, (row.event_ticker for row in page.rows))
+            body["milestones"] = [render.milestone(row) for row in related]
+    return json_response(body)
+
+
+async def get_multivariate_events(request: Request):
+    q = Query(request.query_params)
+    limit = q.int("limit", default=100, minimum=1, maximum=200)
+    flt = store.EventFilter(
+        multivariate=True, series_ticker=q.str("series_ticker"), collection_ticker=q.str("collection_ticker")
+    )
+    if flt.series_ticker is not None and flt.collection_ticker is not None:
+        raise InvalidParameter("collection_ticker cannot be combined with series_ticker")
+    nested = q.bool("with_nested_markets")
+    svc = services(request)
+    now_us = svc.clock.now_us()
+    with svc.engine.connect() as conn:
+        page = store.page(conn, flt, now_us, q.str("cursor"), limit)
+        return json_response({"events": _render(conn, page.rows, now_us, nested), "cursor": page.cursor})
+
+
+async def get_event(request: Request):
+    ticker = request.path_params["event_ticker"]
+    nested = Query(request.query_params).bool("with_nested_markets")
+    svc = services(request)
+    with svc.engine.connect() as conn:
+        row = store.get(conn, ticker)
+        if row is None:
+            raise NotFound(f"event {ticker} not found")
+        market_rows = markets.of_events(conn, [ticker])
+        categories = markets.categories(conn, market_rows)
+    rendered = render.markets(market_rows, svc.clock.now_us(), categories)
+    # The top-level list is always there; with_nested_markets also puts it inside the event.
+    return json_response({"event": render.event(row, rendered if nested else None), "markets": rendered})
+
+
+async def get_event_metadata(request: Request):
+    ticker = request.path_params["event_ticker"]
+    with services(request).engine.connect() as conn:
+        row = store.get(conn, ticker)
+        if row is None:
+            raise NotFound(f"event {ticker} not found")
+        market_rows = markets.of_events(conn, [ticker])
+    return json_response(render.event_metadata(row, market_rows))
+
+
+routes = [
+    Route("/events", get_events, methods=["GET"]),
+    # Before /events/{event_ticker}, which would otherwise take "multivariate" as a ticker.
+    Route("/events/multivariate", get_multivariate_events, methods=["GET"]),
+    Route("/events/{event_ticker}", get_event, methods=["GET"]),
+    Route("/events/{event_ticker}/metadata", get_event_metadata, methods=["GET"]),
+]

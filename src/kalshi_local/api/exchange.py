@@ -1,3 +1,58 @@
-"""Handlers for the exchange tag (to be filled)."""
+"""The exchange tag: status, schedule, announcements, user data timestamp, series fee changes.
 
-routes: list = []
+GET /series/fee_changes lives here (it is tagged `exchange`); api/__init__.py lists this
+module before series, so the route wins over /series/{series_ticker}.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..exchange.clock import to_rfc3339
+from ..models import render
+from ..store import exchange as store
+from .params import Query
+from .responses import json_response, services
+
+
+async def get_exchange_status(request: Request):
+    svc = services(request)
+    with svc.engine.connect() as conn:
+        status = store.status(conn, svc.clock.now_us())
+    return json_response(render.exchange_status(status))
+
+
+async def get_exchange_schedule(request: Request):
+    with services(request).engine.connect() as conn:
+        state = store.schedule(conn)
+    return json_response({"schedule": render.schedule(state)})
+
+
+async def get_exchange_announcements(request: Request):
+    svc = services(request)
+    with svc.engine.connect() as conn:
+        rows = store.list_announcements(conn, svc.clock.now_us())
+    return json_response({"announcements": [render.announcement(r) for r in rows]})
+
+
+async def get_user_data_timestamp(request: Request):
+    return json_response({"as_of_time": to_rfc3339(services(request).clock.now_us())})
+
+
+async def get_series_fee_changes(request: Request):
+    q = Query(request.query_params)
+    series_ticker, show_historical = q.str("series_ticker"), q.bool("show_historical")
+    svc = services(request)
+    with svc.engine.connect() as conn:
+        rows = store.list_fee_changes(conn, series_ticker, None if show_historical else svc.clock.now_us())
+    return json_response({"series_fee_change_arr": [render.series_fee_change(r) for r in rows]})
+
+
+routes = [
+    Route("/exchange/status", get_exchange_status, methods=["GET"]),
+    Route("/exchange/schedule", get_exchange_schedule, methods=["GET"]),
+    Route("/exchange/announcements", get_exchange_announcements, methods=["GET"]),
+    Route("/exchange/user_data_timestamp", get_user_data_timestamp, methods=["GET"]),
+    Route("/series/fee_changes", get_series_fee_changes, methods=["GET"]),
+]

@@ -1,3 +1,31 @@
-"""Handlers for the incentive_programs tag (to be filled)."""
+"""GET /incentive_programs. The last page carries no `next_cursor`."""
 
-routes: list = []
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..models import render
+from ..store import incentive_programs as store
+from .params import Query
+from .responses import json_response, services
+
+
+async def get_incentive_programs(request: Request):
+    q = Query(request.query_params)
+    flt = store.IncentiveFilter(
+        status=q.enum("status", store.STATUSES, default="all"),
+        type=q.enum("type", store.TYPES, default="all"),
+        description=q.str("incentive_description"),
+    )
+    limit = q.int("limit", default=100, minimum=1, maximum=10_000)
+    svc = services(request)
+    with svc.engine.connect() as conn:
+        page = store.page(conn, flt, q.str("cursor"), limit, svc.clock.now_us())
+    body = {"incentive_programs": [render.incentive_program(r) for r in page.rows]}
+    if page.cursor:
+        body["next_cursor"] = page.cursor
+    return json_response(body)
+
+
+routes = [Route("/incentive_programs", get_incentive_programs, methods=["GET"])]

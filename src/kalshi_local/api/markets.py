@@ -1,3 +1,93 @@
-"""Handlers for the markets tag (to be filled)."""
+"""GET /markets and GET /markets/{ticker}."""
 
-routes: list = []
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..errors import InvalidParameter, NotFound
+from ..exchange.lifecycle import MARKET_STATUS_FILTERS
+from ..models import render
+from ..store import markets as store
+from .params import Query
+from .responses import json_response, services
+
+# The Get Markets doc page: timestamp groups exclude each other, and each allows
+# only some status filters. min_updated_ts allows no other filter but mve_filter=exclude.
+_TIMESTAMP_GROUPS = (
+    (("min_created_ts", "max_created_ts"), ("unopened", "open")),
+    (("min_close_ts", "max_close_ts"), ("closed",)),
+    (("min_settled_ts", "max_settled_ts"), ("settled",)),
+    (("min_updated_ts",), ()),
+)
+
+
+def _check_timestamps(stamps: dict[str, int | None], status: str | None, others: dict[str, object]) -> None:
+    used = [
+        ([n for n in names if stamps[n] is not None], statuses)
+        for names, statuses in _TIMESTAMP_GROUPS
+        if any(stamps[n] is not None for n in names)
+    ]
+    if len(used) > 1:
+        raise InvalidParameter(f"{used[0][0][0]} cannot be combined with {used[1][0][0]}")
+    if not used:
+        return
+    (name, *_), statuses = used[0]
+    if status is not None and status not in statuses:
+        raise InvalidParameter(f"status={status} cannot be combined with {name}")
+    if name == "min_updated_ts":
+        for other, value in others.items():
+            if value:
+                raise InvalidParameter(f"min_updated_ts cannot be combined with {other}")
+
+
+def _market_filter(q: Query) -> store.MarketFilter:
+    stamps = {name: q.timestamp_us(name) for names, _ in _TIMESTAMP_GROUPS for name in names}
+    status = q.enum("status", MARKET_STATUS_FILTERS)
+    mve = q.enum("mve_filter", ("only", "exclude"))
+    flt = store.MarketFilter(
+        # The spec takes one event ticker; older clients send up to 10, comma-separated.
+        event_tickers=tuple(q.list("event_ticker", max_items=10)),
+        series_ticker=q.str("series_ticker"),
+        tickers=tuple(q.list("tickers")),
+        status=status,
+        mve=mve,
+        **{name.replace("_ts", "_us"): value for name, value in stamps.items()},
+    )
+    others = {
+        "event_ticker": flt.event_tickers,
+        "series_ticker": flt.series_ticker,
+        "tickers": flt.tickers,
+        "mve_filter=only": mve == "only",
+    }
+    _check_timestamps(stamps, status, others)
+    return flt
+
+
+async def get_markets(request: Request):
+    q = Query(request.query_params)
+    limit = q.int("limit", minimum=0, maximum=1000) or 100
+    flt = _market_filter(q)
+    svc = services(request)
+    now_us = svc.clock.now_us()
+    with svc.engine.connect() as conn:
+        page = store.page(conn, flt, now_us, q.str("cursor"), limit)
+        categories = store.categories(conn, page.rows)
+    return json_response({"markets": render.markets(page.rows, now_us, categories), "cursor": page.cursor})
+
+
+async def get_market(request: Request):
+    ticker = request.path_params["ticker"]
+    svc = services(request)
+    with svc.engine.connect() as conn:
+        row = store.get(conn, ticker)
+        categories = store.categories(conn, [row] if row else [])
+    if row is None:
+        raise NotFound(f"market {ticker} not found")
+    return json_response({"market": render.market(row, svc.clock.now_us(), categories.get(row.series_ticker, ""))})
+
+
+routes = [
+    Route("/markets", get_markets, methods=["GET"]),
+    Route("/markets/{ticker}", get_market, methods=["GET"]),
+]

@@ -17,6 +17,7 @@ from ..exchange.clock import MICROS, parse_datetime
 _TRUE = {"true", "1"}
 _FALSE = {"false", "0"}
 INT64_MAX = 2**63 - 1
+MAX_TIMESTAMP_S = INT64_MAX // MICROS
 
 
 class Query:
@@ -58,8 +59,8 @@ class Query:
         return value
 
     def timestamp_us(self, name: str) -> int | None:
-        """A Unix timestamp in seconds, returned in microseconds."""
-        seconds = self.int(name)
+        """A Unix timestamp in seconds, returned in microseconds (bounded so it fits a BIGINT)."""
+        seconds = self.int(name, minimum=-MAX_TIMESTAMP_S, maximum=MAX_TIMESTAMP_S)
         return None if seconds is None else seconds * MICROS
 
     def bool(self, name: str, default: bool = False) -> bool:

@@ -1,3 +1,44 @@
-"""Handlers for the structured_targets tag (to be filled)."""
+"""GET /structured_targets and GET /structured_targets/{structured_target_id}."""
 
-routes: list = []
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..errors import NotFound
+from ..models import render
+from ..store import structured_targets as store
+from .params import Query
+from .responses import json_response, services
+
+MAX_IDS = 2000
+
+
+async def get_structured_targets(request: Request):
+    q = Query(request.query_params)
+    flt = store.TargetFilter(
+        ids=tuple(q.list("ids", max_items=MAX_IDS)),
+        type=q.str("type"),
+        competition=q.str("competition"),
+    )
+    page_size = q.int("page_size", default=100, minimum=1, maximum=2000)
+    with services(request).engine.connect() as conn:
+        page = store.page(conn, flt, q.str("cursor"), page_size)
+    return json_response(
+        {"structured_targets": [render.structured_target(r) for r in page.rows], "cursor": page.cursor}
+    )
+
+
+async def get_structured_target(request: Request):
+    target_id = request.path_params["structured_target_id"]
+    with services(request).engine.connect() as conn:
+        row = store.get(conn, target_id)
+    if row is None:
+        raise NotFound(f"structured target {target_id} not found")
+    return json_response({"structured_target": render.structured_target(row)})
+
+
+routes = [
+    Route("/structured_targets", get_structured_targets, methods=["GET"]),
+    Route("/structured_targets/{structured_target_id}", get_structured_target, methods=["GET"]),
+]

@@ -8,6 +8,8 @@ status a client sees is derived from the stored one and the exchange clock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 MARKET_STATUSES = (
     "initialized",
     "inactive",
@@ -52,3 +54,36 @@ def matches_filter(filter_value: str, stored: str, open_us: int, close_us: int, 
     if filter_value == "settled":
         return status == "finalized"
     raise ValueError(f"unknown status filter {filter_value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCondition:
+    """A stored status in `stored`, with the clock on a given side of open and close.
+
+    `opened`/`closed`: True means `open_us <= now` / `close_us <= now`, False the
+    opposite, None either. The store turns these into SQL with `now` as a parameter.
+    """
+
+    stored: frozenset[str]
+    opened: bool | None = None
+    closed: bool | None = None
+
+    def holds(self, stored: str, open_us: int, close_us: int, now_us: int) -> bool:
+        return (
+            stored in self.stored
+            and (self.opened is None or (open_us <= now_us) == self.opened)
+            and (self.closed is None or (close_us <= now_us) == self.closed)
+        )
+
+
+# Stored as either; the clock decides which one shows.
+_OPENABLE = frozenset({"initialized", "active"})
+
+# matches_filter as alternatives of stored-status conditions (a market matches if any holds).
+FILTER_CONDITIONS: dict[str, tuple[StatusCondition, ...]] = {
+    "unopened": (StatusCondition(_OPENABLE, opened=False, closed=False),),
+    "open": (StatusCondition(_OPENABLE, opened=True, closed=False),),
+    "paused": (StatusCondition(frozenset({"inactive"}), closed=False),),
+    "closed": (StatusCondition(POST_CLOSE), StatusCondition(TIME_DRIVEN, closed=True)),
+    "settled": (StatusCondition(frozenset({"finalized"})),),
+}

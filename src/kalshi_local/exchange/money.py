@@ -39,6 +39,36 @@ def _format_fixed(value: int, places: int) -> str:
     return f"{sign}{whole}.{frac:0{places}d}"
 
 
+def _toward_zero(raw: int, unit: int) -> int:
+    whole = abs(raw) // unit
+    return -whole if raw < 0 else whole
+
+
+# Catalog pages render tens of prices per row: a price has only 10,001 valid
+# values, so their strings are made once.
+_DOLLAR_STRINGS = tuple(_format_fixed(raw, 4) for raw in range(PRICE_SCALE + 1))
+
+
+def price_dollars(raw: int) -> str:
+    """A raw Price as `"0.1200"`."""
+    return _DOLLAR_STRINGS[raw] if 0 <= raw <= PRICE_SCALE else _format_fixed(raw, 4)
+
+
+def price_cents(raw: int) -> int:
+    """A raw Price as legacy integer cents, rounded toward zero."""
+    return _toward_zero(raw, 100)
+
+
+def count_fp(raw: int) -> str:
+    """A raw Count as `"10.00"`."""
+    return _format_fixed(raw, 2)
+
+
+def count_contracts(raw: int) -> int:
+    """A raw Count as legacy whole contracts, rounded toward zero."""
+    return _toward_zero(raw, COUNT_SCALE)
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Price:
     """A price per contract in units of $0.0001."""
@@ -54,11 +84,11 @@ class Price:
         return cls(cents * 100)
 
     def to_dollars(self) -> str:
-        return _format_fixed(self.raw, 4)
+        return price_dollars(self.raw)
 
     def to_cents(self) -> int:
         """Legacy integer cents, rounded toward zero."""
-        return int(self.raw / 100) if self.raw >= 0 else -((-self.raw) // 100)
+        return price_cents(self.raw)
 
     def __mul__(self, count: Count) -> Amount:
         if not isinstance(count, Count):
@@ -82,12 +112,11 @@ class Count:
         return cls(contracts * COUNT_SCALE)
 
     def to_fp(self) -> str:
-        return _format_fixed(self.raw, 2)
+        return count_fp(self.raw)
 
     def to_contracts(self) -> int:
         """Legacy whole contracts, rounded toward zero."""
-        whole = abs(self.raw) // COUNT_SCALE
-        return -whole if self.raw < 0 else whole
+        return count_contracts(self.raw)
 
     def __add__(self, other: Count) -> Count:
         return Count(self.raw + other.raw)
@@ -119,8 +148,7 @@ class Amount:
 
     def to_cents(self) -> int:
         """Legacy integer cents, rounded toward zero."""
-        whole = abs(self.raw) // 10_000
-        return -whole if self.raw < 0 else whole
+        return _toward_zero(self.raw, 10_000)
 
     def __add__(self, other: Amount) -> Amount:
         return Amount(self.raw + other.raw)

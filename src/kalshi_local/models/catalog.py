@@ -183,3 +183,80 @@ class LiveData(_Out):
     type: str
     details: Raw
     milestone_id: str
+
+
+class GameStats(_Out):
+    pbp: Raw | None = None  # left out when there is no play-by-play (the spec has no null here)
+
+
+class Announcement(_Out):
+    type: str
+    message: str
+    delivery_time: str
+    status: str
+
+
+class DailySchedule(_Out):
+    open_time: str
+    close_time: str
+
+
+class WeeklySchedule(_Out):
+    start_time: str
+    end_time: str
+    monday: list[DailySchedule]
+    tuesday: list[DailySchedule]
+    wednesday: list[DailySchedule]
+    thursday: list[DailySchedule]
+    friday: list[DailySchedule]
+    saturday: list[DailySchedule]
+    sunday: list[DailySchedule]
+
+
+class MaintenanceWindow(_Out):
+    start_datetime: str
+    end_datetime: str
+
+
+class Schedule(_Out):
+    standard_hours: list[WeeklySchedule]
+    maintenance_windows: list[MaintenanceWindow]
+
+
+class ExchangeStatus(_Out):
+    exchange_active: bool
+    trading_active: bool
+    exchange_estimated_resume_time: str | None = None
+
+
+class SeriesFeeChange(_Out):
+    id: str
+    series_ticker: str
+    fee_type: str
+    fee_multiplier: Raw  # a JSON number, kept exact
+    scheduled_ts: str
+
+
+class IncentiveProgram(_Out):
+    id: str
+    market_id: str
+    market_ticker: str
+    incentive_type: str
+    incentive_description: str
+    start_date: str
+    end_date: str
+    period_reward: int
+    paid_out: bool
+    discount_factor_bps: int | None = None
+    target_size_fp: str | None = None
+    target_size: int | None = None  # legacy whole contracts (kalshi-python-sync 3.2.0)
+    series_ticker: str | None = None  # in the changelog, not yet in the spec
+
+
+class ScopeList(_Out):
+    scopes: list[str]
+
+
+class SportFilterDetails(_Out):
+    scopes: list[str]
+    competitions: dict[str, ScopeList]

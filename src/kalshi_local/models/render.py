@@ -3,20 +3,20 @@ become the API's `_dollars` and `_fp` strings and legacy integers."""
 
 from __future__ import annotations
 
+import msgspec
 from msgspec import Raw
 
-from ..exchange.clock import to_rfc3339
+from ..exchange.clock import parse_datetime, to_rfc3339
 from ..exchange.lifecycle import effective_status
-from ..exchange.money import Count, Price
+from ..exchange.money import PRICE_SCALE, Count, Price, count_contracts, count_fp, price_cents, price_dollars
 from ..exchange.price_levels import price_ranges, tick_size_cents
 from . import catalog
 
 _EMPTY_OBJECT = Raw(b"{}")
-_ONE = Price.from_dollars("1")
 
 
 def _raw(text: str | None) -> Raw | None:
-    return None if text is None else Raw(text.encode())
+    return None if text is None else Raw(text)
 
 
 def _time(us: int | None) -> str | None:
@@ -34,7 +34,7 @@ _RANGES = {name: _price_ranges(name) for name in ("linear_cent", "tapered_deci_c
 _TICKS = {name: tick_size_cents(name) for name in _RANGES}
 
 
-def series(row, volume: int | None = None) -> catalog.Series:
+def series(row, volume: int | None = None, with_product_metadata: bool = True) -> catalog.Series:
     return catalog.Series(
         ticker=row.ticker,
         frequency=row.frequency,
@@ -48,7 +48,7 @@ def series(row, volume: int | None = None) -> catalog.Series:
         fee_multiplier=_raw(row.fee_multiplier),
         additional_prohibitions=_raw(row.additional_prohibitions),
         last_updated_ts=to_rfc3339(row.updated_us),
-        product_metadata=_raw(row.product_metadata),
+        product_metadata=_raw(row.product_metadata) if with_product_metadata else None,
         volume_fp=None if volume is None else Count(volume).to_fp(),
         volume=None if volume is None else Count(volume).to_contracts(),
     )
@@ -56,17 +56,10 @@ def series(row, volume: int | None = None) -> catalog.Series:
 
 def market(row, now_us: int, category: str) -> catalog.Market:
     """`category` is the series' category (legacy field)."""
-    yes_bid, yes_ask = Price(row.yes_bid), Price(row.yes_ask)
-    no_bid, no_ask = Price(_ONE.raw - yes_ask.raw), Price(_ONE.raw - yes_bid.raw)
-    last, prev_bid, prev_ask, prev_last = (
-        Price(row.last_price),
-        Price(row.previous_yes_bid),
-        Price(row.previous_yes_ask),
-        Price(row.previous_price),
-    )
-    notional = Price(row.notional_value)
-    volume, volume_24h, open_interest = Count(row.volume), Count(row.volume_24h), Count(row.open_interest)
-    settlement = None if row.settlement_value is None else Price(row.settlement_value)
+    # Works on raw fixed-point ints (no money objects): a page renders up to 1,000 markets.
+    yes_bid, yes_ask = row.yes_bid, row.yes_ask
+    no_bid, no_ask = PRICE_SCALE - yes_ask, PRICE_SCALE - yes_bid
+    settlement = row.settlement_value
     return catalog.Market(
         ticker=row.ticker,
         event_ticker=row.event_ticker,
@@ -84,21 +77,21 @@ def market(row, now_us: int, category: str) -> catalog.Market:
         settlement_timer_seconds=row.settlement_timer_seconds,
         status=effective_status(row.status, row.open_us, row.close_us, now_us),
         response_price_units="usd_cent",
-        notional_value_dollars=notional.to_dollars(),
-        yes_bid_dollars=yes_bid.to_dollars(),
-        yes_ask_dollars=yes_ask.to_dollars(),
-        no_bid_dollars=no_bid.to_dollars(),
-        no_ask_dollars=no_ask.to_dollars(),
-        yes_bid_size_fp=Count(row.yes_bid_size).to_fp(),
-        yes_ask_size_fp=Count(row.yes_ask_size).to_fp(),
-        last_price_dollars=last.to_dollars(),
-        previous_yes_bid_dollars=prev_bid.to_dollars(),
-        previous_yes_ask_dollars=prev_ask.to_dollars(),
-        previous_price_dollars=prev_last.to_dollars(),
-        volume_fp=volume.to_fp(),
-        volume_24h_fp=volume_24h.to_fp(),
+        notional_value_dollars=price_dollars(row.notional_value),
+        yes_bid_dollars=price_dollars(yes_bid),
+        yes_ask_dollars=price_dollars(yes_ask),
+        no_bid_dollars=price_dollars(no_bid),
+        no_ask_dollars=price_dollars(no_ask),
+        yes_bid_size_fp=count_fp(row.yes_bid_size),
+        yes_ask_size_fp=count_fp(row.yes_ask_size),
+        last_price_dollars=price_dollars(row.last_price),
+        previous_yes_bid_dollars=price_dollars(row.previous_yes_bid),
+        previous_yes_ask_dollars=price_dollars(row.previous_yes_ask),
+        previous_price_dollars=price_dollars(row.previous_price),
+        volume_fp=count_fp(row.volume),
+        volume_24h_fp=count_fp(row.volume_24h),
         liquidity_dollars="0.0000",
-        open_interest_fp=open_interest.to_fp(),
+        open_interest_fp=count_fp(row.open_interest),
         result=row.result,
         can_close_early=row.can_close_early,
         fractional_trading_enabled=True,
@@ -108,25 +101,25 @@ def market(row, now_us: int, category: str) -> catalog.Market:
         price_level_structure=row.price_level_structure,
         price_ranges=_RANGES[row.price_level_structure],
         occurrence_datetime=_time(row.occurrence_us),
-        yes_bid=yes_bid.to_cents(),
-        yes_ask=yes_ask.to_cents(),
-        no_bid=no_bid.to_cents(),
-        no_ask=no_ask.to_cents(),
-        last_price=last.to_cents(),
-        previous_yes_bid=prev_bid.to_cents(),
-        previous_yes_ask=prev_ask.to_cents(),
-        previous_price=prev_last.to_cents(),
-        volume=volume.to_contracts(),
-        volume_24h=volume_24h.to_contracts(),
-        open_interest=open_interest.to_contracts(),
-        notional_value=notional.to_cents(),
+        yes_bid=price_cents(yes_bid),
+        yes_ask=price_cents(yes_ask),
+        no_bid=price_cents(no_bid),
+        no_ask=price_cents(no_ask),
+        last_price=price_cents(row.last_price),
+        previous_yes_bid=price_cents(row.previous_yes_bid),
+        previous_yes_ask=price_cents(row.previous_yes_ask),
+        previous_price=price_cents(row.previous_price),
+        volume=count_contracts(row.volume),
+        volume_24h=count_contracts(row.volume_24h),
+        open_interest=count_contracts(row.open_interest),
+        notional_value=price_cents(row.notional_value),
         liquidity=0,
         category=category,
         risk_limit_cents=0,
         tick_size=_TICKS[row.price_level_structure],
         expected_expiration_time=_time(row.expected_expiration_us),
-        settlement_value_dollars=None if settlement is None else settlement.to_dollars(),
-        settlement_value=None if settlement is None else settlement.to_cents(),
+        settlement_value_dollars=None if settlement is None else price_dollars(settlement),
+        settlement_value=None if settlement is None else price_cents(settlement),
         settlement_ts=_time(row.settlement_us),
         fee_waiver_expiration_time=_time(row.fee_waiver_expiration_us),
         early_close_condition=row.early_close_condition,
@@ -139,6 +132,11 @@ def market(row, now_us: int, category: str) -> catalog.Market:
         primary_participant_key=row.primary_participant_key,
         is_provisional=row.is_provisional or None,
     )
+
+
+def markets(rows, now_us: int, categories: dict[str, str]) -> list[catalog.Market]:
+    """`categories` maps series tickers to their category (store.markets.categories)."""
+    return [market(row, now_us, categories.get(row.series_ticker, "")) for row in rows]
 
 
 def event(row, markets: list[catalog.Market] | None = None) -> catalog.Event:
@@ -159,6 +157,14 @@ def event(row, markets: list[catalog.Market] | None = None) -> catalog.Event:
         fee_type_override=row.fee_type_override,
         fee_multiplier_override=_raw(row.fee_multiplier_override),
     )
+
+
+def events(rows, market_rows, now_us: int, categories: dict[str, str]) -> list[catalog.Event]:
+    """Events with their markets nested (`market_rows` holds the markets of all of them)."""
+    nested: dict[str, list[catalog.Market]] = {row.event_ticker: [] for row in rows}
+    for item in markets(market_rows, now_us, categories):
+        nested.setdefault(item.event_ticker, []).append(item)
+    return [event(row, nested[row.event_ticker]) for row in rows]
 
 
 def event_metadata(row, market_rows) -> catalog.EventMetadata:
@@ -182,13 +188,13 @@ def milestone(row) -> catalog.Milestone:
         type=row.type,
         start_date=to_rfc3339(row.start_us),
         end_date=_time(row.end_us),
-        related_event_tickers=Raw(row.related_event_tickers.encode()),
+        related_event_tickers=Raw(row.related_event_tickers),
         title=row.title,
         notification_message=row.notification_message,
         source_id=row.source_id,
-        source_ids=Raw(row.source_ids.encode()),
-        details=Raw(row.details.encode()),
-        primary_event_tickers=Raw(row.primary_event_tickers.encode()),
+        source_ids=Raw(row.source_ids),
+        details=Raw(row.details),
+        primary_event_tickers=Raw(row.primary_event_tickers),
         last_updated_ts=to_rfc3339(row.updated_us),
     )
 
@@ -198,17 +204,110 @@ def structured_target(row) -> catalog.StructuredTarget:
         id=row.id,
         name=row.name,
         type=row.type,
-        details=Raw(row.details.encode()),
-        source_ids=Raw(row.source_ids.encode()),
+        details=Raw(row.details),
+        source_ids=Raw(row.source_ids),
         last_updated_ts=to_rfc3339(row.updated_us),
         source_id=row.source_id,
     )
 
 
 def live_data(row, include_player_stats: bool) -> catalog.LiveData:
-    details = row.details
+    details = Raw(row.details)
     if include_player_stats and row.player_stats is not None:
         # Player statistics ride inside details, under their own key.
-        inner = details.strip()[1:-1].strip()
-        details = "{" + (inner + "," if inner else "") + '"player_stats":' + row.player_stats + "}"
-    return catalog.LiveData(type=row.type, details=Raw(details.encode()), milestone_id=row.milestone_id)
+        merged = msgspec.json.decode(row.details)
+        merged["player_stats"] = Raw(row.player_stats)
+        details = Raw(msgspec.json.encode(merged))
+    return catalog.LiveData(type=row.type, details=details, milestone_id=row.milestone_id)
+
+
+def game_stats(text: str | None) -> catalog.GameStats:
+    """`text` is the stored game_stats object, `{"pbp": {...}}`; none gives `{}`."""
+    pbp = None if text is None else msgspec.json.decode(text).get("pbp")
+    return catalog.GameStats(pbp=Raw(msgspec.json.encode(pbp)) if isinstance(pbp, dict) else None)
+
+
+def announcement(row) -> catalog.Announcement:
+    return catalog.Announcement(
+        type=row.type, message=row.message, delivery_time=to_rfc3339(row.delivery_us), status=row.status
+    )
+
+
+def _stamp(text: str) -> str:
+    return to_rfc3339(parse_datetime(text))
+
+
+def _sessions(days) -> list[catalog.DailySchedule]:
+    return [catalog.DailySchedule(open_time=d.open_time, close_time=d.close_time) for d in days]
+
+
+def schedule(state) -> catalog.Schedule:
+    """`state` is the stored exchange state (scenario.shapes.ExchangeIn)."""
+    return catalog.Schedule(
+        standard_hours=[
+            catalog.WeeklySchedule(
+                start_time=_stamp(w.start_time),
+                end_time=_stamp(w.end_time),
+                monday=_sessions(w.monday),
+                tuesday=_sessions(w.tuesday),
+                wednesday=_sessions(w.wednesday),
+                thursday=_sessions(w.thursday),
+                friday=_sessions(w.friday),
+                saturday=_sessions(w.saturday),
+                sunday=_sessions(w.sunday),
+            )
+            for w in state.standard_hours
+        ],
+        maintenance_windows=[
+            catalog.MaintenanceWindow(start_datetime=_stamp(m.start_datetime), end_datetime=_stamp(m.end_datetime))
+            for m in state.maintenance_windows
+        ],
+    )
+
+
+def exchange_status(status) -> catalog.ExchangeStatus:
+    return catalog.ExchangeStatus(
+        exchange_active=status.exchange_active,
+        trading_active=status.trading_active,
+        exchange_estimated_resume_time=_time(status.resume_us),
+    )
+
+
+def series_fee_change(row) -> catalog.SeriesFeeChange:
+    return catalog.SeriesFeeChange(
+        id=row.id,
+        series_ticker=row.series_ticker,
+        fee_type=row.fee_type,
+        fee_multiplier=Raw(row.fee_multiplier),
+        scheduled_ts=to_rfc3339(row.scheduled_us),
+    )
+
+
+def incentive_program(row) -> catalog.IncentiveProgram:
+    """`row` carries the market's `market_id` and `series_ticker` (None when the market is gone)."""
+    target = None if row.target_size is None else Count(row.target_size)
+    return catalog.IncentiveProgram(
+        id=row.id,
+        market_id=row.market_id or "",
+        market_ticker=row.market_ticker,
+        incentive_type=row.incentive_type,
+        incentive_description=row.incentive_description,
+        start_date=to_rfc3339(row.start_us),
+        end_date=to_rfc3339(row.end_us),
+        period_reward=row.period_reward,
+        paid_out=row.paid_out,
+        discount_factor_bps=row.discount_factor_bps,
+        target_size_fp=None if target is None else target.to_fp(),
+        target_size=None if target is None else target.to_contracts(),
+        series_ticker=row.series_ticker,
+    )
+
+
+def sport_filter(sport) -> catalog.SportFilterDetails:
+    """`sport` is a store.search.Sport."""
+    return catalog.SportFilterDetails(
+        scopes=sorted(sport.scopes),
+        competitions={
+            name: catalog.ScopeList(scopes=sorted(scopes)) for name, scopes in sorted(sport.competitions.items())
+        },
+    )

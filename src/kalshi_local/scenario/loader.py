@@ -1,94 +1,275 @@
 """Reading scenario files (YAML or JSON) and writing them to the store.
 
-A file is validated whole before anything is written, and written in one
-transaction: a bad file changes nothing.
+A scenario is written in one transaction: a bad file changes nothing. Every
+error names the file, the path of the bad field and the reason, as in
+`demo.yaml: $.events[3].markets[0].close_time: must be an RFC 3339 date-time`.
+
+Large files: a `.json` file is split into raw items first and each chunk of
+items is decoded straight into the shapes just before it is written (YAML
+parsing is the slow part of a million-row file, and a million decoded
+milestones held at once cost gigabytes). Milestones, structured targets and
+events go to the store in bulk, many rows per statement.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import typing
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import msgspec
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DataError
 
 from ..errors import ApiError
 from ..store import events, exchange, incentive_programs, live_data, milestones, series, structured_targets
-from .shapes import Scenario
+from ..store.bulk import RowError
+from .shapes import ExchangeIn, Scenario, describe
 
 Progress = Callable[[int], None]
+
+CHUNK = 5_000  # items per bulk write; progress moves once per chunk
+_SQLITE_LOAD_CACHE_KIB = 1_048_576  # a big load keeps its indexes in memory (SQLite default: 2 MiB)
+_SQLITE_DEFAULT_CACHE_KIB = 2_000
 
 
 class ScenarioError(ValueError):
     """Names the file, the path of the bad field and the reason."""
 
 
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML, except that unquoted dates stay strings: the shapes check them."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _one_by_one(write: Callable) -> Callable:
+    """A bulk writer from a writer of one item, reporting the failing item's index."""
+
+    def write_all(conn: Connection, items: list, now_us: int) -> None:
+        for index, item in enumerate(items):
+            try:
+                write(conn, item, now_us)
+            except (ValueError, ApiError) as exc:
+                raise RowError(index, getattr(exc, "message", None) or str(exc)) from None
+
+    return write_all
+
+
+# Section -> (bulk writer, items per call). Order matters: events need their
+# series, live data its milestone, incentive programs their market.
+_WRITERS: dict[str, tuple[Callable, int]] = {
+    "series": (_one_by_one(series.upsert), CHUNK),
+    "events": (events.upsert_many, CHUNK // 5),
+    "structured_targets": (structured_targets.upsert_many, CHUNK),
+    "milestones": (milestones.upsert_many, CHUNK),
+    "live_data": (_one_by_one(live_data.upsert), CHUNK),
+    "announcements": (_one_by_one(lambda conn, spec, _now: exchange.add_announcement(conn, spec)), CHUNK),
+    "fee_changes": (_one_by_one(lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec)), CHUNK),
+    "incentive_programs": (_one_by_one(lambda conn, spec, _now: incentive_programs.upsert(conn, spec)), CHUNK),
+}
+
+# Sections as reported after a load: markets come inside events.
+_COUNTED = ["series", "events", "markets", *list(_WRITERS)[2:]]
+
+# The item shape of every list section, read off the Scenario Struct.
+_SHAPES = {
+    field.name: typing.get_args(field.type)[0] for field in msgspec.structs.fields(Scenario) if field.name in _WRITERS
+}
+_DECODERS = {name: msgspec.json.Decoder(shape) for name, shape in _SHAPES.items()}
+
+# A scenario whose items are left as raw JSON.
+_RawScenario = msgspec.defstruct(
+    "_RawScenario",
+    [("exchange", msgspec.Raw, msgspec.Raw(b"null"))] + [(name, list[msgspec.Raw], []) for name in _SHAPES],
+    forbid_unknown_fields=True,
+    kw_only=True,
+)
+
+
+class Document:
+    """A scenario ready to write. Items of a JSON file stay raw until `chunks` decodes them."""
+
+    def __init__(self, source: str, exchange: ExchangeIn | None, sections: dict[str, list], raw: bool) -> None:
+        self.source = source
+        self.exchange = exchange
+        self.sections = sections
+        self._raw = raw
+
+    @classmethod
+    def of(cls, scenario: Scenario, source: str) -> Document:
+        return cls(source, scenario.exchange, {name: getattr(scenario, name) for name in _WRITERS}, raw=False)
+
+    def count(self) -> int:
+        return sum(len(items) for items in self.sections.values()) + (self.exchange is not None)
+
+    def chunks(self, name: str, size: int) -> Iterator[tuple[int, list]]:
+        items = self.sections[name]
+        for start in range(0, len(items), size):
+            batch = items[start : start + size]
+            yield start, (self._decode(name, start, batch) if self._raw else batch)
+
+    def _decode(self, name: str, start: int, batch: list[msgspec.Raw]) -> list:
+        decode, items = _DECODERS[name].decode, []
+        for offset, raw in enumerate(batch):
+            try:
+                items.append(decode(raw))
+            except msgspec.ValidationError as exc:
+                raise _invalid(self.source, exc, f"$.{name}[{start + offset}]") from None
+        return items
+
+
 def parse_text(text: str, source: str) -> Scenario:
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{source}: not valid YAML or JSON: {exc}") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: $: a scenario must be a mapping, got {type(data).__name__}")
-    return parse_data(data, source)
+    """A YAML (or JSON, which YAML reads too) scenario document."""
+    with _no_gc():
+        try:
+            data = yaml.load(text, Loader=_YamlLoader)
+        except yaml.YAMLError as exc:
+            raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ScenarioError(f"{source}: $: a scenario must be a mapping, got {type(data).__name__}")
+        return parse_data(data, source)
+
+
+def parse_json(data: bytes, source: str) -> Scenario:
+    with _no_gc():
+        try:
+            return msgspec.json.decode(data, type=Scenario)
+        except msgspec.ValidationError as exc:
+            raise _invalid(source, exc) from None
+        except msgspec.DecodeError as exc:
+            raise ScenarioError(f"{source}: not valid JSON: {exc}") from None
 
 
 def parse_data(data: dict, source: str) -> Scenario:
     try:
         return msgspec.convert(data, Scenario, strict=False)
     except msgspec.ValidationError as exc:
-        message, _, path = str(exc).rpartition(" - at `")
-        if path:
-            raise ScenarioError(f"{source}: {path.rstrip('`')}: {message}") from None
-        raise ScenarioError(f"{source}: $: {exc}") from None
+        raise _invalid(source, exc) from None
 
 
 def parse_file(path: str | Path) -> Scenario:
+    """A whole scenario file, decoded (for large JSON files `open_file` is faster)."""
     path = Path(path)
+    raw = _read(path)
+    if path.suffix.lower() == ".json":
+        return parse_json(raw, str(path))
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     return parse_text(text, str(path))
 
 
-def count_items(scenario: Scenario) -> int:
-    return sum(len(items) for _, items in _sections(scenario)) + (scenario.exchange is not None)
+def open_file(path: str | Path) -> Document:
+    """A scenario file ready to write: a JSON file is only split into raw items here."""
+    path = Path(path)
+    if path.suffix.lower() != ".json":
+        return Document.of(parse_file(path), str(path))
+    source = str(path)
+    with _no_gc():
+        try:
+            top = msgspec.json.decode(_read(path), type=_RawScenario)
+        except msgspec.ValidationError as exc:
+            raise _invalid(source, exc) from None
+        except msgspec.DecodeError as exc:
+            raise ScenarioError(f"{source}: not valid JSON: {exc}") from None
+    document = Document(source, None, {name: getattr(top, name) for name in _WRITERS}, raw=True)
+    try:
+        document.exchange = msgspec.json.decode(top.exchange, type=ExchangeIn | None)
+    except msgspec.ValidationError as exc:
+        raise _invalid(source, exc, "$.exchange") from None
+    return document
 
 
-def apply(engine: Engine, scenario: Scenario, now_us: int, source: str, progress: Progress | None = None) -> None:
-    """Write a scenario in one transaction; on any failure nothing is written."""
-    with engine.begin() as conn:
-        if scenario.exchange is not None:
-            exchange.set_state(conn, scenario.exchange)
-        for name, items in _sections(scenario):
-            write = _WRITERS[name]
-            for index, item in enumerate(items):
-                try:
-                    write(conn, item, now_us)
-                except (ValueError, ApiError) as exc:
-                    message = getattr(exc, "message", None) or str(exc)
-                    raise ScenarioError(f"{source}: $.{name}[{index}]: {message}") from None
-                if progress:
-                    progress(1)
+def count_items(scenario: Scenario | Document) -> int:
+    return _document(scenario, "").count()
 
 
-def _sections(scenario: Scenario) -> Iterator[tuple[str, list]]:
-    # Order matters: events need their series.
-    for name in _WRITERS:
-        yield name, getattr(scenario, name)
+def apply(
+    engine: Engine, scenario: Scenario | Document, now_us: int, source: str, progress: Progress | None = None
+) -> dict[str, int]:
+    """Write a scenario in one transaction; on any failure nothing is written. Returns counts per section."""
+    return apply_all(engine, [_document(scenario, source)], now_us, progress)[0]
 
 
-_WRITERS = {
-    "series": series.upsert,
-    "events": events.upsert,
-    "milestones": milestones.upsert,
-    "structured_targets": structured_targets.upsert,
-    "live_data": live_data.upsert,
-    "announcements": lambda conn, spec, _now: exchange.add_announcement(conn, spec),
-    "fee_changes": lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec),
-    "incentive_programs": lambda conn, spec, _now: incentive_programs.upsert(conn, spec),
-}
+def apply_all(
+    engine: Engine, documents: Sequence[Document], now_us: int, progress: Progress | None = None
+) -> list[dict[str, int]]:
+    """Several documents, in order, in one transaction (a later one may use an earlier one's series)."""
+    large = sum(d.count() for d in documents) > CHUNK
+    with _no_gc(), engine.begin() as conn, _big_cache(conn, large):
+        return [write(conn, document, now_us, progress) for document in documents]
+
+
+def write(conn: Connection, document: Document, now_us: int, progress: Progress | None = None) -> dict[str, int]:
+    """Write a document inside the caller's transaction. Returns how many items each
+    section had (and how many markets the events held)."""
+    if document.exchange is not None:
+        exchange.set_state(conn, document.exchange)
+    counts = {"exchange": int(document.exchange is not None), **dict.fromkeys(_COUNTED, 0)}
+    for name, (writer, size) in _WRITERS.items():
+        for start, batch in document.chunks(name, size):
+            try:
+                writer(conn, batch, now_us)
+            except RowError as exc:
+                where = f"$.{name}[{start + exc.index}]{exc.path}"
+                raise ScenarioError(f"{document.source}: {where}: {exc.message}") from None
+            except DataError as exc:  # a value the database refuses, e.g. a NUL character on PostgreSQL
+                where = f"$.{name}[{start}:{start + len(batch)}]"
+                raise ScenarioError(f"{document.source}: {where}: a value cannot be stored: {exc.orig}") from None
+            if progress:
+                progress(len(batch))
+            if name == "events":
+                counts["markets"] += sum(len(event.markets) for event in batch)
+        counts[name] = len(document.sections[name])
+    return counts
+
+
+def _invalid(source: str, exc: msgspec.ValidationError, prefix: str = "$") -> ScenarioError:
+    path, reason = describe(exc, prefix)
+    return ScenarioError(f"{source}: {path}: {reason}")
+
+
+def _document(scenario: Scenario | Document, source: str) -> Document:
+    return scenario if isinstance(scenario, Document) else Document.of(scenario, source)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    # Millions of new objects would set off full collections over and over; none of them form cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _big_cache(conn: Connection, large: bool) -> Iterator[None]:
+    if not large or conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_LOAD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_DEFAULT_CACHE_KIB}")

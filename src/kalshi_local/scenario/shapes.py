@@ -7,6 +7,8 @@ Names follow the API's own field names, so a scenario reads like a response.
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -14,7 +16,7 @@ from msgspec import Meta
 
 from ..exchange.clock import parse_datetime
 from ..exchange.lifecycle import MARKET_STATUSES
-from ..exchange.money import Count, Price
+from ..exchange.money import ONE_DOLLAR, Count, Price
 from ..exchange.price_levels import PRICE_LEVEL_STRUCTURES
 
 Ticker = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._\-]+$")]
@@ -27,13 +29,62 @@ CountFp = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,2})?$")]
 Number = int | float  # strikes and fee multipliers are JSON numbers
 
 
-def _check_time(value: str | None, name: str) -> None:
+class _FieldError(ValueError):
+    """Raised in __post_init__; `describe` moves the field into the error path."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+
+
+# Scenario files repeat the same dates and prices a lot, and a loader meets each
+# twice (validation here, the row in the store): parse each distinct text once.
+@functools.lru_cache(maxsize=1 << 17)
+def time_us(text: str) -> int:
+    """An RFC 3339 date-time in microseconds (exchange.clock.parse_datetime, cached)."""
+    return parse_datetime(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def price_raw(text: str) -> int:
+    return Price.from_dollars(text).raw
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def count_raw(text: str) -> int:
+    return Count.from_fp(text).raw
+
+
+def _check_time(value: str | None, name: str) -> int | None:
     if value is None:
-        return
+        return None
     try:
-        parse_datetime(value)
-    except ValueError:
-        raise ValueError(f"{name} must be an RFC 3339 date-time, got {value!r}") from None
+        return time_us(value)
+    except (ValueError, OverflowError):
+        raise _FieldError(name, f"must be an RFC 3339 date-time, got {value!r}") from None
+
+
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.+)`$")
+_MISSING_FIELD = re.compile(r"^Object missing required field `(.+)`$")
+_FIELD_REASON = re.compile(r"^([a-z_][a-z0-9_]*): (.+)$", re.S)
+
+
+def describe(exc: msgspec.ValidationError, prefix: str = "$") -> tuple[str, str]:
+    """(field path, reason) of a validation error, the path as `$.events[3].markets[0].close_time`.
+
+    `prefix` replaces the leading `$` when the decoded value sits inside a larger document.
+    """
+    reason, found, path = str(exc).rpartition(" - at `")
+    if not found:
+        reason, path = str(exc), "$"
+    path = prefix + path.rstrip("`")[1:]
+    for pattern, fixed in ((_UNKNOWN_FIELD, "unknown field"), (_MISSING_FIELD, "required field is missing")):
+        match = pattern.match(reason)
+        if match:
+            return f"{path}.{match.group(1)}", fixed
+    match = _FIELD_REASON.match(reason)
+    if match:
+        return f"{path}.{match.group(1)}", match.group(2)
+    return path, reason
 
 
 class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -58,6 +109,17 @@ class SeriesIn(_In, kw_only=True):
     fee_type: FeeType = "quadratic"
     fee_multiplier: Number = 1
     additional_prohibitions: list[str] = []
+
+
+_PRICE_FIELDS = (
+    "yes_bid_dollars",
+    "yes_ask_dollars",
+    "last_price_dollars",
+    "previous_yes_bid_dollars",
+    "previous_yes_ask_dollars",
+    "previous_price_dollars",
+    "settlement_value_dollars",
+)
 
 
 class MarketIn(_In, kw_only=True):
@@ -122,21 +184,23 @@ class MarketIn(_In, kw_only=True):
             "fee_waiver_expiration_time",
         ):
             _check_time(getattr(self, name), name)
-        if parse_datetime(self.close_time) < parse_datetime(self.open_time):
-            raise ValueError("close_time must not be before open_time")
+        if time_us(self.close_time) < time_us(self.open_time):
+            raise _FieldError("close_time", "must not be before open_time")
         if self.status not in MARKET_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(MARKET_STATUSES)}; got {self.status!r}")
+            raise _FieldError("status", f"must be one of {', '.join(MARKET_STATUSES)}; got {self.status!r}")
         if self.price_level_structure not in PRICE_LEVEL_STRUCTURES:
-            raise ValueError(
-                f"price_level_structure must be one of {', '.join(PRICE_LEVEL_STRUCTURES)}; "
-                f"got {self.price_level_structure!r}"
+            raise _FieldError(
+                "price_level_structure",
+                f"must be one of {', '.join(PRICE_LEVEL_STRUCTURES)}; got {self.price_level_structure!r}",
             )
-        for name in ("yes_bid_dollars", "yes_ask_dollars", "last_price_dollars"):
-            if Price.from_dollars(getattr(self, name)).raw > 10_000:
-                raise ValueError(f"{name} must be at most 1.0000")
+        for name in _PRICE_FIELDS:
+            value = getattr(self, name)
+            if value is not None and price_raw(value) > ONE_DOLLAR.raw:
+                raise _FieldError(name, f"must be at most 1.0000, got {value!r}")
+        if price_raw(self.yes_bid_dollars) > price_raw(self.yes_ask_dollars):
+            raise _FieldError("yes_bid_dollars", "must not be above yes_ask_dollars")
         if self.strike_type == "structured" and not self.custom_strike:
-            raise ValueError("a structured strike needs custom_strike (structured target ids)")
-        Count.from_fp(self.volume_fp)  # patterns already checked; this keeps the parse in one place
+            raise _FieldError("custom_strike", "a structured strike needs custom_strike (structured target ids)")
 
 
 class EventIn(_In, kw_only=True):
@@ -162,7 +226,7 @@ class EventIn(_In, kw_only=True):
     def __post_init__(self) -> None:
         _check_time(self.strike_date, "strike_date")
         if self.strike_date is not None and self.strike_period is not None:
-            raise ValueError("strike_date and strike_period are mutually exclusive")
+            raise _FieldError("strike_period", "strike_date and strike_period are mutually exclusive")
 
 
 class MilestoneIn(_In, kw_only=True):
@@ -180,8 +244,10 @@ class MilestoneIn(_In, kw_only=True):
     related_event_tickers: list[Ticker] = []
 
     def __post_init__(self) -> None:
-        _check_time(self.start_date, "start_date")
-        _check_time(self.end_date, "end_date")
+        start = _check_time(self.start_date, "start_date")
+        end = _check_time(self.end_date, "end_date")
+        if end is not None and end < start:
+            raise _FieldError("end_date", "must not be before start_date")
         # related_event_tickers is always a superset of primary_event_tickers.
         extra = [t for t in self.primary_event_tickers if t not in self.related_event_tickers]
         self.related_event_tickers = [*self.related_event_tickers, *extra]
@@ -238,8 +304,8 @@ class IncentiveProgramIn(_In, kw_only=True):
     target_size_fp: CountFp | None = None
 
     def __post_init__(self) -> None:
-        _check_time(self.start_date, "start_date")
-        _check_time(self.end_date, "end_date")
+        if _check_time(self.end_date, "end_date") < _check_time(self.start_date, "start_date"):
+            raise ValueError("end_date is before start_date")
 
 
 class DailyScheduleIn(_In, kw_only=True):
@@ -258,10 +324,18 @@ class WeeklyScheduleIn(_In, kw_only=True):
     saturday: list[DailyScheduleIn] = []
     sunday: list[DailyScheduleIn] = []
 
+    def __post_init__(self) -> None:
+        _check_time(self.start_time, "start_time")
+        _check_time(self.end_time, "end_time")
+
 
 class MaintenanceWindowIn(_In, kw_only=True):
     start_datetime: str
     end_datetime: str
+
+    def __post_init__(self) -> None:
+        _check_time(self.start_datetime, "start_datetime")
+        _check_time(self.end_datetime, "end_datetime")
 
 
 class ExchangeIn(_In, kw_only=True):
@@ -270,6 +344,9 @@ class ExchangeIn(_In, kw_only=True):
     exchange_estimated_resume_time: str | None = None
     standard_hours: list[WeeklyScheduleIn] = []
     maintenance_windows: list[MaintenanceWindowIn] = []
+
+    def __post_init__(self) -> None:
+        _check_time(self.exchange_estimated_resume_time, "exchange_estimated_resume_time")
 
 
 class Scenario(_In, kw_only=True):

@@ -1,16 +1,44 @@
-"""Exchange-wide state: status, schedule, announcements and fee changes."""
+"""Exchange-wide state: status, schedule, announcements and fee changes.
+
+Trading hours follow the stored schedule. `standard_hours` are Eastern Time
+sessions ("HH:MM", "24:00" is the end of the day); with no weekly schedule
+stored the exchange is open around the clock. Inside a maintenance window
+trading pauses (docs: getting_started/maintenance_and_pauses.md) and the
+window's end is the estimated resume time (a stored one wins). Announcements
+show once their delivery time has come, so a scenario can schedule them.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import Connection, Row, select
 
-from ..exchange.clock import parse_datetime
-from ..scenario.shapes import AnnouncementIn, ExchangeIn, FeeChangeIn
+from ..exchange.clock import MICROS, parse_datetime
+from ..scenario.shapes import AnnouncementIn, DailyScheduleIn, ExchangeIn, FeeChangeIn, WeeklyScheduleIn
 from .jsontext import dumps, loads
 from .schema import announcements, exchange_state, fee_changes
 
 _STATE_KEY = "exchange"
+EASTERN = ZoneInfo("America/New_York")
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Served when no weekly schedule is stored: every day, all day.
+ALWAYS_OPEN = WeeklyScheduleIn(
+    start_time="1970-01-01T00:00:00Z",
+    end_time="9999-12-31T23:59:59Z",
+    **{day: [DailyScheduleIn(open_time="00:00", close_time="24:00")] for day in _DAYS},
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    exchange_active: bool
+    trading_active: bool
+    resume_us: int | None
 
 
 def state(conn: Connection) -> ExchangeIn:
@@ -25,16 +53,55 @@ def set_state(conn: Connection, spec: ExchangeIn) -> None:
     conn.execute(exchange_state.insert().values(key=_STATE_KEY, value=dumps(spec)))
 
 
-def list_announcements(conn: Connection) -> list[Row]:
-    return conn.execute(select(announcements).order_by(announcements.c.delivery_us.desc(), announcements.c.seq)).all()
+def status(conn: Connection, now_us: int) -> Status:
+    return status_of(state(conn), now_us)
 
 
-def add_announcement(conn: Connection, spec: AnnouncementIn) -> None:
-    conn.execute(
-        announcements.insert().values(
-            type=spec.type, message=spec.message, delivery_us=parse_datetime(spec.delivery_time), status=spec.status
-        )
-    )
+def schedule(conn: Connection) -> ExchangeIn:
+    """The stored state, with the always-open week when no weekly schedule is stored."""
+    current = state(conn)
+    if current.standard_hours:
+        return current
+    return msgspec.structs.replace(current, standard_hours=[ALWAYS_OPEN])
+
+
+def list_announcements(conn: Connection, now_us: int) -> list[Row]:
+    """Delivered announcements (delivery time reached), newest first."""
+    a = announcements.c
+    query = select(announcements).where(a.delivery_us <= now_us).order_by(a.delivery_us.desc(), a.seq)
+    return conn.execute(query).all()
+
+
+def all_announcements(conn: Connection) -> list[Row]:
+    """Every announcement, delivered or not, in the order they were added (admin API)."""
+    return conn.execute(select(announcements).order_by(announcements.c.seq)).all()
+
+
+def add_announcement(conn: Connection, spec: AnnouncementIn) -> int:
+    """Adds an announcement, or updates the one with the same message and delivery time
+    (so loading a scenario twice does not repeat it). Returns its id (`seq`)."""
+    a = announcements.c
+    delivery_us = parse_datetime(spec.delivery_time)
+    seq = conn.execute(select(a.seq).where(a.message == spec.message, a.delivery_us == delivery_us)).scalar()
+    if seq is None:
+        values = {"message": spec.message, "delivery_us": delivery_us, "type": spec.type, "status": spec.status}
+        return conn.execute(announcements.insert().values(**values)).inserted_primary_key[0]
+    conn.execute(announcements.update().where(a.seq == seq).values(type=spec.type, status=spec.status))
+    return seq
+
+
+def update_announcement(conn: Connection, seq: int, spec: AnnouncementIn) -> bool:
+    values = {
+        "type": spec.type,
+        "message": spec.message,
+        "delivery_us": parse_datetime(spec.delivery_time),
+        "status": spec.status,
+    }
+    return conn.execute(announcements.update().where(announcements.c.seq == seq).values(**values)).rowcount > 0
+
+
+def delete_announcement(conn: Connection, seq: int) -> bool:
+    return conn.execute(announcements.delete().where(announcements.c.seq == seq)).rowcount > 0
 
 
 def list_fee_changes(conn: Connection, series_ticker: str | None, since_us: int | None) -> list[Row]:
@@ -57,3 +124,48 @@ def upsert_fee_change(conn: Connection, spec: FeeChangeIn) -> None:
         conn.execute(fee_changes.insert().values(id=spec.id, **values))
     else:
         conn.execute(fee_changes.update().where(fee_changes.c.id == spec.id).values(**values))
+
+
+def delete_fee_change(conn: Connection, fee_change_id: str) -> bool:
+    return conn.execute(fee_changes.delete().where(fee_changes.c.id == fee_change_id)).rowcount > 0
+
+
+def status_of(current: ExchangeIn, now_us: int) -> Status:
+    window = next(
+        (
+            w
+            for w in current.maintenance_windows
+            if parse_datetime(w.start_datetime) <= now_us < parse_datetime(w.end_datetime)
+        ),
+        None,
+    )
+    trading = (
+        current.exchange_active
+        and current.trading_active
+        and window is None
+        and in_standard_hours(current.standard_hours, now_us)
+    )
+    if current.exchange_estimated_resume_time is not None:
+        resume = parse_datetime(current.exchange_estimated_resume_time)
+    else:
+        resume = None if window is None else parse_datetime(window.end_datetime)
+    return Status(exchange_active=current.exchange_active, trading_active=trading, resume_us=resume)
+
+
+def in_standard_hours(weeks: list[WeeklyScheduleIn], now_us: int) -> bool:
+    """True with no weekly schedule; otherwise inside a session of a week in effect now."""
+    if not weeks:
+        return True
+    local = datetime.fromtimestamp(now_us // MICROS, tz=EASTERN)
+    minute = local.hour * 60 + local.minute
+    day = _DAYS[local.weekday()]
+    return any(
+        parse_datetime(week.start_time) <= now_us < parse_datetime(week.end_time)
+        and any(_minutes(s.open_time) <= minute < _minutes(s.close_time) for s in getattr(week, day))
+        for week in weeks
+    )
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)

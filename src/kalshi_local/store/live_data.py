@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, select
 
+from ..errors import NotFound
 from ..scenario.shapes import LiveDataIn
 from . import milestones
 from .jsontext import dumps
 from .schema import live_data
+from .schema import milestones as milestones_table
 
 
 def get(conn: Connection, milestone_id: str) -> Row | None:
     return conn.execute(select(live_data).where(live_data.c.milestone_id == milestone_id)).first()
+
+
+def game_stats(conn: Connection, milestone_id: str) -> Row | None:
+    """The milestone's id and its stored game_stats (None without any); None for an unknown milestone."""
+    query = (
+        select(milestones_table.c.id, live_data.c.game_stats)
+        .select_from(milestones_table.outerjoin(live_data, live_data.c.milestone_id == milestones_table.c.id))
+        .where(milestones_table.c.id == milestone_id)
+    )
+    return conn.execute(query).first()
+
+
+def milestone_exists(conn: Connection, milestone_id: str) -> bool:
+    return conn.execute(select(milestones_table.c.seq).where(milestones_table.c.id == milestone_id)).first() is not None
 
 
 def get_many(conn: Connection, milestone_ids: list[str]) -> list[Row]:
@@ -24,6 +40,8 @@ def get_many(conn: Connection, milestone_ids: list[str]) -> list[Row]:
 
 def upsert(conn: Connection, spec: LiveDataIn, now_us: int) -> None:
     """A push: replaces the live data and bumps the milestone's last_updated_ts."""
+    if not milestone_exists(conn, spec.milestone_id):
+        raise NotFound(f"milestone {spec.milestone_id} not found (live data needs its milestone)")
     values = {
         "type": spec.type,
         "details": dumps(spec.details),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 
-from ..exchange.clock import parse_datetime
-from ..scenario.shapes import MilestoneIn
+from ..scenario.shapes import MilestoneIn, time_us
+from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps
-from .schema import milestone_events, milestones
+from .schema import live_data, milestone_events, milestones
+from .statements import StatementCache
 
 CURSOR_KIND = "milestones"
 
@@ -27,27 +28,43 @@ class MilestoneFilter:
     min_updated_us: int | None = None
 
 
-def page(conn: Connection, flt: MilestoneFilter, cursor: str | None, limit: int) -> Page[Row]:
-    after = decode_cursor(CURSOR_KIND, cursor)
+_EQUALS = ("competition", "source_id", "type")
+
+
+def _page_statement(shape: tuple[str, ...]):
     m = milestones.c
-    query = select(milestones).where(m.seq > after).order_by(m.seq).limit(limit + 1)
-    if flt.related_event_ticker is not None:
-        query = query.join(milestone_events, milestone_events.c.milestone_seq == m.seq).where(
-            milestone_events.c.event_ticker == flt.related_event_ticker
+    query = select(milestones).where(m.seq > bindparam("after")).limit(bindparam("limit"))
+    if "related_event_ticker" in shape:
+        # Walk the (event_ticker, milestone_seq) index in order: no sort needed.
+        link = milestone_events.c
+        query = (
+            query.join(milestone_events, link.milestone_seq == m.seq)
+            .where(link.event_ticker == bindparam("related_event_ticker"), link.milestone_seq > bindparam("after"))
+            .order_by(link.milestone_seq)
         )
-    for column, value in (
-        (m.category, flt.category),
-        (m.competition, flt.competition),
-        (m.source_id, flt.source_id),
-        (m.type, flt.type),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if flt.minimum_start_us is not None:
-        query = query.where(m.start_us >= flt.minimum_start_us)
-    if flt.min_updated_us is not None:
-        query = query.where(m.updated_us > flt.min_updated_us)
-    return page_of(CURSOR_KIND, conn.execute(query).all(), limit)
+    else:
+        query = query.order_by(m.seq)
+    if "category" in shape:
+        # Case-insensitive: Kalshi's changelog says "sports" finds "Sports".
+        query = query.where(func.lower(m.category) == func.lower(bindparam("category")))
+    for name in _EQUALS:
+        if name in shape:
+            query = query.where(getattr(m, name) == bindparam(name))
+    if "minimum_start_us" in shape:
+        query = query.where(m.start_us >= bindparam("minimum_start_us"))
+    if "min_updated_us" in shape:
+        query = query.where(m.updated_us > bindparam("min_updated_us"))
+    return query
+
+
+_pages = StatementCache(_page_statement)
+
+
+def page(conn: Connection, flt: MilestoneFilter, cursor: str | None, limit: int) -> Page[Row]:
+    params = {name: getattr(flt, name) for name in MilestoneFilter.__slots__ if getattr(flt, name) is not None}
+    shape = tuple(sorted(params))
+    params.update(after=decode_cursor(CURSOR_KIND, cursor), limit=limit + 1)
+    return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
 
 
 def get(conn: Connection, milestone_id: str) -> Row | None:
@@ -63,40 +80,69 @@ def related_to_events(conn: Connection, event_tickers: Iterable[str]) -> list[Ro
     return conn.execute(select(milestones).where(milestones.c.seq.in_(seqs)).order_by(milestones.c.seq)).all()
 
 
-def upsert(conn: Connection, spec: MilestoneIn, now_us: int) -> None:
-    values = {
-        "category": spec.category,
-        "type": spec.type,
-        "title": spec.title,
-        "notification_message": spec.notification_message,
-        "start_us": parse_datetime(spec.start_date),
-        "end_us": parse_datetime(spec.end_date) if spec.end_date else None,
-        "source_id": spec.source_id,
-        "source_ids": dumps(spec.source_ids),
-        "details": dumps(spec.details),
-        "primary_event_tickers": dumps(spec.primary_event_tickers),
-        "related_event_tickers": dumps(spec.related_event_tickers),
-        "competition": _competition(spec.details),
-        "updated_us": now_us,
-    }
-    seq = conn.execute(select(milestones.c.seq).where(milestones.c.id == spec.id)).scalar()
-    if seq is None:
-        seq = conn.execute(milestones.insert().values(id=spec.id, **values)).inserted_primary_key[0]
-    else:
-        conn.execute(milestones.update().where(milestones.c.seq == seq).values(**values))
-        conn.execute(milestone_events.delete().where(milestone_events.c.milestone_seq == seq))
-    if spec.related_event_tickers:
-        conn.execute(
-            milestone_events.insert(),
-            [{"event_ticker": t, "milestone_seq": seq} for t in dict.fromkeys(spec.related_event_tickers)],
-        )
+_COLUMNS = (
+    "id",
+    "category",
+    "type",
+    "title",
+    "notification_message",
+    "start_us",
+    "end_us",
+    "source_id",
+    "source_ids",
+    "details",
+    "primary_event_tickers",
+    "related_event_tickers",
+    "competition",
+    "updated_us",
+)
+
+
+def upsert(conn: Connection, spec: MilestoneIn, now_us: int) -> bool:
+    """Insert or replace one milestone; True when it is new."""
+    return upsert_many(conn, [spec], now_us) == 1
+
+
+def upsert_many(conn: Connection, specs: Iterable[MilestoneIn], now_us: int) -> int:
+    """Insert or replace milestones in bulk (a later duplicate id wins); returns how many are new."""
+    specs = {spec.id: spec for spec in specs}
+    written = bulk.upsert(conn, milestones, "id", _COLUMNS, (_row(spec, now_us) for spec in specs.values()))
+    bulk.delete_in(conn, milestone_events, "milestone_seq", written.updated_seqs())
+    links = [
+        (ticker, written.seqs[spec.id])
+        for spec in specs.values()
+        for ticker in dict.fromkeys(spec.related_event_tickers)
+    ]
+    bulk.insert(conn, milestone_events, ("event_ticker", "milestone_seq"), links)
+    return written.created
+
+
+def _row(spec: MilestoneIn, now_us: int) -> tuple:
+    return (
+        spec.id,
+        spec.category,
+        spec.type,
+        spec.title,
+        spec.notification_message,
+        time_us(spec.start_date),
+        time_us(spec.end_date) if spec.end_date else None,
+        spec.source_id,
+        dumps(spec.source_ids),
+        dumps(spec.details),
+        dumps(spec.primary_event_tickers),
+        dumps(spec.related_event_tickers),
+        _competition(spec.details),
+        now_us,
+    )
 
 
 def delete(conn: Connection, milestone_id: str) -> bool:
+    """Removes the milestone with its event links and live data."""
     seq = conn.execute(select(milestones.c.seq).where(milestones.c.id == milestone_id)).scalar()
     if seq is None:
         return False
     conn.execute(milestone_events.delete().where(milestone_events.c.milestone_seq == seq))
+    conn.execute(live_data.delete().where(live_data.c.milestone_id == milestone_id))
     conn.execute(milestones.delete().where(milestones.c.seq == seq))
     return True
 

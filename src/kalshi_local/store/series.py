@@ -1,16 +1,56 @@
-"""Series: lookups and writes."""
+"""Series: lists, lookups, traded volume and writes."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Row, select
+from dataclasses import dataclass
+from typing import Iterable
 
+from sqlalchemy import Connection, Row, func, select
+
+from ..errors import Conflict
 from ..scenario.shapes import SeriesIn
-from .jsontext import dumps
-from .schema import series
+from .jsontext import dumps, loads
+from .schema import events, markets, series
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesFilter:
+    category: str | None = None
+    tags: tuple[str, ...] = ()  # any of them
+    min_updated_us: int | None = None
+
+
+def listing(conn: Connection, flt: SeriesFilter) -> list[Row]:
+    """Every matching series, oldest first (GET /series has no cursor)."""
+    query = select(series).order_by(series.c.seq)
+    if flt.category is not None:
+        query = query.where(series.c.category == flt.category)
+    if flt.min_updated_us is not None:
+        query = query.where(series.c.updated_us > flt.min_updated_us)
+    rows = conn.execute(query).all()
+    if not flt.tags:
+        return rows
+    # Tags are a JSON list in one column; series are few, so match them here.
+    wanted = set(flt.tags)
+    return [row for row in rows if wanted.intersection(loads(row.tags))]
 
 
 def get(conn: Connection, ticker: str) -> Row | None:
     return conn.execute(select(series).where(series.c.ticker == ticker)).first()
+
+
+def volumes(conn: Connection, tickers: Iterable[str]) -> dict[str, int]:
+    """Series ticker -> contracts traded over all its markets (Count units); 0 when none."""
+    wanted = list(dict.fromkeys(tickers))
+    if not wanted:
+        return {}
+    query = (
+        select(markets.c.series_ticker, func.coalesce(func.sum(markets.c.volume), 0))
+        .where(markets.c.series_ticker.in_(wanted))
+        .group_by(markets.c.series_ticker)
+    )
+    found = dict(conn.execute(query).all())
+    return {ticker: int(found.get(ticker, 0)) for ticker in wanted}
 
 
 def upsert(conn: Connection, spec: SeriesIn, now_us: int) -> None:
@@ -35,4 +75,7 @@ def upsert(conn: Connection, spec: SeriesIn, now_us: int) -> None:
 
 
 def delete(conn: Connection, ticker: str) -> bool:
+    """Removes a series that has no events left (Conflict otherwise)."""
+    if conn.execute(select(events.c.seq).where(events.c.series_ticker == ticker).limit(1)).first() is not None:
+        raise Conflict(f"series {ticker} still has events; delete them first")
     return conn.execute(series.delete().where(series.c.ticker == ticker)).rowcount > 0

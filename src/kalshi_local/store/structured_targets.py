@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from ..scenario.shapes import StructuredTargetIn
+from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps
 from .schema import structured_targets, target_competitions
+from .statements import StatementCache
 
 CURSOR_KIND = "structured_targets"
 _COMPETITION_KEYS = ("league", "conference", "division", "tour")
@@ -22,44 +25,73 @@ class TargetFilter:
     competition: str | None = None
 
 
-def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) -> Page[Row]:
-    after = decode_cursor(CURSOR_KIND, cursor)
+# `ids` bind one parameter each; their count is rounded up to one of these (the
+# last id repeats), so a handful of statement shapes cover every request.
+_ID_SLOTS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+
+
+def _page_statement(shape: tuple[int, bool, bool]):
+    id_slots, by_type, by_competition = shape
     t = structured_targets.c
-    query = select(structured_targets).where(t.seq > after).order_by(t.seq).limit(limit + 1)
-    if flt.ids:
-        query = query.where(t.id.in_(flt.ids))
-    if flt.type is not None:
-        query = query.where(t.type == flt.type)
-    if flt.competition is not None:
-        query = query.join(target_competitions, target_competitions.c.target_seq == t.seq).where(
-            target_competitions.c.competition == flt.competition
+    if by_competition:
+        # Walk the (competition, target_seq) key in order, so a big league needs no sort.
+        link = target_competitions.c
+        query = (
+            select(structured_targets)
+            .select_from(target_competitions.join(structured_targets, t.seq == link.target_seq))
+            .where(link.competition == bindparam("competition"), link.target_seq > bindparam("after"))
+            .order_by(link.target_seq)
         )
-    return page_of(CURSOR_KIND, conn.execute(query).all(), limit)
+    else:
+        query = select(structured_targets).where(t.seq > bindparam("after")).order_by(t.seq)
+    if id_slots:
+        query = query.where(t.id.in_([bindparam(f"id{i}") for i in range(id_slots)]))
+    if by_type:
+        query = query.where(t.type == bindparam("type"))
+    return query.limit(bindparam("limit"))
+
+
+_pages = StatementCache(_page_statement)
+
+
+def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) -> Page[Row]:
+    params = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1}
+    id_slots = 0
+    if flt.ids:
+        id_slots = next(n for n in _ID_SLOTS if n >= len(flt.ids))
+        padded = flt.ids + (flt.ids[-1],) * (id_slots - len(flt.ids))
+        params.update((f"id{i}", value) for i, value in enumerate(padded))
+    if flt.type is not None:
+        params["type"] = flt.type
+    if flt.competition is not None:
+        params["competition"] = flt.competition
+    shape = (id_slots, flt.type is not None, flt.competition is not None)
+    return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
 
 
 def get(conn: Connection, target_id: str) -> Row | None:
     return conn.execute(select(structured_targets).where(structured_targets.c.id == target_id)).first()
 
 
-def upsert(conn: Connection, spec: StructuredTargetIn, now_us: int) -> None:
-    values = {
-        "name": spec.name,
-        "type": spec.type,
-        "details": dumps(spec.details),
-        "source_id": spec.source_id,
-        "source_ids": dumps(spec.source_ids),
-        "updated_us": now_us,
-    }
-    t = structured_targets.c
-    seq = conn.execute(select(t.seq).where(t.id == spec.id)).scalar()
-    if seq is None:
-        seq = conn.execute(structured_targets.insert().values(id=spec.id, **values)).inserted_primary_key[0]
-    else:
-        conn.execute(structured_targets.update().where(t.seq == seq).values(**values))
-        conn.execute(target_competitions.delete().where(target_competitions.c.target_seq == seq))
-    names = competitions(spec.details)
-    if names:
-        conn.execute(target_competitions.insert(), [{"competition": n, "target_seq": seq} for n in names])
+_COLUMNS = ("id", "name", "type", "details", "source_id", "source_ids", "updated_us")
+
+
+def upsert(conn: Connection, spec: StructuredTargetIn, now_us: int) -> bool:
+    """Insert or replace one target; True when it is new."""
+    return upsert_many(conn, [spec], now_us) == 1
+
+
+def upsert_many(conn: Connection, specs: Iterable[StructuredTargetIn], now_us: int) -> int:
+    """Insert or replace targets in bulk (a later duplicate id wins); returns how many are new."""
+    specs = {spec.id: spec for spec in specs}
+    rows = (
+        (s.id, s.name, s.type, dumps(s.details), s.source_id, dumps(s.source_ids), now_us) for s in specs.values()
+    )
+    written = bulk.upsert(conn, structured_targets, "id", _COLUMNS, rows)
+    bulk.delete_in(conn, target_competitions, "target_seq", written.updated_seqs())
+    links = [(name, written.seqs[s.id]) for s in specs.values() for name in competitions(s.details)]
+    bulk.insert(conn, target_competitions, ("competition", "target_seq"), links)
+    return written.created
 
 
 def delete(conn: Connection, target_id: str) -> bool:

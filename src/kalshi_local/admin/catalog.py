@@ -1,0 +1,113 @@
+"""Catalog writes: PUT (insert or replace) and DELETE by id, one route pair per kind.
+
+A PUT body is the kind's scenario shape (scenario/shapes.py); the id may be
+left out of the body, since the path names it. Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..api.responses import json_response
+from ..errors import NotFound
+from ..scenario.shapes import (
+    EventIn,
+    FeeChangeIn,
+    IncentiveProgramIn,
+    LiveDataIn,
+    MarketIn,
+    MilestoneIn,
+    SeriesIn,
+    StructuredTargetIn,
+)
+from ..store import events, exchange, incentive_programs, live_data, milestones, series, structured_targets
+from .bodies import decode, now_us, to_json, transaction
+
+
+def _put(shape: type, key: str, name: str, write: Callable) -> Callable:
+    async def put(request: Request) -> Response:
+        spec = await decode(request, shape, key)
+        with transaction(request) as conn:
+            write(conn, spec, now_us(request))
+        return json_response({name: to_json(spec)})
+
+    return put
+
+
+def _delete(key: str, what: str, remove: Callable) -> Callable:
+    async def delete(request: Request) -> Response:
+        ident = request.path_params[key]
+        with transaction(request) as conn:
+            if not remove(conn, ident):
+                raise NotFound(f"{what} {ident} not found")
+        return Response(status_code=204)
+
+    return delete
+
+
+async def put_market(request: Request) -> Response:
+    event_ticker = request.path_params["event_ticker"]
+    spec = await decode(request, MarketIn, "ticker")
+    with transaction(request) as conn:
+        event = events.get(conn, event_ticker)
+        if event is None:
+            raise NotFound(f"event {event_ticker} not found")
+        events.upsert_market(conn, spec, event_ticker, event.series_ticker, now_us(request))
+    return json_response({"market": to_json(spec)})
+
+
+async def delete_market(request: Request) -> Response:
+    event_ticker, ticker = request.path_params["event_ticker"], request.path_params["ticker"]
+    with transaction(request) as conn:
+        if not events.delete_market(conn, ticker, event_ticker):
+            raise NotFound(f"market {ticker} not found in event {event_ticker}")
+    return Response(status_code=204)
+
+
+def _resource(path: str, key: str, name: str, shape: type, write: Callable, remove: Callable) -> list[Route]:
+    what = name.replace("_", " ")
+    return [
+        Route(path, _put(shape, key, name, write), methods=["PUT"]),
+        Route(path, _delete(key, what, remove), methods=["DELETE"]),
+    ]
+
+
+routes = [
+    *_resource("/series/{ticker}", "ticker", "series", SeriesIn, series.upsert, series.delete),
+    *_resource("/events/{event_ticker}", "event_ticker", "event", EventIn, events.upsert, events.delete),
+    Route("/events/{event_ticker}/markets/{ticker}", put_market, methods=["PUT"]),
+    Route("/events/{event_ticker}/markets/{ticker}", delete_market, methods=["DELETE"]),
+    *_resource("/milestones/{id}", "id", "milestone", MilestoneIn, milestones.upsert, milestones.delete),
+    *_resource(
+        "/structured_targets/{id}",
+        "id",
+        "structured_target",
+        StructuredTargetIn,
+        structured_targets.upsert,
+        structured_targets.delete,
+    ),
+    # A live-data push also bumps the milestone's last_updated_ts (GET /milestones?min_updated_ts=).
+    *_resource(
+        "/live_data/{milestone_id}", "milestone_id", "live_data", LiveDataIn, live_data.upsert, live_data.delete
+    ),
+    *_resource(
+        "/fee_changes/{id}",
+        "id",
+        "fee_change",
+        FeeChangeIn,
+        lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec),
+        exchange.delete_fee_change,
+    ),
+    *_resource(
+        "/incentive_programs/{id}",
+        "id",
+        "incentive_program",
+        IncentiveProgramIn,
+        lambda conn, spec, _now: incentive_programs.upsert(conn, spec),
+        incentive_programs.delete,
+    ),
+]

@@ -1,0 +1,62 @@
+"""The exchange clock: read it, and move a manual clock forward."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..api.responses import json_response, services
+from ..errors import Conflict, InvalidParameter
+from ..exchange.clock import MICROS, Clock, ManualClock, to_rfc3339
+from ..scenario.shapes import time_us
+from .bodies import convert, json_body
+
+
+class ClockMove(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Exactly one of: seconds to move forward, or the RFC 3339 time to move to."""
+
+    advance_seconds: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    set: str | None = None
+
+
+async def get_clock(request: Request) -> Response:
+    return json_response(_clock(services(request).clock))
+
+
+async def move_clock(request: Request) -> Response:
+    move = convert(await json_body(request), ClockMove)
+    clock = services(request).clock
+    if not isinstance(clock, ManualClock):
+        raise Conflict("the server runs on the real clock; start it with --clock manual to move time")
+    clock.set(_target(clock, move))
+    return json_response(_clock(clock))
+
+
+def _target(clock: ManualClock, move: ClockMove) -> int:
+    if (move.advance_seconds is None) == (move.set is None):
+        raise InvalidParameter("give exactly one of advance_seconds or set")
+    if move.advance_seconds is not None:
+        return clock.now_us() + move.advance_seconds * MICROS
+    try:
+        target = time_us(move.set)
+    except (ValueError, OverflowError):
+        raise InvalidParameter(f"$.set: must be an RFC 3339 date-time, got {move.set!r}") from None
+    if target < clock.now_us():
+        now = to_rfc3339(clock.now_us())
+        raise InvalidParameter(f"$.set: {move.set} is before the clock ({now}); time never moves back")
+    return target
+
+
+def _clock(clock: Clock) -> dict:
+    now = clock.now_us()
+    return {"kind": getattr(clock, "kind", "real"), "now": to_rfc3339(now), "now_us": now}
+
+
+routes = [
+    Route("/clock", get_clock, methods=["GET"]),
+    Route("/clock", move_clock, methods=["POST"]),
+]

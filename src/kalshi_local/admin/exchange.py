@@ -1,0 +1,76 @@
+"""Exchange-wide state (status flags, schedule, maintenance) and announcements."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..api.responses import json_response, services
+from ..errors import NotFound
+from ..exchange.clock import to_rfc3339
+from ..scenario.shapes import AnnouncementIn, ExchangeIn
+from ..store import exchange as store
+from .bodies import decode, to_json, transaction
+
+
+async def get_exchange(request: Request) -> Response:
+    with services(request).engine.connect() as conn:
+        return json_response({"exchange": to_json(store.state(conn))})
+
+
+async def put_exchange(request: Request) -> Response:
+    spec = await decode(request, ExchangeIn)
+    with transaction(request) as conn:
+        store.set_state(conn, spec)
+    return json_response({"exchange": to_json(spec)})
+
+
+async def get_announcements(request: Request) -> Response:
+    with services(request).engine.connect() as conn:
+        rows = store.all_announcements(conn)
+    return json_response({"announcements": [_announcement(row) for row in rows]})
+
+
+async def post_announcement(request: Request) -> Response:
+    spec = await decode(request, AnnouncementIn)
+    with transaction(request) as conn:
+        seq = store.add_announcement(conn, spec)
+    return json_response({"announcement": {"id": seq, **to_json(spec)}}, status=201)
+
+
+async def put_announcement(request: Request) -> Response:
+    seq = request.path_params["id"]
+    spec = await decode(request, AnnouncementIn)
+    with transaction(request) as conn:
+        if not store.update_announcement(conn, seq, spec):
+            raise NotFound(f"announcement {seq} not found")
+    return json_response({"announcement": {"id": seq, **to_json(spec)}})
+
+
+async def delete_announcement(request: Request) -> Response:
+    seq = request.path_params["id"]
+    with transaction(request) as conn:
+        if not store.delete_announcement(conn, seq):
+            raise NotFound(f"announcement {seq} not found")
+    return Response(status_code=204)
+
+
+def _announcement(row) -> dict:
+    return {
+        "id": row.seq,
+        "type": row.type,
+        "message": row.message,
+        "delivery_time": to_rfc3339(row.delivery_us),
+        "status": row.status,
+    }
+
+
+routes = [
+    Route("/exchange", get_exchange, methods=["GET"]),
+    Route("/exchange", put_exchange, methods=["PUT"]),
+    Route("/announcements", get_announcements, methods=["GET"]),
+    Route("/announcements", post_announcement, methods=["POST"]),
+    Route("/announcements/{id:int}", put_announcement, methods=["PUT"]),
+    Route("/announcements/{id:int}", delete_announcement, methods=["DELETE"]),
+]
