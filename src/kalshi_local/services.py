@@ -6,12 +6,13 @@ rewrites the store, and the handlers keep no other state).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from .config import Settings
 from .exchange.clock import Clock, make_clock
+from .models.market_json import MarketJsonCache
 from .store import db
 
 
@@ -20,6 +21,7 @@ class Services:
     settings: Settings
     engine: Engine
     clock: Clock
+    market_json: MarketJsonCache = field(default_factory=MarketJsonCache)
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from msgspec import Raw
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.routing import Route
@@ -11,15 +12,20 @@ from ..exchange.lifecycle import EVENT_STATUS_FILTERS
 from ..models import catalog, render
 from ..store import events as store
 from ..store import markets, milestones
+from ..services import Services
+from .markets import rendered
 from .params import Query
 from .responses import json_response, services
 
 
-def _render(conn: Connection, rows, now_us: int, nested: bool) -> list[catalog.Event]:
+def _render(conn: Connection, svc: Services, rows, now_us: int, nested: bool) -> list[catalog.Event]:
     if not nested:
-        return [render.event(row) for row in rows]
-    market_rows = markets.of_events(conn, (row.event_ticker for row in rows))
-    return render.events(rows, market_rows, now_us, markets.categories(conn, market_rows))
+        return render.events(rows, None)
+    refs = markets.refs_of_events(conn, (row.event_ticker for row in rows))
+    by_event: dict[str, list[Raw]] = {}
+    for ref, market_json in rendered(conn, svc, refs, now_us):
+        by_event.setdefault(ref.event_ticker, []).append(market_json)
+    return render.events(rows, by_event)
 
 
 async def get_events(request: Request):
@@ -36,7 +42,7 @@ async def get_events(request: Request):
     now_us = svc.clock.now_us()
     with svc.engine.connect() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
-        body = {"events": _render(conn, page.rows, now_us, nested), "cursor": page.cursor}
+        body = {"events": _render(conn, svc, page.rows, now_us, nested), "cursor": page.cursor}
         if with_milestones:
             related = milestones.related_to_events(conn, (row.event_ticker for row in page.rows))
             body["milestones"] = [render.milestone(row) for row in related]
@@ -56,7 +62,7 @@ async def get_multivariate_events(request: Request):
     now_us = svc.clock.now_us()
     with svc.engine.connect() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
-        return json_response({"events": _render(conn, page.rows, now_us, nested), "cursor": page.cursor})
+        return json_response({"events": _render(conn, svc, page.rows, now_us, nested), "cursor": page.cursor})
 
 
 async def get_event(request: Request):
@@ -67,11 +73,10 @@ async def get_event(request: Request):
         row = store.get(conn, ticker)
         if row is None:
             raise NotFound(f"event {ticker} not found")
-        market_rows = markets.of_events(conn, [ticker])
-        categories = markets.categories(conn, market_rows)
-    rendered = render.markets(market_rows, svc.clock.now_us(), categories)
+        refs = markets.refs_of_events(conn, [ticker])
+        market_json = [raw for _, raw in rendered(conn, svc, refs, svc.clock.now_us())]
     # The top-level list is always there; with_nested_markets also puts it inside the event.
-    return json_response({"event": render.event(row, rendered if nested else None), "markets": rendered})
+    return json_response({"event": render.event(row, market_json if nested else None), "markets": market_json})
 
 
 async def get_event_metadata(request: Request):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from msgspec import Raw
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -10,6 +12,7 @@ from ..exchange.lifecycle import MARKET_STATUS_FILTERS
 from ..models import render
 from ..store import markets as store
 from .params import Query
+from ..services import Services
 from .responses import json_response, services
 
 # The Get Markets doc page: timestamp groups exclude each other, and each allows
@@ -64,6 +67,12 @@ def _market_filter(q: Query) -> store.MarketFilter:
     return flt
 
 
+def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[object, Raw]]:
+    """(reference, Market JSON) for market references (store.markets.REF_COLUMNS), via the cache."""
+    found = svc.market_json.render(refs, now_us, lambda seqs: store.by_seqs(conn, seqs))
+    return [(ref, raw) for ref, raw in zip(refs, found) if raw is not None]
+
+
 async def get_markets(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=0, maximum=1000) or 100
@@ -72,8 +81,8 @@ async def get_markets(request: Request):
     now_us = svc.clock.now_us()
     with svc.engine.connect() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
-        categories = store.categories(conn, page.rows)
-    return json_response({"markets": render.markets(page.rows, now_us, categories), "cursor": page.cursor})
+        body = {"markets": [raw for _, raw in rendered(conn, svc, page.rows, now_us)], "cursor": page.cursor}
+    return json_response(body)
 
 
 async def get_market(request: Request):

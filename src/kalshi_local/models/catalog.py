@@ -133,7 +133,7 @@ class Event(_Out):
     last_updated_ts: str
     strike_date: str | None = None
     strike_period: str | None = None
-    markets: list[Market] | None = None
+    markets: list[Raw] | None = None  # rendered Market JSON
     fee_type_override: str | None = None
     fee_multiplier_override: Raw | None = None
 

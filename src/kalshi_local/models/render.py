@@ -134,12 +134,8 @@ def market(row, now_us: int, category: str) -> catalog.Market:
     )
 
 
-def markets(rows, now_us: int, categories: dict[str, str]) -> list[catalog.Market]:
-    """`categories` maps series tickers to their category (store.markets.categories)."""
-    return [market(row, now_us, categories.get(row.series_ticker, "")) for row in rows]
-
-
-def event(row, markets: list[catalog.Market] | None = None) -> catalog.Event:
+def event(row, markets: list[Raw] | None = None) -> catalog.Event:
+    """`markets` are rendered Market JSON (models/market_json.py), when nested."""
     return catalog.Event(
         event_ticker=row.event_ticker,
         series_ticker=row.series_ticker,
@@ -159,12 +155,11 @@ def event(row, markets: list[catalog.Market] | None = None) -> catalog.Event:
     )
 
 
-def events(rows, market_rows, now_us: int, categories: dict[str, str]) -> list[catalog.Event]:
-    """Events with their markets nested (`market_rows` holds the markets of all of them)."""
-    nested: dict[str, list[catalog.Market]] = {row.event_ticker: [] for row in rows}
-    for item in markets(market_rows, now_us, categories):
-        nested.setdefault(item.event_ticker, []).append(item)
-    return [event(row, nested[row.event_ticker]) for row in rows]
+def events(rows, nested_markets: dict[str, list[Raw]] | None) -> list[catalog.Event]:
+    """Events, with their markets nested when `nested_markets` (event ticker -> JSON) is given."""
+    if nested_markets is None:
+        return [event(row) for row in rows]
+    return [event(row, nested_markets.get(row.event_ticker, [])) for row in rows]
 
 
 def event_metadata(row, market_rows) -> catalog.EventMetadata:

@@ -55,8 +55,10 @@ def upsert(
     rows: Iterable[tuple],
     keep: Sequence[str] = (),
     only_if_same: str | None = None,
+    increment: str | None = None,
 ) -> Upserted:
-    """Insert rows, or update the row with the same `key` (columns in `keep` stay as they were).
+    """Insert rows, or update the row with the same `key` (columns in `keep` stay as they were,
+    the `increment` column grows by one).
 
     With `only_if_same`, an existing row whose value in that column differs is
     left alone and missing from the result, so the caller can report it.
@@ -67,7 +69,9 @@ def upsert(
     per_statement = max(1, min(_MAX_ROWS, _MAX_PARAMS // len(columns)))
     rows = iter(rows)
     while batch := list(itertools.islice(rows, per_statement)):
-        sql = _upsert_sql(conn.dialect.name, table.name, key, tuple(columns), tuple(keep), only_if_same, len(batch))
+        sql = _upsert_sql(
+            conn.dialect.name, table.name, key, tuple(columns), tuple(keep), only_if_same, increment, len(batch)
+        )
         seqs.update(conn.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(batch))).all())
     return Upserted(seqs, last_old)
 
@@ -104,11 +108,14 @@ def _upsert_sql(
     columns: tuple[str, ...],
     keep: tuple[str, ...],
     only_if_same: str | None,
+    increment: str | None,
     count: int,
 ) -> str:
     mark = _mark(dialect)
     one = "(" + ", ".join([mark] * len(columns)) + ")"
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key and c not in keep)
+    if increment:
+        updates += f", {increment} = {table}.{increment} + 1"
     guard = f" WHERE {table}.{only_if_same} = excluded.{only_if_same}" if only_if_same else ""
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * count)}"

@@ -98,7 +98,9 @@ def upsert_market(conn: Connection, spec: MarketIn, event_ticker: str, series_ti
 
 def _upsert_markets(conn: Connection, rows: dict[str, tuple], places: dict[str, tuple[int, int, str]]) -> None:
     kept = ("market_id", "created_us")
-    written = bulk.upsert(conn, markets, "ticker", _MARKET_COLUMNS, rows.values(), kept, only_if_same="event_ticker")
+    written = bulk.upsert(
+        conn, markets, "ticker", _MARKET_COLUMNS, rows.values(), kept, only_if_same="event_ticker", increment="version"
+    )
     for ticker in rows:
         if ticker not in written.seqs:
             owner = conn.execute(select(markets.c.event_ticker).where(markets.c.ticker == ticker)).scalar()

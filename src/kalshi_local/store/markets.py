@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, false, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, false, literal, or_, select
 
 from ..exchange.lifecycle import FILTER_CONDITIONS
 from .cursors import Page, decode_cursor, page_of
 from .schema import markets, series
+from .statements import StatementCache, slot_params, slotted
 
 CURSOR_KIND = "markets"
 m = markets.c
@@ -37,12 +38,13 @@ class MarketFilter:
     min_updated_us: int | None = None
 
 
-def status_clause(filter_value: str, now_us: int, table=markets) -> ColumnElement[bool]:
+def status_clause(filter_value: str, now_us, table=markets) -> ColumnElement[bool]:
     """GET /markets?status= as SQL: the lifecycle mapping with the clock's now."""
     c = table.c
     alternatives = []
     for cond in FILTER_CONDITIONS[filter_value]:
-        parts = [c.status.in_(sorted(cond.stored))]
+        # literal() binds keep the statement compilable once (store/statements.py).
+        parts = [c.status.in_([literal(status) for status in sorted(cond.stored)])]
         if cond.opened is not None:
             parts.append(c.open_us <= now_us if cond.opened else c.open_us > now_us)
         if cond.closed is not None:
@@ -51,41 +53,88 @@ def status_clause(filter_value: str, now_us: int, table=markets) -> ColumnElemen
     return or_(*alternatives) if alternatives else false()
 
 
-def _where(flt: MarketFilter, now_us: int) -> list[ColumnElement[bool]]:
-    clauses = []
-    if flt.event_tickers:
-        clauses.append(m.event_ticker.in_(flt.event_tickers))
+# What a page query returns per market: enough to key the rendered-JSON cache
+# (models/market_json.py) and to derive the shown status; the rest is fetched
+# only for markets not in the cache.
+REF_COLUMNS = (
+    m.seq,
+    m.ticker,
+    m.event_ticker,
+    m.version,
+    m.status,
+    m.open_us,
+    m.close_us,
+    series.c.category,  # the legacy Market.category
+)
+_WITH_SERIES = markets.outerjoin(series, series.c.ticker == m.series_ticker)
+_RANGES = (
+    ("created", m.created_us),
+    ("close", m.close_us),
+    ("settled", m.settlement_us),
+    ("updated", m.updated_us),
+)
+
+
+def _page_statement(shape: tuple):
+    event_slots, ticker_slots, by_series, status, mve, bounds = shape
+    query = select(*REF_COLUMNS).select_from(_WITH_SERIES).where(m.seq > bindparam("after"))
+    if event_slots:
+        query = query.where(m.event_ticker.in_(slot_params("event", event_slots)))
+    if by_series:
+        query = query.where(m.series_ticker == bindparam("series_ticker"))
+    if ticker_slots:
+        query = query.where(m.ticker.in_(slot_params("ticker", ticker_slots)))
+    if status is not None:
+        query = query.where(status_clause(status, bindparam("now")))
+    if mve == "only":
+        query = query.where(m.mve_collection_ticker.is_not(None))
+    elif mve == "exclude":
+        query = query.where(m.mve_collection_ticker.is_(None))
+    for name, column in _RANGES:
+        if f"min_{name}" in bounds:
+            query = query.where(column > bindparam(f"min_{name}"))
+        if f"max_{name}" in bounds:
+            query = query.where(column < bindparam(f"max_{name}"))
+    return query.order_by(m.seq).limit(bindparam("limit"))
+
+
+_pages = StatementCache(_page_statement)
+
+
+def page(conn: Connection, flt: MarketFilter, now_us: int, cursor: str | None, limit: int) -> Page:
+    """A page of market references (REF_COLUMNS)."""
+    params: dict = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1, "now": now_us}
+    event_slots = slotted("event", flt.event_tickers, params)
+    ticker_slots = slotted("ticker", flt.tickers, params)
     if flt.series_ticker is not None:
-        clauses.append(m.series_ticker == flt.series_ticker)
-    if flt.tickers:
-        clauses.append(m.ticker.in_(flt.tickers))
-    if flt.status is not None:
-        clauses.append(status_clause(flt.status, now_us))
-    if flt.mve == "only":
-        clauses.append(m.mve_collection_ticker.is_not(None))
-    elif flt.mve == "exclude":
-        clauses.append(m.mve_collection_ticker.is_(None))
-    for column, low, high in (
-        (m.created_us, flt.min_created_us, flt.max_created_us),
-        (m.close_us, flt.min_close_us, flt.max_close_us),
-        (m.settlement_us, flt.min_settled_us, flt.max_settled_us),
-        (m.updated_us, flt.min_updated_us, None),
-    ):
-        if low is not None:
-            clauses.append(column > low)
-        if high is not None:
-            clauses.append(column < high)
-    return clauses
-
-
-def page(conn: Connection, flt: MarketFilter, now_us: int, cursor: str | None, limit: int) -> Page[Row]:
-    after = decode_cursor(CURSOR_KIND, cursor)
-    query = select(markets).where(m.seq > after, *_where(flt, now_us)).order_by(m.seq).limit(limit + 1)
-    return page_of(CURSOR_KIND, conn.execute(query).all(), limit)
+        params["series_ticker"] = flt.series_ticker
+    bounds = []
+    for name, _ in _RANGES:
+        for side in ("min", "max"):
+            value = getattr(flt, f"{side}_{name}_us", None)
+            if value is not None:
+                bounds.append(f"{side}_{name}")
+                params[f"{side}_{name}"] = value
+    shape = (event_slots, ticker_slots, flt.series_ticker is not None, flt.status, flt.mve, tuple(bounds))
+    return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
 
 
 def get(conn: Connection, ticker: str) -> Row | None:
     return conn.execute(select(markets).where(m.ticker == ticker)).first()
+
+
+def by_seqs(conn: Connection, seqs: Iterable[int]) -> list[Row]:
+    """Whole market rows, for the markets a page has to render."""
+    return conn.execute(select(markets).where(m.seq.in_(list(seqs)))).all()
+
+
+def refs_of_events(conn: Connection, event_tickers: Iterable[str]) -> list[Row]:
+    """Market references (REF_COLUMNS) of the events, in creation order."""
+    tickers = list(dict.fromkeys(event_tickers))
+    if not tickers:
+        return []
+    query = select(*REF_COLUMNS).select_from(_WITH_SERIES).where(m.event_ticker.in_(tickers)).order_by(m.seq)
+    return conn.execute(query).all()
 
 
 def of_events(conn: Connection, event_tickers: Iterable[str]) -> list[Row]:

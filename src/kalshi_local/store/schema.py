@@ -160,6 +160,8 @@ markets = Table(
     Column("mve_collection_ticker", Text, nullable=True),
     Column("image_url", Text, nullable=False),
     Column("color_code", Text, nullable=False),
+    # Grows on every write of the row: rendered market JSON is cached per version.
+    Column("version", BigInteger, nullable=False, server_default="1"),
     Index("ix_markets_event", "event_ticker", "seq"),
     Index("ix_markets_series", "series_ticker", "seq"),
     Index("ix_markets_close", "close_us"),

@@ -13,7 +13,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.sql import Select
 
 
@@ -58,3 +58,22 @@ class StatementCache:
             return list(map(compiled.row._make, cursor.fetchall()))
         finally:
             cursor.close()
+
+
+# A list of values binds one parameter each; its length is rounded up to one of
+# these (the last value repeats), so a handful of statement shapes cover every request.
+_SLOTS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+
+
+def slotted(name: str, values: Sequence[Any], params: dict[str, Any]) -> int:
+    """Bind `values` as name0, name1, ...; returns the slot count for the shape (0 for none)."""
+    if not values:
+        return 0
+    slots = next((n for n in _SLOTS if n >= len(values)), len(values))
+    padded = tuple(values) + (values[-1],) * (slots - len(values))
+    params.update((f"{name}{i}", value) for i, value in enumerate(padded))
+    return slots
+
+
+def slot_params(name: str, slots: int) -> list:
+    return [bindparam(f"{name}{i}") for i in range(slots)]

@@ -12,7 +12,7 @@ from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps
 from .schema import structured_targets, target_competitions
-from .statements import StatementCache
+from .statements import StatementCache, slot_params, slotted
 
 CURSOR_KIND = "structured_targets"
 _COMPETITION_KEYS = ("league", "conference", "division", "tour")
@@ -23,11 +23,6 @@ class TargetFilter:
     ids: tuple[str, ...] = ()
     type: str | None = None
     competition: str | None = None
-
-
-# `ids` bind one parameter each; their count is rounded up to one of these (the
-# last id repeats), so a handful of statement shapes cover every request.
-_ID_SLOTS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
 
 
 def _page_statement(shape: tuple[int, bool, bool]):
@@ -45,7 +40,7 @@ def _page_statement(shape: tuple[int, bool, bool]):
     else:
         query = select(structured_targets).where(t.seq > bindparam("after")).order_by(t.seq)
     if id_slots:
-        query = query.where(t.id.in_([bindparam(f"id{i}") for i in range(id_slots)]))
+        query = query.where(t.id.in_(slot_params("id", id_slots)))
     if by_type:
         query = query.where(t.type == bindparam("type"))
     return query.limit(bindparam("limit"))
@@ -56,11 +51,7 @@ _pages = StatementCache(_page_statement)
 
 def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) -> Page[Row]:
     params = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1}
-    id_slots = 0
-    if flt.ids:
-        id_slots = next(n for n in _ID_SLOTS if n >= len(flt.ids))
-        padded = flt.ids + (flt.ids[-1],) * (id_slots - len(flt.ids))
-        params.update((f"id{i}", value) for i, value in enumerate(padded))
+    id_slots = slotted("id", flt.ids, params)
     if flt.type is not None:
         params["type"] = flt.type
     if flt.competition is not None:
