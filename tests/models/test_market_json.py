@@ -1,0 +1,60 @@
+"""The rendered-market cache never serves a stale market: every path that
+changes what a market shows changes its cache key."""
+
+from __future__ import annotations
+
+from kalshi_local.scenario import loader
+
+from ..client import ApiClient
+
+SCENARIO = """
+series:
+  - {ticker: KXCACHE, title: Cache series, category: Economics}
+events:
+  - event_ticker: KXCACHE-1
+    series_ticker: KXCACHE
+    title: Cache event
+    markets:
+      - {ticker: KXCACHE-1-A, open_time: "2030-01-01T00:00:00Z", close_time: "2030-02-01T00:00:00Z",
+         yes_bid_dollars: "{bid}", yes_ask_dollars: "0.6000"}
+"""
+
+
+def _load(server, bid: str, category: str = "Economics") -> None:
+    text = SCENARIO.replace("{bid}", bid).replace("category: Economics", f"category: {category}")
+    services = server.services
+    loader.apply(services.engine, loader.parse_text(text, "test"), services.clock.now_us(), "test")
+
+
+def _listed(api) -> dict:
+    (market,) = api.ok("/markets", {"tickers": "KXCACHE-1-A"})["markets"]
+    return market
+
+
+def test_a_rewritten_market_is_served_fresh_from_lists(empty_server):
+    api = ApiClient(empty_server.api)
+    _load(empty_server, "0.4000")
+    assert _listed(api)["yes_bid_dollars"] == "0.4000"
+    _load(empty_server, "0.4500")
+    assert _listed(api)["yes_bid_dollars"] == "0.4500"
+    nested = api.ok("/events/KXCACHE-1", {"with_nested_markets": "true"})
+    assert nested["markets"][0]["yes_bid_dollars"] == "0.4500"
+    assert nested["event"]["markets"][0]["no_ask_dollars"] == "0.5500"
+
+
+def test_the_status_follows_the_clock_through_the_cache(empty_server):
+    api = ApiClient(empty_server.api)
+    clock = empty_server.services.clock
+    clock.set(1_893_456_000_000_000)  # 2030-01-01T00:00:00Z, the open time
+    _load(empty_server, "0.4000")
+    assert _listed(api)["status"] == "active"
+    clock.advance(31 * 86_400)
+    assert _listed(api)["status"] == "closed"
+
+
+def test_a_new_series_category_reaches_the_legacy_field(empty_server):
+    api = ApiClient(empty_server.api)
+    _load(empty_server, "0.4000")
+    assert _listed(api)["category"] == "Economics"
+    _load(empty_server, "0.4000", category="Financials")
+    assert _listed(api)["category"] == "Financials"
