@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from .config import Settings
 from .exchange.clock import Clock, make_clock
-from .models.market_json import MarketJsonCache
+from .models.json_cache import JsonCache
 from .store import db
 
 
@@ -21,7 +21,7 @@ class Services:
     settings: Settings
     engine: Engine
     clock: Clock
-    market_json: MarketJsonCache = field(default_factory=MarketJsonCache)
+    json_cache: JsonCache = field(default_factory=JsonCache)
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ..errors import InvalidParameter, NotFound
-from ..exchange.lifecycle import MARKET_STATUS_FILTERS
+from ..exchange.lifecycle import MARKET_STATUS_FILTERS, effective_status
 from ..models import render
 from ..store import markets as store
 from .params import Query
@@ -69,7 +69,17 @@ def _market_filter(q: Query) -> store.MarketFilter:
 
 def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[object, Raw]]:
     """(reference, Market JSON) for market references (store.markets.REF_COLUMNS), via the cache."""
-    found = svc.market_json.render(refs, now_us, lambda seqs: store.by_seqs(conn, seqs))
+
+    def key(ref) -> tuple:
+        status = effective_status(ref.status, ref.open_us, ref.close_us, now_us)
+        return "market", ref.seq, ref.version, status, ref.category
+
+    found = svc.json_cache.render(
+        refs,
+        key,
+        lambda seqs: store.by_seqs(conn, seqs),
+        lambda row, ref: render.market(row, now_us, ref.category or ""),
+    )
     return [(ref, raw) for ref, raw in zip(refs, found) if raw is not None]
 
 

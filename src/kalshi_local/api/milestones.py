@@ -9,7 +9,7 @@ from ..errors import NotFound
 from ..models import render
 from ..store import milestones as store
 from .params import Query
-from .responses import json_response, services
+from .responses import json_response, services, versioned_json
 
 
 async def get_milestones(request: Request):
@@ -26,7 +26,10 @@ async def get_milestones(request: Request):
     )
     with services(request).engine.connect() as conn:
         page = store.page(conn, flt, q.str("cursor"), limit)
-    return json_response({"milestones": [render.milestone(r) for r in page.rows], "cursor": page.cursor})
+        found = versioned_json(
+            request, "milestone", page.rows, lambda seqs: store.by_seqs(conn, seqs), lambda row, _: render.milestone(row)
+        )
+    return json_response({"milestones": found, "cursor": page.cursor})
 
 
 async def get_milestone(request: Request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from msgspec import Raw
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,3 +29,10 @@ def error_body(error: ApiError) -> dict[str, str]:
 def services(request: Request) -> Services:
     return request.app.state.services
 
+
+
+def versioned_json(request: Request, kind: str, refs, fetch, make) -> list[Raw]:
+    """JSON of rows referenced by (seq, version), from the cache; `fetch(seqs)` and
+    `make(row)` serve the misses. A row deleted meanwhile drops out."""
+    found = services(request).json_cache.render(refs, lambda ref: (kind, ref.seq, ref.version), fetch, make)
+    return [raw for raw in found if raw is not None]

@@ -9,7 +9,7 @@ from ..errors import NotFound
 from ..models import render
 from ..store import structured_targets as store
 from .params import Query
-from .responses import json_response, services
+from .responses import json_response, services, versioned_json
 
 MAX_IDS = 2000
 
@@ -24,9 +24,14 @@ async def get_structured_targets(request: Request):
     page_size = q.int("page_size", default=100, minimum=1, maximum=2000)
     with services(request).engine.connect() as conn:
         page = store.page(conn, flt, q.str("cursor"), page_size)
-    return json_response(
-        {"structured_targets": [render.structured_target(r) for r in page.rows], "cursor": page.cursor}
-    )
+        found = versioned_json(
+            request,
+            "structured_target",
+            page.rows,
+            lambda seqs: store.by_seqs(conn, seqs),
+            lambda row, _: render.structured_target(row),
+        )
+    return json_response({"structured_targets": found, "cursor": page.cursor})
 
 
 async def get_structured_target(request: Request):

@@ -33,7 +33,8 @@ _EQUALS = ("competition", "source_id", "type")
 
 def _page_statement(shape: tuple[str, ...]):
     m = milestones.c
-    query = select(milestones).where(m.seq > bindparam("after")).limit(bindparam("limit"))
+    # References only: the JSON of most rows comes from the cache (models/json_cache.py).
+    query = select(m.seq, m.version).where(m.seq > bindparam("after")).limit(bindparam("limit"))
     if "related_event_ticker" in shape:
         # Walk the (event_ticker, milestone_seq) index in order: no sort needed.
         link = milestone_events.c
@@ -61,10 +62,15 @@ _pages = StatementCache(_page_statement)
 
 
 def page(conn: Connection, flt: MilestoneFilter, cursor: str | None, limit: int) -> Page[Row]:
+    """A page of (seq, version) references."""
     params = {name: getattr(flt, name) for name in MilestoneFilter.__slots__ if getattr(flt, name) is not None}
     shape = tuple(sorted(params))
     params.update(after=decode_cursor(CURSOR_KIND, cursor), limit=limit + 1)
     return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
+
+
+def by_seqs(conn: Connection, seqs: Iterable[int]) -> list[Row]:
+    return conn.execute(select(milestones).where(milestones.c.seq.in_(list(seqs)))).all()
 
 
 def get(conn: Connection, milestone_id: str) -> Row | None:
@@ -106,7 +112,8 @@ def upsert(conn: Connection, spec: MilestoneIn, now_us: int) -> bool:
 def upsert_many(conn: Connection, specs: Iterable[MilestoneIn], now_us: int) -> int:
     """Insert or replace milestones in bulk (a later duplicate id wins); returns how many are new."""
     specs = {spec.id: spec for spec in specs}
-    written = bulk.upsert(conn, milestones, "id", _COLUMNS, (_row(spec, now_us) for spec in specs.values()))
+    rows = (_row(spec, now_us) for spec in specs.values())
+    written = bulk.upsert(conn, milestones, "id", _COLUMNS, rows, increment="version")
     bulk.delete_in(conn, milestone_events, "milestone_seq", written.updated_seqs())
     links = [
         (ticker, written.seqs[spec.id])
@@ -148,7 +155,8 @@ def delete(conn: Connection, milestone_id: str) -> bool:
 
 
 def touch(conn: Connection, milestone_id: str, now_us: int) -> None:
-    conn.execute(milestones.update().where(milestones.c.id == milestone_id).values(updated_us=now_us))
+    m = milestones.c
+    conn.execute(milestones.update().where(m.id == milestone_id).values(updated_us=now_us, version=m.version + 1))
 
 
 def _competition(details: dict) -> str | None:

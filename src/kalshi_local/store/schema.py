@@ -39,6 +39,11 @@ def _us(name: str, nullable: bool = False) -> Column:
     return Column(name, BigInteger, nullable=nullable)
 
 
+def _version() -> Column:
+    # Grows on every write of the row: rendered JSON is cached per version (models/json_cache.py).
+    return Column("version", BigInteger, nullable=False, server_default="1")
+
+
 def _money(name: str, nullable: bool = False) -> Column:
     return Column(name, BigInteger, nullable=nullable, default=0)
 
@@ -160,8 +165,7 @@ markets = Table(
     Column("mve_collection_ticker", Text, nullable=True),
     Column("image_url", Text, nullable=False),
     Column("color_code", Text, nullable=False),
-    # Grows on every write of the row: rendered market JSON is cached per version.
-    Column("version", BigInteger, nullable=False, server_default="1"),
+    _version(),
     Index("ix_markets_event", "event_ticker", "seq"),
     Index("ix_markets_series", "series_ticker", "seq"),
     Index("ix_markets_close", "close_us"),
@@ -188,6 +192,7 @@ milestones = Table(
     _json("related_event_tickers"),
     Column("competition", Text, nullable=True),
     _us("updated_us"),
+    _version(),
     Index("ix_milestones_category", "category", "seq"),
     Index("ix_milestones_type", "type", "seq"),
     Index("ix_milestones_competition", "competition", "seq"),
@@ -216,6 +221,7 @@ structured_targets = Table(
     Column("source_id", Text, nullable=True),
     _json("source_ids"),
     _us("updated_us"),
+    _version(),
     Index("ix_targets_type", "type", "seq"),
 )
 

@@ -32,13 +32,13 @@ def _page_statement(shape: tuple[int, bool, bool]):
         # Walk the (competition, target_seq) key in order, so a big league needs no sort.
         link = target_competitions.c
         query = (
-            select(structured_targets)
+            select(t.seq, t.version)
             .select_from(target_competitions.join(structured_targets, t.seq == link.target_seq))
             .where(link.competition == bindparam("competition"), link.target_seq > bindparam("after"))
             .order_by(link.target_seq)
         )
     else:
-        query = select(structured_targets).where(t.seq > bindparam("after")).order_by(t.seq)
+        query = select(t.seq, t.version).where(t.seq > bindparam("after")).order_by(t.seq)
     if id_slots:
         query = query.where(t.id.in_(slot_params("id", id_slots)))
     if by_type:
@@ -50,6 +50,7 @@ _pages = StatementCache(_page_statement)
 
 
 def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) -> Page[Row]:
+    """A page of (seq, version) references; the JSON of most rows comes from the cache."""
     params = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1}
     id_slots = slotted("id", flt.ids, params)
     if flt.type is not None:
@@ -58,6 +59,10 @@ def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) ->
         params["competition"] = flt.competition
     shape = (id_slots, flt.type is not None, flt.competition is not None)
     return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
+
+
+def by_seqs(conn: Connection, seqs: Iterable[int]) -> list[Row]:
+    return conn.execute(select(structured_targets).where(structured_targets.c.seq.in_(list(seqs)))).all()
 
 
 def get(conn: Connection, target_id: str) -> Row | None:
@@ -78,7 +83,7 @@ def upsert_many(conn: Connection, specs: Iterable[StructuredTargetIn], now_us: i
     rows = (
         (s.id, s.name, s.type, dumps(s.details), s.source_id, dumps(s.source_ids), now_us) for s in specs.values()
     )
-    written = bulk.upsert(conn, structured_targets, "id", _COLUMNS, rows)
+    written = bulk.upsert(conn, structured_targets, "id", _COLUMNS, rows, increment="version")
     bulk.delete_in(conn, target_competitions, "target_seq", written.updated_seqs())
     links = [(name, written.seqs[s.id]) for s in specs.values() for name in competitions(s.details)]
     bulk.insert(conn, target_competitions, ("competition", "target_seq"), links)

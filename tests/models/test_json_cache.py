@@ -58,3 +58,43 @@ def test_a_new_series_category_reaches_the_legacy_field(empty_server):
     assert _listed(api)["category"] == "Economics"
     _load(empty_server, "0.4000", category="Financials")
     assert _listed(api)["category"] == "Financials"
+
+
+MILESTONE = """
+milestones:
+  - {id: ms-cache-1, category: Sports, type: football_game, title: "{title}", start_date: "2030-01-01T00:00:00Z"}
+live_data:
+  - {milestone_id: ms-cache-1, type: football_game, details: {status: "{title}"}}
+structured_targets:
+  - {id: st-cache-1, name: "{title}", type: football_team}
+"""
+
+
+def _load_milestone(server, title: str) -> None:
+    services = server.services
+    text = MILESTONE.replace("{title}", title)
+    loader.apply(services.engine, loader.parse_text(text, "test"), services.clock.now_us(), "test")
+
+
+def test_rewritten_milestones_and_targets_are_served_fresh(empty_server):
+    api = ApiClient(empty_server.api)
+    _load_milestone(empty_server, "first")
+    assert api.ok("/milestones", {"limit": 10})["milestones"][0]["title"] == "first"
+    assert api.ok("/structured_targets")["structured_targets"][0]["name"] == "first"
+    _load_milestone(empty_server, "second")
+    assert api.ok("/milestones", {"limit": 10})["milestones"][0]["title"] == "second"
+    assert api.ok("/structured_targets")["structured_targets"][0]["name"] == "second"
+
+
+def test_a_live_data_push_refreshes_the_listed_last_updated_ts(empty_server):
+    api = ApiClient(empty_server.api)
+    _load_milestone(empty_server, "first")
+    before = api.ok("/milestones", {"limit": 10})["milestones"][0]["last_updated_ts"]
+    empty_server.services.clock.advance(60)
+    services = empty_server.services
+    push = loader.parse_text(
+        "live_data: [{milestone_id: ms-cache-1, type: football_game, details: {status: live}}]", "push"
+    )
+    loader.apply(services.engine, push, services.clock.now_us(), "push")
+    after = api.ok("/milestones", {"limit": 10})["milestones"][0]["last_updated_ts"]
+    assert after != before
