@@ -15,6 +15,7 @@ from . import api
 from .admin import routes as admin
 from .api.nul_guard import NulGuard
 from .api.responses import error_body, json_response
+from .api.routing import IndexedRouter
 from .errors import ApiError, BadRequest, NotFound
 from .services import Services
 from .store.cursors import InvalidCursor
@@ -54,7 +55,7 @@ def build_app(services: Services) -> Starlette:
         services.close()
 
     app = Starlette(
-        routes=[Mount(api.PREFIX, routes=api.routes()), Mount(admin.PREFIX, routes=admin.routes)],
+        routes=[Mount(api.PREFIX, app=IndexedRouter(api.routes())), Mount(admin.PREFIX, routes=admin.routes)],
         exception_handlers={
             ApiError: _api_error,
             InvalidCursor: _invalid_cursor,
