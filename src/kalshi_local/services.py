@@ -6,9 +6,12 @@ rewrites the store, and the handlers keep no other state).
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import ContextManager, Iterator
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from .config import Settings
 from .exchange.clock import Clock, make_clock
@@ -22,6 +25,12 @@ class Services:
     engine: Engine
     clock: Clock
     json_cache: JsonCache = field(default_factory=JsonCache)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _readers: list[Connection] = field(default_factory=list, repr=False)
+
+    def reading(self) -> ContextManager[Connection]:
+        """A connection for one request's reads."""
+        return _reading(self)
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":
@@ -30,4 +39,27 @@ class Services:
         return cls(settings=settings, engine=engine, clock=make_clock(settings.clock))
 
     def close(self) -> None:
+        for conn in self._readers:
+            conn.close()
         self.engine.dispose()
+
+
+@contextmanager
+def _reading(services: Services) -> Iterator[Connection]:
+    # On SQLite a pool checkout and return cost as much as a small query, so each
+    # thread keeps one connection open for reads. SQLite's driver takes no snapshot
+    # for a SELECT, so it sees every commit. PostgreSQL would, so it checks one out
+    # per request as usual.
+    if services.engine.dialect.name != "sqlite":
+        with services.engine.connect() as conn:
+            yield conn
+        return
+    conn = getattr(services._local, "conn", None)
+    if conn is None or conn.closed or conn.invalidated:
+        conn = services._local.conn = services.engine.connect()
+        services._readers.append(conn)
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction():
+            conn.rollback()

@@ -40,7 +40,7 @@ async def get_events(request: Request):
     nested, with_milestones = q.bool("with_nested_markets"), q.bool("with_milestones")
     svc = services(request)
     now_us = svc.clock.now_us()
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
         body = {"events": _render(conn, svc, page.rows, now_us, nested), "cursor": page.cursor}
         if with_milestones:
@@ -60,7 +60,7 @@ async def get_multivariate_events(request: Request):
     nested = q.bool("with_nested_markets")
     svc = services(request)
     now_us = svc.clock.now_us()
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
         return json_response({"events": _render(conn, svc, page.rows, now_us, nested), "cursor": page.cursor})
 
@@ -69,7 +69,7 @@ async def get_event(request: Request):
     ticker = request.path_params["event_ticker"]
     nested = Query(request.query_params).bool("with_nested_markets")
     svc = services(request)
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         row = store.get(conn, ticker)
         if row is None:
             raise NotFound(f"event {ticker} not found")
@@ -81,7 +81,7 @@ async def get_event(request: Request):
 
 async def get_event_metadata(request: Request):
     ticker = request.path_params["event_ticker"]
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.get(conn, ticker)
         if row is None:
             raise NotFound(f"event {ticker} not found")

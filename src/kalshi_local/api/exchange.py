@@ -18,20 +18,20 @@ from .responses import json_response, services
 
 async def get_exchange_status(request: Request):
     svc = services(request)
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         status = store.status(conn, svc.clock.now_us())
     return json_response(render.exchange_status(status))
 
 
 async def get_exchange_schedule(request: Request):
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         state = store.schedule(conn)
     return json_response({"schedule": render.schedule(state)})
 
 
 async def get_exchange_announcements(request: Request):
     svc = services(request)
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         rows = store.list_announcements(conn, svc.clock.now_us())
     return json_response({"announcements": [render.announcement(r) for r in rows]})
 
@@ -44,7 +44,7 @@ async def get_series_fee_changes(request: Request):
     q = Query(request.query_params)
     series_ticker, show_historical = q.str("series_ticker"), q.bool("show_historical")
     svc = services(request)
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         rows = store.list_fee_changes(conn, series_ticker, None if show_historical else svc.clock.now_us())
     return json_response({"series_fee_change_arr": [render.series_fee_change(r) for r in rows]})
 

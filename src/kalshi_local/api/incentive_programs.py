@@ -20,7 +20,7 @@ async def get_incentive_programs(request: Request):
     )
     limit = q.int("limit", default=100, minimum=1, maximum=10_000)
     svc = services(request)
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         page = store.page(conn, flt, q.str("cursor"), limit, svc.clock.now_us())
     body = {"incentive_programs": [render.incentive_program(r) for r in page.rows]}
     if page.cursor:

@@ -28,7 +28,7 @@ def _not_found(conn, milestone_id: str) -> NotFound:
 async def get_live_data_by_milestone(request: Request):
     milestone_id = request.path_params["milestone_id"]
     include_player_stats = Query(request.query_params).bool("include_player_stats")
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.get(conn, milestone_id)
         if row is None:
             raise _not_found(conn, milestone_id)
@@ -38,7 +38,7 @@ async def get_live_data_by_milestone(request: Request):
 async def get_live_data(request: Request):
     live_type, milestone_id = request.path_params["type"], request.path_params["milestone_id"]
     include_player_stats = Query(request.query_params).bool("include_player_stats")
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.get(conn, milestone_id)
         if row is None:
             raise _not_found(conn, milestone_id)
@@ -51,14 +51,14 @@ async def get_live_datas(request: Request):
     q = Query(request.query_params)
     milestone_ids = q.list("milestone_ids", max_items=MAX_BATCH, required=True)
     include_player_stats = q.bool("include_player_stats")
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         rows = store.get_many(conn, milestone_ids)
     return json_response({"live_datas": [render.live_data(r, include_player_stats) for r in rows]})
 
 
 async def get_game_stats(request: Request):
     milestone_id = request.path_params["milestone_id"]
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.game_stats(conn, milestone_id)
     if row is None:
         raise NotFound(f"milestone {milestone_id} not found")

@@ -89,7 +89,7 @@ async def get_markets(request: Request):
     flt = _market_filter(q)
     svc = services(request)
     now_us = svc.clock.now_us()
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
         body = {"markets": [raw for _, raw in rendered(conn, svc, page.rows, now_us)], "cursor": page.cursor}
     return json_response(body)
@@ -98,7 +98,7 @@ async def get_markets(request: Request):
 async def get_market(request: Request):
     ticker = request.path_params["ticker"]
     svc = services(request)
-    with svc.engine.connect() as conn:
+    with svc.reading() as conn:
         row = store.get(conn, ticker)
         categories = store.categories(conn, [row] if row else [])
     if row is None:

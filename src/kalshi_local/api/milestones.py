@@ -24,7 +24,7 @@ async def get_milestones(request: Request):
         minimum_start_us=q.datetime_us("minimum_start_date"),
         min_updated_us=q.timestamp_us("min_updated_ts"),
     )
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         page = store.page(conn, flt, q.str("cursor"), limit)
         found = versioned_json(
             request, "milestone", page.rows, lambda seqs: store.by_seqs(conn, seqs), lambda row, _: render.milestone(row)
@@ -34,7 +34,7 @@ async def get_milestones(request: Request):
 
 async def get_milestone(request: Request):
     milestone_id = request.path_params["milestone_id"]
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.get(conn, milestone_id)
     if row is None:
         raise NotFound(f"milestone {milestone_id} not found")

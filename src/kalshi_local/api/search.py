@@ -11,13 +11,13 @@ from .responses import json_response, services
 
 
 async def get_tags_for_series_categories(request: Request):
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         tags = store.tags_by_categories(conn)
     return json_response({"tags_by_categories": tags})
 
 
 async def get_filters_for_sports(request: Request):
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         sports = store.sports(conn)
     return json_response(
         {

@@ -20,7 +20,7 @@ async def get_series_list(request: Request):
         min_updated_us=q.timestamp_us("min_updated_ts"),
     )
     with_metadata, with_volume = q.bool("include_product_metadata"), q.bool("include_volume")
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         rows = store.listing(conn, flt)
         volumes = store.volumes(conn, (r.ticker for r in rows)) if with_volume else {}
     return json_response(
@@ -31,7 +31,7 @@ async def get_series_list(request: Request):
 async def get_series(request: Request):
     ticker = request.path_params["series_ticker"]
     with_volume = Query(request.query_params).bool("include_volume")
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.get(conn, ticker)
         volumes = store.volumes(conn, [ticker]) if with_volume and row else {}
     if row is None:

@@ -22,7 +22,7 @@ async def get_structured_targets(request: Request):
         competition=q.str("competition"),
     )
     page_size = q.int("page_size", default=100, minimum=1, maximum=2000)
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         page = store.page(conn, flt, q.str("cursor"), page_size)
         found = versioned_json(
             request,
@@ -36,7 +36,7 @@ async def get_structured_targets(request: Request):
 
 async def get_structured_target(request: Request):
     target_id = request.path_params["structured_target_id"]
-    with services(request).engine.connect() as conn:
+    with services(request).reading() as conn:
         row = store.get(conn, target_id)
     if row is None:
         raise NotFound(f"structured target {target_id} not found")
