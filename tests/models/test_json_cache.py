@@ -98,3 +98,22 @@ def test_a_live_data_push_refreshes_the_listed_last_updated_ts(empty_server):
     loader.apply(services.engine, push, services.clock.now_us(), "push")
     after = api.ok("/milestones", {"limit": 10})["milestones"][0]["last_updated_ts"]
     assert after != before
+
+
+def _load_text(server, text: str) -> None:
+    services = server.services
+    loader.apply(services.engine, loader.parse_text(text, "test"), services.clock.now_us(), "test")
+
+
+def test_a_row_created_after_deleting_the_newest_never_shows_the_deleted_one(empty_server):
+    from kalshi_local.store import milestones
+
+    api = ApiClient(empty_server.api)
+    one = 'milestones: [{id: %s, category: Sports, type: football_game, title: %s, start_date: "2030-01-01T00:00:00Z"}]'
+    _load_text(empty_server, one % ("ms-old", "deleted"))
+    assert api.ok("/milestones", {"limit": 10})["milestones"][0]["title"] == "deleted"
+    with empty_server.services.engine.begin() as conn:
+        milestones.delete(conn, "ms-old")
+    _load_text(empty_server, one % ("ms-new", "new"))
+    (listed,) = api.ok("/milestones", {"limit": 10})["milestones"]
+    assert (listed["id"], listed["title"]) == ("ms-new", "new")

@@ -282,3 +282,9 @@ incentive_programs = Table(
     Column("discount_factor_bps", Integer, nullable=True),
     _money("target_size", nullable=True),
 )
+
+# Keyset cursors and the JSON cache rely on a seq never being handed out twice.
+# SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
+for _table in metadata.tables.values():
+    if "seq" in _table.c and _table.c.seq.primary_key:
+        _table.dialect_options["sqlite"]["autoincrement"] = True
