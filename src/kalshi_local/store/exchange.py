@@ -10,35 +10,24 @@ show once their delivery time has come, so a scenario can schedule them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import msgspec
 from sqlalchemy import Connection, Row, select
 
-from ..exchange.clock import MICROS, parse_datetime
+from ..exchange import hours
+from ..exchange.clock import parse_datetime
+from ..exchange.hours import DAYS
 from ..scenario.shapes import AnnouncementIn, DailyScheduleIn, ExchangeIn, FeeChangeIn, WeeklyScheduleIn
 from .jsontext import dumps, loads
 from .schema import announcements, exchange_state, fee_changes
 
 _STATE_KEY = "exchange"
-EASTERN = ZoneInfo("America/New_York")
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Served when no weekly schedule is stored: every day, all day.
 ALWAYS_OPEN = WeeklyScheduleIn(
     start_time="1970-01-01T00:00:00Z",
     end_time="9999-12-31T23:59:59Z",
-    **{day: [DailyScheduleIn(open_time="00:00", close_time="24:00")] for day in _DAYS},
+    **{day: [DailyScheduleIn(open_time="00:00", close_time="24:00")] for day in DAYS},
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    exchange_active: bool
-    trading_active: bool
-    resume_us: int | None
 
 
 def state(conn: Connection) -> ExchangeIn:
@@ -53,8 +42,8 @@ def set_state(conn: Connection, spec: ExchangeIn) -> None:
     conn.execute(exchange_state.insert().values(key=_STATE_KEY, value=dumps(spec)))
 
 
-def status(conn: Connection, now_us: int) -> Status:
-    return status_of(state(conn), now_us)
+def status(conn: Connection, now_us: int) -> hours.Status:
+    return hours.status_of(state(conn), now_us)
 
 
 def schedule(conn: Connection) -> ExchangeIn:
@@ -128,44 +117,3 @@ def upsert_fee_change(conn: Connection, spec: FeeChangeIn) -> None:
 
 def delete_fee_change(conn: Connection, fee_change_id: str) -> bool:
     return conn.execute(fee_changes.delete().where(fee_changes.c.id == fee_change_id)).rowcount > 0
-
-
-def status_of(current: ExchangeIn, now_us: int) -> Status:
-    window = next(
-        (
-            w
-            for w in current.maintenance_windows
-            if parse_datetime(w.start_datetime) <= now_us < parse_datetime(w.end_datetime)
-        ),
-        None,
-    )
-    trading = (
-        current.exchange_active
-        and current.trading_active
-        and window is None
-        and in_standard_hours(current.standard_hours, now_us)
-    )
-    if current.exchange_estimated_resume_time is not None:
-        resume = parse_datetime(current.exchange_estimated_resume_time)
-    else:
-        resume = None if window is None else parse_datetime(window.end_datetime)
-    return Status(exchange_active=current.exchange_active, trading_active=trading, resume_us=resume)
-
-
-def in_standard_hours(weeks: list[WeeklyScheduleIn], now_us: int) -> bool:
-    """True with no weekly schedule; otherwise inside a session of a week in effect now."""
-    if not weeks:
-        return True
-    local = datetime.fromtimestamp(now_us // MICROS, tz=EASTERN)
-    minute = local.hour * 60 + local.minute
-    day = _DAYS[local.weekday()]
-    return any(
-        parse_datetime(week.start_time) <= now_us < parse_datetime(week.end_time)
-        and any(_minutes(s.open_time) <= minute < _minutes(s.close_time) for s in getattr(week, day))
-        for week in weeks
-    )
-
-
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
