@@ -40,6 +40,12 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> "ApiClient":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
 
 class AdminClient:
     def __init__(self, base_url: str, token: str) -> None:

@@ -56,16 +56,14 @@ def empty_server(request):
 
 @pytest.fixture
 def demo_api(demo_server):
-    client = ApiClient(demo_server.api)
-    yield client
-    client.close()
+    with ApiClient(demo_server.api) as client:
+        yield client
 
 
 @pytest.fixture
 def api(server):
-    client = ApiClient(server.api)
-    yield client
-    client.close()
+    with ApiClient(server.api) as client:
+        yield client
 
 
 @pytest.fixture

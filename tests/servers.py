@@ -39,6 +39,13 @@ class RunningServer:
     def api(self) -> str:
         return self.url + "/trade-api/v2"
 
+    def load(self, scenario: dict | str) -> None:
+        """Write a scenario (a mapping of sections, or YAML text) at the exchange clock's now."""
+        from kalshi_local.scenario import loader
+
+        parsed = loader.parse_text(scenario, "test") if isinstance(scenario, str) else loader.parse_data(scenario, "test")
+        loader.apply(self.services.engine, parsed, self.services.clock.now_us(), "test")
+
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)

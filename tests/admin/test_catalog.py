@@ -24,9 +24,8 @@ def admin_api(demo_server):
 
 @pytest.fixture
 def api(demo_server):
-    client = ApiClient(demo_server.api)
-    yield client
-    client.close()
+    with ApiClient(demo_server.api) as client:
+        yield client
 
 
 def missing(api: ApiClient, path: str) -> bool:

@@ -55,9 +55,8 @@ def exchange_server(request):
 
 @pytest.fixture
 def api(exchange_server):
-    client = ApiClient(exchange_server.api)
-    yield client
-    client.close()
+    with ApiClient(exchange_server.api) as client:
+        yield client
 
 
 @pytest.fixture

@@ -78,9 +78,8 @@ def incentives_server(request):
 
 @pytest.fixture
 def api(incentives_server):
-    client = ApiClient(incentives_server.api)
-    yield client
-    client.close()
+    with ApiClient(incentives_server.api) as client:
+        yield client
 
 
 @pytest.fixture

@@ -48,9 +48,8 @@ def live_server(request):
 
 @pytest.fixture
 def api(live_server):
-    client = ApiClient(live_server.api)
-    yield client
-    client.close()
+    with ApiClient(live_server.api) as client:
+        yield client
 
 
 def undeclared_error(server, path: str, params=None, status: int = 400) -> dict:

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import update
 
 from kalshi_local.exchange.clock import MICROS, to_rfc3339
-from kalshi_local.scenario import loader
 from kalshi_local.store.schema import markets
 
 from ..client import ApiClient
@@ -16,7 +15,7 @@ CPI = ["UNOPENED", "OPEN", "PAUSED", "CLOSED", "DETERMINED", "SETTLED"]
 
 
 def load(server, **sections) -> None:
-    loader.apply(server.services.engine, loader.parse_data(sections, "test"), server.services.clock.now_us(), "test")
+    server.load(sections)
 
 
 def at(base_us: int, hours: float) -> str:
@@ -103,9 +102,8 @@ def catalog(request):
 
 @pytest.fixture
 def catalog_api(catalog):
-    client = ApiClient(catalog.api)
-    yield client
-    client.close()
+    with ApiClient(catalog.api) as client:
+        yield client
 
 
 def tickers(body: dict) -> list[str]:

@@ -92,9 +92,8 @@ def milestones_server(request):
 
 @pytest.fixture
 def api(milestones_server):
-    client = ApiClient(milestones_server.api)
-    yield client
-    client.close()
+    with ApiClient(milestones_server.api) as client:
+        yield client
 
 
 def listed(client, params: dict) -> list[str]:

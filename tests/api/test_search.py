@@ -66,9 +66,8 @@ def search_server(request):
 
 @pytest.fixture
 def api(search_server):
-    client = ApiClient(search_server.api)
-    yield client
-    client.close()
+    with ApiClient(search_server.api) as client:
+        yield client
 
 
 def test_tags_by_categories_lists_each_categorys_unique_tags_sorted(api):

@@ -4,7 +4,6 @@ import httpx
 import pytest
 
 from kalshi_local.exchange.clock import MICROS
-from kalshi_local.scenario import loader
 
 from ..client import ApiClient
 from ..conftest import BACKENDS, new_database_url, sdk_for
@@ -14,7 +13,7 @@ OPEN, CLOSE = "2026-01-01T00:00:00Z", "2040-01-01T00:00:00Z"
 
 
 def load(server, **sections) -> None:
-    loader.apply(server.services.engine, loader.parse_data(sections, "test"), server.services.clock.now_us(), "test")
+    server.load(sections)
 
 
 def event(ticker: str, series: str, volumes: list[str]) -> dict:
@@ -57,9 +56,8 @@ def catalog(request):
 
 @pytest.fixture
 def catalog_api(catalog):
-    client = ApiClient(catalog.api)
-    yield client
-    client.close()
+    with ApiClient(catalog.api) as client:
+        yield client
 
 
 def tickers(body: dict) -> list[str]:

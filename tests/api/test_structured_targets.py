@@ -43,9 +43,8 @@ def targets_server(request):
 
 @pytest.fixture
 def api(targets_server):
-    client = ApiClient(targets_server.api)
-    yield client
-    client.close()
+    with ApiClient(targets_server.api) as client:
+        yield client
 
 
 def ids_of(body: dict) -> list[str]:

@@ -3,8 +3,6 @@ changes what a market shows changes its cache key."""
 
 from __future__ import annotations
 
-from kalshi_local.scenario import loader
-
 from ..client import ApiClient
 
 SCENARIO = """
@@ -21,9 +19,7 @@ events:
 
 
 def _load(server, bid: str, category: str = "Economics") -> None:
-    text = SCENARIO.replace("{bid}", bid).replace("category: Economics", f"category: {category}")
-    services = server.services
-    loader.apply(services.engine, loader.parse_text(text, "test"), services.clock.now_us(), "test")
+    server.load(SCENARIO.replace("{bid}", bid).replace("category: Economics", f"category: {category}"))
 
 
 def _listed(api) -> dict:
@@ -71,9 +67,7 @@ structured_targets:
 
 
 def _load_milestone(server, title: str) -> None:
-    services = server.services
-    text = MILESTONE.replace("{title}", title)
-    loader.apply(services.engine, loader.parse_text(text, "test"), services.clock.now_us(), "test")
+    server.load(MILESTONE.replace("{title}", title))
 
 
 def test_rewritten_milestones_and_targets_are_served_fresh(empty_server):
@@ -91,18 +85,9 @@ def test_a_live_data_push_refreshes_the_listed_last_updated_ts(empty_server):
     _load_milestone(empty_server, "first")
     before = api.ok("/milestones", {"limit": 10})["milestones"][0]["last_updated_ts"]
     empty_server.services.clock.advance(60)
-    services = empty_server.services
-    push = loader.parse_text(
-        "live_data: [{milestone_id: ms-cache-1, type: football_game, details: {status: live}}]", "push"
-    )
-    loader.apply(services.engine, push, services.clock.now_us(), "push")
+    empty_server.load("live_data: [{milestone_id: ms-cache-1, type: football_game, details: {status: live}}]")
     after = api.ok("/milestones", {"limit": 10})["milestones"][0]["last_updated_ts"]
     assert after != before
-
-
-def _load_text(server, text: str) -> None:
-    services = server.services
-    loader.apply(services.engine, loader.parse_text(text, "test"), services.clock.now_us(), "test")
 
 
 def test_a_row_created_after_deleting_the_newest_never_shows_the_deleted_one(empty_server):
@@ -110,10 +95,10 @@ def test_a_row_created_after_deleting_the_newest_never_shows_the_deleted_one(emp
 
     api = ApiClient(empty_server.api)
     one = 'milestones: [{id: %s, category: Sports, type: football_game, title: %s, start_date: "2030-01-01T00:00:00Z"}]'
-    _load_text(empty_server, one % ("ms-old", "deleted"))
+    empty_server.load(one % ("ms-old", "deleted"))
     assert api.ok("/milestones", {"limit": 10})["milestones"][0]["title"] == "deleted"
     with empty_server.services.engine.begin() as conn:
         milestones.delete(conn, "ms-old")
-    _load_text(empty_server, one % ("ms-new", "new"))
+    empty_server.load(one % ("ms-new", "new"))
     (listed,) = api.ok("/milestones", {"limit": 10})["milestones"]
     assert (listed["id"], listed["title"]) == ("ms-new", "new")

@@ -8,7 +8,7 @@ from msgspec import Raw
 
 from ..exchange.clock import parse_datetime, to_rfc3339
 from ..exchange.lifecycle import effective_status
-from ..exchange.money import PRICE_SCALE, Count, Price, count_contracts, count_fp, price_cents, price_dollars
+from ..exchange.money import PRICE_SCALE, Count, count_contracts, count_fp, price_cents, price_dollars
 from ..exchange.price_levels import price_ranges, tick_size_cents
 from . import catalog
 
