@@ -39,16 +39,6 @@ def price_ranges(structure: str) -> tuple[PriceRange, ...]:
         ) from None
 
 
-def is_valid_price(structure: str, price: Price) -> bool:
-    """A price is valid when it lies strictly inside (0, 1) on a tick of its range."""
-    if not 0 < price.raw < 10_000:
-        return False
-    for rng in price_ranges(structure):
-        if rng.start.raw <= price.raw <= rng.end.raw and (price.raw - rng.start.raw) % rng.step.raw == 0:
-            return True
-    return False
-
-
 def tick_size_cents(structure: str) -> int:
     """Legacy `tick_size`: the smallest step in whole cents (at least 1)."""
     smallest = min(rng.step.raw for rng in price_ranges(structure))

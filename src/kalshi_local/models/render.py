@@ -12,7 +12,6 @@ from ..exchange.money import PRICE_SCALE, Count, count_contracts, count_fp, pric
 from ..exchange.price_levels import price_ranges, tick_size_cents
 from . import catalog
 
-_EMPTY_OBJECT = Raw(b"{}")
 
 
 def _raw(text: str | None) -> Raw | None:
