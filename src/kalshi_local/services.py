@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine
 from .config import Settings
 from .exchange.clock import Clock, make_clock
 from .models.json_cache import JsonCache
+from .models.response_cache import ResponseCache
 from .store import db
 
 
@@ -25,6 +26,7 @@ class Services:
     engine: Engine
     clock: Clock
     json_cache: JsonCache = field(default_factory=JsonCache)
+    response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _readers: list[Connection] = field(default_factory=list, repr=False)
 

@@ -254,3 +254,13 @@ def test_min_updated_ts_accepts_every_second_a_bigint_of_microseconds_holds(api,
 @pytest.mark.parametrize("seconds", [str(MAX_TIMESTAMP_S + 1), "9223372036854775807", "-9223372036854775807"])
 def test_min_updated_ts_beyond_that_is_a_bad_request_not_a_server_error(api, seconds):
     assert "min_updated_ts" in api.error("/milestones", {"limit": 1, "min_updated_ts": seconds})["message"]
+
+
+def test_the_same_query_asked_again_sees_a_write_made_in_between(empty_server):
+    apply_milestones(empty_server, NAMED[:1])
+    client = ApiClient(empty_server.api)
+    query = {"limit": 10, "related_event_ticker": "KXNFL-A"}
+    for _ in range(2):
+        assert [m["title"] for m in client.ok("/milestones", query)["milestones"]] == [NAMED[0]["title"]]
+    apply_milestones(empty_server, [{**NAMED[0], "title": "renamed"}])
+    assert [m["title"] for m in client.ok("/milestones", query)["milestones"]] == ["renamed"]

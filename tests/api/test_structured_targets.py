@@ -193,3 +193,13 @@ def test_updating_a_target_moves_it_between_competitions(empty_server):
     client = ApiClient(empty_server.api)
     assert ids_of(client.ok("/structured_targets", {"competition": "NBA"})) == []
     assert ids_of(client.ok("/structured_targets", {"competition": "EuroLeague"})) == ["t"]
+
+
+def test_the_same_query_asked_again_sees_a_write_made_in_between(empty_server):
+    apply(empty_server, [{"id": "t", "name": "Before", "type": "x"}])
+    client = ApiClient(empty_server.api)
+    query = {"ids": ["t"]}
+    for _ in range(2):
+        assert [t["name"] for t in client.ok("/structured_targets", query)["structured_targets"]] == ["Before"]
+    apply(empty_server, [{"id": "t", "name": "After", "type": "x"}])
+    assert [t["name"] for t in client.ok("/structured_targets", query)["structured_targets"]] == ["After"]

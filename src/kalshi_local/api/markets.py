@@ -13,7 +13,7 @@ from ..models import render
 from ..store import markets as store
 from .params import Query
 from ..services import Services
-from .responses import json_response, services
+from .responses import cached_response, json_response, services, store_marker
 
 # The Get Markets doc page: timestamp groups exclude each other, and each allows
 # only some status filters. min_updated_ts allows no other filter but mve_filter=exclude.
@@ -83,6 +83,16 @@ def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[o
     return [(ref, raw) for ref, raw in zip(refs, found) if raw is not None]
 
 
+def _store_and_statuses(request: Request, conn: Connection):
+    # A list of markets depends on the store and on each market's shown status,
+    # which only changes when some market opens or closes.
+    marker = store_marker(request, conn)
+    if marker is None:
+        return None
+    return marker, store.next_status_change(conn, services(request).clock.now_us())
+
+
+@cached_response(_store_and_statuses)
 async def get_markets(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=0, maximum=1000) or 100

@@ -9,9 +9,10 @@ from ..errors import NotFound
 from ..models import render
 from ..store import milestones as store
 from .params import Query
-from .responses import json_response, services, versioned_json
+from .responses import cached_response, json_response, services, versioned_json
 
 
+@cached_response()
 async def get_milestones(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=1, maximum=500, required=True)

@@ -9,11 +9,12 @@ from ..errors import NotFound
 from ..models import render
 from ..store import structured_targets as store
 from .params import Query
-from .responses import json_response, services, versioned_json
+from .responses import cached_response, json_response, services, versioned_json
 
 MAX_IDS = 2000
 
 
+@cached_response()
 async def get_structured_targets(request: Request):
     q = Query(request.query_params)
     flt = store.TargetFilter(

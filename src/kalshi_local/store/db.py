@@ -58,6 +58,10 @@ def open_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     schema.metadata.create_all(engine)
+    with engine.begin() as conn:  # create_all skips the indexes of tables that already exist
+        for table in schema.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
     with engine.begin() as conn:
         found = conn.execute(select(schema.schema_info.c.value).where(schema.schema_info.c.key == "version")).scalar()
         if found is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, false, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, false, func, literal, or_, select
 
 from ..exchange.lifecycle import FILTER_CONDITIONS
 from .cursors import Page, decode_cursor, page_of
@@ -117,6 +117,20 @@ def page(conn: Connection, flt: MarketFilter, now_us: int, cursor: str | None, l
                 params[f"{side}_{name}"] = value
     shape = (event_slots, ticker_slots, flt.series_ticker is not None, flt.status, flt.mve, tuple(bounds))
     return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
+
+
+_NEXT_CHANGE = StatementCache(
+    lambda _: select(
+        select(func.min(m.open_us)).where(m.open_us > bindparam("now")).scalar_subquery().label("open_us"),
+        select(func.min(m.close_us)).where(m.close_us > bindparam("now")).scalar_subquery().label("close_us"),
+    )
+)
+
+
+def next_status_change(conn: Connection, now_us: int) -> int | None:
+    """The first open or close time after `now_us`: until then no market's shown status changes."""
+    row = _NEXT_CHANGE.all(conn, None, {"now": now_us})[0]
+    return min((t for t in row if t is not None), default=None)
 
 
 def get(conn: Connection, ticker: str) -> Row | None:

@@ -1,0 +1,36 @@
+"""Whole response bodies of read endpoints, replayed while the store is unchanged.
+
+A milestone or structured-target list depends on nothing but the store and the
+request's query string, so its bytes can be served again until the next commit
+(store/changes.py). Entries belong to the marker they were made under; a
+request that sees another marker empties the cache first.
+"""
+
+from __future__ import annotations
+
+from typing import Hashable
+
+
+class ResponseCache:
+    def __init__(self, max_bytes: int = 64 << 20) -> None:
+        self._marker: Hashable | None = None
+        self._bodies: dict[Hashable, bytes] = {}
+        self._bytes = 0
+        self._max_bytes = max_bytes
+
+    def get(self, marker: Hashable, key: Hashable) -> bytes | None:
+        if marker != self._marker:
+            self._marker = marker
+            self._bodies.clear()
+            self._bytes = 0
+            return None
+        return self._bodies.get(key)
+
+    def put(self, marker: Hashable, key: Hashable, body: bytes) -> None:
+        if marker != self._marker:
+            return
+        if self._bytes + len(body) > self._max_bytes:
+            self._bodies.clear()
+            self._bytes = 0
+        self._bodies[key] = body
+        self._bytes += len(body)

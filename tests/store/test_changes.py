@@ -1,0 +1,54 @@
+"""The store's change marker: equal until someone commits."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import insert
+
+from kalshi_local.store import db, schema
+from kalshi_local.store.changes import data_marker
+
+from ..conftest import new_database_url
+
+
+@pytest.fixture
+def sqlite_url(request):
+    url = db.database_url(url=new_database_url(request, "sqlite"))
+    db.create_schema(db.open_engine(url))
+    return url
+
+
+def test_the_marker_holds_while_nothing_is_committed(sqlite_url):
+    engine = db.open_engine(sqlite_url)
+    with engine.connect() as reader:
+        first = data_marker(reader)
+        reader.execute(schema.milestones.select()).all()
+        assert data_marker(reader) == first
+    engine.dispose()
+
+
+@pytest.mark.parametrize("same_engine", [True, False], ids=["same process", "another engine, as `load` is"])
+def test_a_commit_on_another_connection_changes_the_marker(sqlite_url, same_engine):
+    engine = db.open_engine(sqlite_url)
+    writer_engine = engine if same_engine else db.open_engine(sqlite_url)
+    with engine.connect() as reader:
+        before = data_marker(reader)
+        with writer_engine.begin() as writer:
+            writer.execute(insert(schema.schema_info).values(key="written", value="1"))
+        assert data_marker(reader) != before
+    engine.dispose()
+    writer_engine.dispose()
+
+
+def test_markers_of_two_connections_never_compare_equal(sqlite_url):
+    engine = db.open_engine(sqlite_url)
+    with engine.connect() as one, engine.connect() as two:
+        assert data_marker(one) != data_marker(two)
+    engine.dispose()
+
+
+def test_postgresql_has_no_cheap_marker(request):
+    engine = db.open_engine(db.database_url(url=new_database_url(request, "postgresql")))
+    with engine.connect() as conn:
+        assert data_marker(conn) is None
+    engine.dispose()
