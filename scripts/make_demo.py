@@ -765,7 +765,22 @@ def catalog() -> dict:
              "fee_multiplier": 0.5, "scheduled_time": "2026-09-01T04:00:00Z"},
         ],
         "incentive_programs": programs,
+        "users": [demo_user()],
     }
+
+
+DEMO_USER_ID = "0d3e0000-0000-4000-8000-000000000001"
+DEMO_KEY_ID = "0d3e0000-0000-4000-8000-0000000000a1"
+DEMO_PRIVATE_KEY = OUT.parent / "demo_private_key.pem"
+
+
+def demo_user() -> dict:
+    """A member whose key pair ships with the package, so requests can be signed without set-up."""
+    from kalshi_local.auth.keys import public_pem_of_private
+
+    public_key = public_pem_of_private(DEMO_PRIVATE_KEY.read_text(encoding="utf-8"))
+    return {"name": "demo", "user_id": DEMO_USER_ID, "tier": "premier", "balance": "10000.00",
+            "api_keys": [{"id": DEMO_KEY_ID, "name": "demo", "public_key": public_key}]}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -774,8 +789,13 @@ class _Dumper(yaml.SafeDumper):
 
 def _mapping(dumper: yaml.SafeDumper, data: dict):
     # Small flat mappings on one line; the rest as blocks.
-    flat = len(data) <= 4 and all(not isinstance(v, (dict, list)) for v in data.values())
+    flat = len(data) <= 4 and all(not isinstance(v, (dict, list)) and "\n" not in str(v) for v in data.values())
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flat)
+
+
+def _string(dumper: yaml.SafeDumper, data: str):
+    # Multi-line text (a PEM key) as a literal block.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
 
 
 def _sequence(dumper: yaml.SafeDumper, data: list):
@@ -785,6 +805,7 @@ def _sequence(dumper: yaml.SafeDumper, data: list):
 
 _Dumper.add_representer(dict, _mapping)
 _Dumper.add_representer(list, _sequence)
+_Dumper.add_representer(str, _string)
 
 
 def render() -> str:

@@ -16,7 +16,7 @@ from .admin import routes as admin
 from .api.nul_guard import NulGuard
 from .api.responses import error_body, json_response
 from .api.routing import IndexedRouter
-from .errors import ApiError, BadRequest, NotFound
+from .errors import ApiError, BadRequest, NotFound, TooManyRequests
 from .services import Services
 from .store.cursors import InvalidCursor
 
@@ -24,6 +24,8 @@ log = logging.getLogger("kalshi_local")
 
 
 async def _api_error(_request: Request, exc: ApiError):
+    if isinstance(exc, TooManyRequests):
+        return json_response(TooManyRequests.BODY, status=exc.status)
     return json_response(error_body(exc), status=exc.status)
 
 

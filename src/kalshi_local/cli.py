@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import os
 import sys
 import time
 from pathlib import Path
@@ -37,6 +39,10 @@ def serve(
         None, envvar="KALSHI_LOCAL_ADMIN_TOKEN", help="Bearer token for /admin/v1 (default: random, printed)."
     ),
     access_log: bool = typer.Option(False, help="Log every request."),
+    rate_limits: str = typer.Option("on", help="on, or off to serve every signed request without token buckets."),
+    signature_window: int = typer.Option(
+        60, min=1, help="Seconds a signed request's timestamp may be away from the server's time, either way."
+    ),
 ) -> None:
     """Start the REST API under /trade-api/v2 and the admin API under /admin/v1."""
     import uvicorn
@@ -46,9 +52,17 @@ def serve(
 
     if clock not in ("real", "manual"):
         raise typer.BadParameter("--clock must be real or manual")
-    settings = Settings(database_url=_url(db_path, database_url), clock=clock, load_demo=not no_demo)
+    if rate_limits not in ("on", "off"):
+        raise typer.BadParameter("--rate-limits must be on or off")
+    settings = Settings(
+        database_url=_url(db_path, database_url),
+        clock=clock,
+        load_demo=not no_demo,
+        rate_limits=rate_limits == "on",
+        signature_window_s=signature_window,
+    )
     if admin_token:
-        settings = Settings(settings.database_url, settings.clock, settings.load_demo, admin_token)
+        settings = dataclasses.replace(settings, admin_token=admin_token)
     services = Services.open(settings)
     if settings.load_demo and db.is_empty(services.engine):
         from . import demo
@@ -117,6 +131,203 @@ def _fail(message: str) -> NoReturn:
 
 def _shown(url: str) -> str:
     return url.split("@")[-1] if "@" in url else url
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Create users and move money in and out of their accounts.")
+keys_app = typer.Typer(no_args_is_help=True, help="Register API keys that sign requests.")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+
+@users_app.command("create")
+def users_create(
+    name: str = typer.Argument(..., help="A unique name, e.g. alice."),
+    balance: str = typer.Option("0", help="Opening balance in dollars, e.g. 1000 or 250.50."),
+    tier: str = typer.Option("basic", help="Rate-limit tier: basic, advanced, premier, paragon or prime."),
+    db_path: Optional[Path] = DbOption,
+    database_url: Optional[str] = UrlOption,
+) -> None:
+    """Create a user; the last line printed is the user id."""
+    from .store import accounts
+
+    cents = _cents(balance, "--balance", allow_zero=True)
+    with _transaction(db_path, database_url) as conn:
+        user = accounts.create_user(conn, name, now_us=_now_us(), tier=tier, balance_cents=cents)
+        shown = _balance_of(conn, user.seq)
+    typer.echo(f"Created user {user.name} (tier {user.tier}, balance {shown}).")
+    typer.echo(user.user_id)
+
+
+@users_app.command("fund")
+def users_fund(
+    name: str = typer.Argument(..., help="The user's name."),
+    dollars: str = typer.Argument(..., help="Amount to deposit, e.g. 100 or 12.34."),
+    db_path: Optional[Path] = DbOption,
+    database_url: Optional[str] = UrlOption,
+) -> None:
+    """Record a deposit."""
+    from .store import accounts
+
+    cents = _cents(dollars, "DOLLARS")
+    with _transaction(db_path, database_url) as conn:
+        user = _user_named(conn, name)
+        accounts.deposit(conn, user.seq, cents, now_us=_now_us())
+        shown = _balance_of(conn, user.seq)
+    typer.echo(f"Deposited ${_money(cents)} for {name}: balance {shown}.")
+
+
+@users_app.command("withdraw")
+def users_withdraw(
+    name: str = typer.Argument(..., help="The user's name."),
+    dollars: str = typer.Argument(..., help="Amount to withdraw, e.g. 100 or 12.34."),
+    db_path: Optional[Path] = DbOption,
+    database_url: Optional[str] = UrlOption,
+) -> None:
+    """Record a withdrawal (refused if the balance is short)."""
+    from .store import accounts
+
+    cents = _cents(dollars, "DOLLARS")
+    with _transaction(db_path, database_url) as conn:
+        user = _user_named(conn, name)
+        accounts.withdraw(conn, user.seq, cents, now_us=_now_us())
+        shown = _balance_of(conn, user.seq)
+    typer.echo(f"Withdrew ${_money(cents)} for {name}: balance {shown}.")
+
+
+@keys_app.command("create")
+def keys_create(
+    user: str = typer.Option(..., "--user", help="The name of the user who owns the key."),
+    public_key: Optional[Path] = typer.Option(None, "--public-key", help="Register this PEM public key."),
+    private_key_out: Optional[Path] = typer.Option(
+        None, "--private-key-out", help="Generate a key pair and write the private key here (mode 0600)."
+    ),
+    name: str = typer.Option("cli", "--name", help="A label for the key."),
+    scopes: Optional[str] = typer.Option(None, "--scopes", help="read, or read,write (the default)."),
+    db_path: Optional[Path] = DbOption,
+    database_url: Optional[str] = UrlOption,
+) -> None:
+    """Register an API key; the last line printed is the key id."""
+    from .auth.keys import generate_key_pair
+    from .store import accounts
+
+    if (public_key is None) == (private_key_out is None):
+        _fail("give exactly one of --public-key or --private-key-out")
+    if private_key_out is not None and private_key_out.exists():
+        _fail(f"{private_key_out} already exists (it is never overwritten)")
+    private_pem, public_pem = generate_key_pair() if private_key_out else (None, _read_text(public_key))
+    scope_list = [scope.strip() for scope in scopes.split(",")] if scopes is not None else None
+    with _transaction(db_path, database_url) as conn:
+        owner = _user_named(conn, user)
+        key = accounts.add_key(conn, owner.seq, name=name, public_key=public_pem, scopes=scope_list, now_us=_now_us())
+        if private_pem is not None:
+            # Last step before the commit: if the file cannot be written the key is not registered.
+            _write_private(private_key_out, private_pem)
+    written = f"; private key written to {private_key_out} (mode 0600)" if private_key_out else ""
+    typer.echo(f"Created API key {key.name!r} ({','.join(key.scopes)}) for {owner.name}{written}.")
+    typer.echo(key.key_id)
+
+
+@app.command("demo-key")
+def demo_key(
+    out: Path = typer.Option(..., "--out", help="Write the demo user's private key here (mode 0600)."),
+) -> None:
+    """Write the demo user's private key (it ships with the package); the last line printed is its key id."""
+    from . import demo
+
+    if out.exists():
+        _fail(f"{out} already exists (it is never overwritten)")
+    _write_private(out, demo.private_key_pem())
+    typer.echo(f"Wrote the private key of the demo user {demo.USER_NAME!r} to {out}.")
+    typer.echo(demo.KEY_ID)
+
+
+@contextlib.contextmanager
+def _transaction(db_path: Optional[Path], database_url: Optional[str]):
+    """One transaction on the store, schema created if needed: an error exits 1 with nothing written."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store.accounts import AccountError
+
+    try:
+        engine = db.open_engine(_url(db_path, database_url))
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
+        db.create_schema(engine)
+        with engine.begin() as conn:
+            yield conn
+    except typer.Exit:
+        raise
+    except AccountError as exc:
+        _fail(str(exc))
+    except (SQLAlchemyError, RuntimeError) as exc:
+        _fail(f"database error: {getattr(exc, 'orig', None) or exc}")
+    finally:
+        engine.dispose()
+
+
+def _user_named(conn, name: str):
+    from .store import accounts
+
+    user = accounts.user_by_name(conn, name)
+    if user is None:
+        _fail(f"no user named {name!r}")
+    return user
+
+
+def _cents(text: str, option: str, allow_zero: bool = False) -> int:
+    """Dollars as whole cents, e.g. "250.50" -> 25050; exact, no floats."""
+    from .exchange.money import Amount
+
+    try:
+        raw = Amount.from_dollars(text).raw
+    except ValueError:
+        raw = None
+    cents_unit = Amount.from_cents(1).raw
+    if raw is None or raw % cents_unit:
+        _fail(f"{option} must be dollars in whole cents, e.g. 250.50, got {text!r}")
+    if raw < 0 or (raw == 0 and not allow_zero):
+        _fail(f"{option} must be {'at least 0' if allow_zero else 'more than 0'}, got {text!r}")
+    return raw // cents_unit
+
+
+def _money(cents: int) -> str:
+    from .exchange.money import Amount
+
+    return Amount.from_cents(cents).to_dollars(2)
+
+
+def _balance_of(conn, user_seq: int) -> str:
+    from .exchange.money import Amount
+    from .store import accounts
+
+    amount = Amount(accounts.balance(conn, user_seq).balance)
+    # Fees can leave fractions of a cent: show them rather than round.
+    places = 2 if amount.raw % Amount.from_cents(1).raw == 0 else 6
+    return f"${amount.to_dollars(places)}"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+
+
+def _write_private(path: Path, pem: str) -> None:
+    try:
+        # O_EXCL: never replace a file; 0o600 from the start, so it is never readable by others.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror}")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(pem)
+
+
+def _now_us() -> int:
+    from .exchange.clock import RealClock
+
+    return RealClock().now_us()
 
 
 def main() -> None:

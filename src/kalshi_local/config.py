@@ -17,3 +17,5 @@ class Settings:
     clock: str = "real"  # or "manual"
     load_demo: bool = True
     admin_token: str = field(default_factory=_default_admin_token)
+    rate_limits: bool = True
+    signature_window_s: int = 60  # how far a request's timestamp may be from the server's time, either way

@@ -45,3 +45,14 @@ class NotFound(ApiError):
 class Conflict(ApiError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(ApiError):
+    """Over the rate limit. Kalshi answers this one with its own small body and no Retry-After."""
+
+    status = 429
+    code = "too_many_requests"
+    BODY = {"error": "too many requests"}
+
+    def __init__(self) -> None:
+        super().__init__("too many requests")

@@ -13,6 +13,7 @@ from typing import ContextManager, Iterator
 
 from sqlalchemy import Connection, Engine
 
+from .auth.authenticator import Authenticator
 from .config import Settings
 from .exchange.clock import Clock, make_clock
 from .models.json_cache import JsonCache
@@ -25,6 +26,7 @@ class Services:
     settings: Settings
     engine: Engine
     clock: Clock
+    authenticator: Authenticator
     json_cache: JsonCache = field(default_factory=JsonCache)
     response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler
     _local: threading.local = field(default_factory=threading.local, repr=False)
@@ -38,7 +40,8 @@ class Services:
     def open(cls, settings: Settings) -> "Services":
         engine = db.open_engine(settings.database_url)
         db.create_schema(engine)
-        return cls(settings=settings, engine=engine, clock=make_clock(settings.clock))
+        authenticator = Authenticator(window_ms=settings.signature_window_s * 1000, rate_limits=settings.rate_limits)
+        return cls(settings=settings, engine=engine, clock=make_clock(settings.clock), authenticator=authenticator)
 
     def close(self) -> None:
         for conn in self._readers:

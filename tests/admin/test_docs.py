@@ -11,6 +11,7 @@ import yaml
 
 from kalshi_local.admin import docs
 from kalshi_local.admin import routes as admin_routes
+from kalshi_local.admin import users
 from kalshi_local.scenario import shapes
 
 from ..servers import ADMIN_TOKEN
@@ -83,6 +84,9 @@ def test_operation_ids_are_unique():
         shapes.MaintenanceWindowIn,
         shapes.SettlementSourceIn,
         shapes.Scenario,
+        shapes.UserIn,
+        shapes.ApiKeyIn,
+        users.TransferIn,
     ],
     ids=lambda shape: shape.__name__,
 )

@@ -1,20 +1,15 @@
-"""Admin request bodies: JSON decoded into the scenario shapes, and the
-transaction every admin write runs in."""
+"""Admin request bodies: JSON decoded into the scenario shapes."""
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any, Iterator, TypeVar
+from typing import TypeVar
 
 import msgspec
-from sqlalchemy import Connection
-from sqlalchemy.exc import DataError
 from starlette.requests import Request
 
+from ..api.bodies import convert, json_body, transaction
 from ..api.responses import services
-from ..errors import ApiError, Conflict, InvalidParameter, NotFound
-from ..scenario.shapes import describe
-from ..store.bulk import RowError
+from ..errors import InvalidParameter
 
 T = TypeVar("T")
 
@@ -31,43 +26,9 @@ async def decode(request: Request, shape: type[T], key: str | None = None) -> T:
     return convert(data, shape)
 
 
-async def json_body(request: Request, empty: Any = None) -> Any:
-    body = await request.body()
-    if not body.strip():
-        return {} if empty is None else empty
-    try:
-        return msgspec.json.decode(body)
-    except msgspec.DecodeError as exc:
-        raise InvalidParameter(f"the body is not valid JSON: {exc}") from None
-
-
-def convert(data: Any, shape: type[T]) -> T:
-    try:
-        return msgspec.convert(data, shape)
-    except msgspec.ValidationError as exc:
-        path, reason = describe(exc)
-        raise InvalidParameter(f"{path}: {reason}") from None
-
-
 def to_json(spec: msgspec.Struct) -> dict:
     """A shape as the JSON object a client would send to recreate it."""
     return msgspec.to_builtins(spec)
-
-
-@contextlib.contextmanager
-def transaction(request: Request) -> Iterator[Connection]:
-    """One transaction per admin write. A RowError from the store becomes a 404
-    (a missing reference) or a 409, another ValueError a 400."""
-    with services(request).engine.begin() as conn:
-        try:
-            yield conn
-        except RowError as exc:
-            error: ApiError = Conflict(exc.message) if exc.conflict else NotFound(exc.message)
-            raise error from None
-        except ValueError as exc:  # a rule the store checks on write
-            raise InvalidParameter(str(exc)) from None
-        except DataError as exc:  # e.g. a NUL character, which PostgreSQL text cannot hold
-            raise InvalidParameter(f"a value in the body cannot be stored: {exc.orig}") from None
 
 
 def now_us(request: Request) -> int:

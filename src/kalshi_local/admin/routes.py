@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from ..api.responses import json_response, services
 from ..errors import Unauthorized
-from . import catalog, clock, docs, exchange, scenarios
+from . import catalog, clock, docs, exchange, scenarios, users
 
 PREFIX = "/admin/v1"
 
@@ -40,6 +40,6 @@ async def health(request: Request):
 
 routes = [Route("/health", health, methods=["GET"])] + [
     Route(route.path, _admin_only(route.endpoint), methods=sorted(route.methods - {"HEAD"}))
-    for module in (catalog, exchange, clock, scenarios, docs)
+    for module in (catalog, exchange, clock, scenarios, users, docs)
     for route in module.routes
 ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from . import (
+    account,
+    api_keys,
     events,
     exchange,
     incentive_programs,
     live_data,
     markets,
     milestones,
+    portfolio,
     search,
     series,
     spec_files,
@@ -33,6 +36,9 @@ def routes() -> list[BaseRoute]:
             live_data,
             search,
             incentive_programs,
+            account,
+            api_keys,
+            portfolio,
             spec_files,
         )
         for route in module.routes

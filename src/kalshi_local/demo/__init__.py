@@ -13,6 +13,15 @@ from ..scenario.shapes import Scenario
 DEMO_FILE = "catalog.yaml"
 SOURCE = f"demo/{DEMO_FILE}"
 
+# The demo user's key: its private half ships with the package so anyone can sign
+# requests at once. It signs for the demo user of a local exchange and nothing else.
+USER_NAME = "demo"
+KEY_ID = "0d3e0000-0000-4000-8000-0000000000a1"
+
+
+def private_key_pem() -> str:
+    return resources.files(__package__).joinpath("demo_private_key.pem").read_text(encoding="utf-8")
+
 
 @functools.cache
 def scenario() -> Scenario:

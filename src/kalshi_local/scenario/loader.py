@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError
 
 from ..errors import ApiError
-from ..store import events, exchange, incentive_programs, live_data, milestones, series, structured_targets
+from ..store import accounts, events, exchange, incentive_programs, live_data, milestones, series, structured_targets
 from ..store.bulk import RowError
 from .shapes import ExchangeIn, Scenario, describe
 
@@ -74,6 +74,7 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
     "announcements": (_one_by_one(lambda conn, spec, _now: exchange.add_announcement(conn, spec)), CHUNK),
     "fee_changes": (_one_by_one(lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec)), CHUNK),
     "incentive_programs": (_one_by_one(lambda conn, spec, _now: incentive_programs.upsert(conn, spec)), CHUNK),
+    "users": (_one_by_one(accounts.upsert_user), CHUNK),
 }
 
 # Sections as reported after a load: markets come inside events.

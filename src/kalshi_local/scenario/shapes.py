@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from ..auth.ratelimit import TIERS
 from ..exchange.clock import parse_datetime
 from ..exchange.lifecycle import MARKET_STATUSES
 from ..exchange.money import ONE_DOLLAR, Count, Price
@@ -349,6 +350,28 @@ class ExchangeIn(_In, kw_only=True):
         _check_time(self.exchange_estimated_resume_time, "exchange_estimated_resume_time")
 
 
+Cents = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,2})?$")]
+
+
+class ApiKeyIn(_In, kw_only=True):
+    id: Annotated[str, Meta(min_length=1, max_length=200)]
+    public_key: Annotated[str, Meta(min_length=1)]
+    name: Annotated[str, Meta(min_length=1, max_length=100)] = "scenario"
+    scopes: list[str] | None = None
+
+
+class UserIn(_In, kw_only=True):
+    """A member. `balance` is dollars in whole cents. For a user that exists, a
+    field left out stays as it is, and a new balance is reached through a deposit
+    or withdrawal of the difference; a new user starts on basic with $0."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=100)]
+    user_id: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
+    tier: Literal[TIERS] | None = None  # type: ignore[valid-type]
+    balance: Cents | None = None
+    api_keys: list[ApiKeyIn] = []
+
+
 class Scenario(_In, kw_only=True):
     """A whole scenario file."""
 
@@ -361,3 +384,4 @@ class Scenario(_In, kw_only=True):
     announcements: list[AnnouncementIn] = []
     fee_changes: list[FeeChangeIn] = []
     incentive_programs: list[IncentiveProgramIn] = []
+    users: list[UserIn] = []

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -168,6 +169,7 @@ markets = Table(
     _version(),
     Index("ix_markets_event", "event_ticker", "seq"),
     Index("ix_markets_series", "series_ticker", "seq"),
+    Index("ix_markets_open", "open_us"),
     Index("ix_markets_close", "close_us"),
     Index("ix_markets_created", "created_us"),
     Index("ix_markets_updated", "updated_us"),
@@ -281,6 +283,57 @@ incentive_programs = Table(
     Column("paid_out", Boolean, nullable=False),
     Column("discount_factor_bps", Integer, nullable=True),
     _money("target_size", nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _seq(),
+    Column("user_id", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("tier", Text, nullable=False, default="basic"),
+    _us("created_us"),
+)
+
+# Amount units ($0.000001): fees to six decimals are kept exactly. Subaccount 0 is the primary one.
+balances = Table(
+    "balances",
+    metadata,
+    Column("user_seq", Seq, ForeignKey("users.seq"), nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    _money("balance"),
+    _us("updated_us"),
+    PrimaryKeyConstraint("user_seq", "subaccount"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    _seq(),
+    Column("key_id", Text, nullable=False, unique=True),
+    Column("user_seq", Seq, ForeignKey("users.seq"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("scopes", Text, nullable=False),  # "read" or "read,write"
+    _us("created_us"),
+    Index("ix_api_keys_user", "user_seq", "seq"),
+)
+
+# Deposits and withdrawals; amounts in cents as GET /portfolio/deposits shows them.
+transfers = Table(
+    "transfers",
+    metadata,
+    _seq(),
+    Column("transfer_id", Text, nullable=False, unique=True),
+    Column("user_seq", Seq, ForeignKey("users.seq"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("fee_cents", BigInteger, nullable=False, default=0),
+    _us("created_us"),
+    _us("finalized_us", nullable=True),
+    Index("ix_transfers_user_kind", "user_seq", "kind", "seq"),
 )
 
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.

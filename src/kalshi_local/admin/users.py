@@ -1,0 +1,77 @@
+"""Members: create or update them (tier, balance, keys), list them, and move cash.
+
+Funding a user records a deposit, and taking cash out a withdrawal, so the
+Trade API's /portfolio/deposits and /portfolio/withdrawals show every change.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Literal
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..api.responses import json_response
+from ..errors import NotFound
+from ..exchange.money import Amount
+from ..scenario.shapes import Cents, UserIn
+from ..store import accounts
+from .bodies import decode, now_us, transaction
+
+
+class TransferIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    amount: Cents
+    type: Literal[accounts.METHODS] = "ach"  # type: ignore[valid-type]
+
+
+def _dollars(amount: Amount) -> str:
+    # Cents unless fees left finer units.
+    return amount.to_dollars(2) if amount.raw % Amount.from_cents(1).raw == 0 else amount.to_dollars(6)
+
+
+def _shown(conn, user: accounts.User) -> dict:
+    cash = accounts.balance(conn, user.seq)
+    return {
+        "user_id": user.user_id,
+        "name": user.name,
+        "tier": user.tier,
+        "balance": _dollars(Amount(cash.balance)),
+        "api_key_ids": [key.key_id for key in accounts.keys_of(conn, user.seq)],
+    }
+
+
+async def put_user(request: Request) -> Response:
+    spec = await decode(request, UserIn, "name")
+    with transaction(request) as conn:
+        user = accounts.upsert_user(conn, spec, now_us(request))
+        return json_response({"user": _shown(conn, user)})
+
+
+async def get_users(request: Request) -> Response:
+    with transaction(request) as conn:
+        return json_response({"users": [_shown(conn, user) for user in accounts.users(conn)]})
+
+
+def _mover(move: Callable) -> Callable:
+    async def post(request: Request) -> Response:
+        name = request.path_params["name"]
+        body = await decode(request, TransferIn)
+        cents = Amount.from_dollars(body.amount).raw // Amount.from_cents(1).raw
+        with transaction(request) as conn:
+            user = accounts.user_by_name(conn, name)
+            if user is None:
+                raise NotFound(f"user {name} not found")
+            move(conn, user.seq, cents, now_us=now_us(request), method=body.type)
+            return json_response({"user": _shown(conn, user)})
+
+    return post
+
+
+routes = [
+    Route("/users", get_users, methods=["GET"]),
+    Route("/users/{name}", put_user, methods=["PUT"]),
+    Route("/users/{name}/deposits", _mover(accounts.deposit), methods=["POST"]),
+    Route("/users/{name}/withdrawals", _mover(accounts.withdraw), methods=["POST"]),
+]

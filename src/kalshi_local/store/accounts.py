@@ -1,0 +1,342 @@
+"""Users, their balances, deposits and withdrawals, and their API keys.
+
+Functions take a Connection and never commit: the caller owns the
+transaction, so a command that fails half way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Row, bindparam, select
+
+from ..auth.keys import load_public_key, normalize_scopes
+from ..auth.ratelimit import TIERS
+from ..exchange.money import Amount
+from .cursors import Page, decode_cursor, page_of
+from .schema import api_keys, balances, transfers
+from .schema import users as user_rows
+from .statements import StatementCache
+
+MAX_NAME = 100
+KINDS = ("deposit", "withdrawal")
+METHODS = ("ach", "wire", "crypto", "debit", "apm")  # the spec's Deposit.type / Withdrawal.type
+PRIMARY = 0  # the subaccount every user has
+
+
+class AccountError(ValueError):
+    """A bad request about an account: the message names the field and value."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    seq: int
+    user_id: str
+    name: str
+    tier: str
+    created_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRow:
+    key_id: str
+    user_seq: int
+    name: str
+    public_key: str
+    scopes: tuple[str, ...]
+    created_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOwner:
+    """What authenticating a request needs to know about a key."""
+
+    key_id: str
+    scopes: tuple[str, ...]
+    public_key: str
+    user_seq: int
+    user_id: str
+    tier: str
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    balance: int  # Amount units ($0.000001)
+    updated_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    transfer_id: str
+    kind: str
+    method: str
+    status: str
+    amount_cents: int
+    fee_cents: int
+    created_us: int
+    finalized_us: int | None
+
+
+# Users
+
+
+def create_user(
+    conn: Connection,
+    name: str,
+    *,
+    now_us: int,
+    tier: str = "basic",
+    balance_cents: int = 0,
+    user_id: str | None = None,
+) -> User:
+    """A new user with subaccount 0; an opening balance is recorded as an applied deposit."""
+    _check_name("name", name)
+    _check_tier(tier)
+    if isinstance(balance_cents, bool) or not isinstance(balance_cents, int) or balance_cents < 0:
+        raise AccountError(f"balance_cents must be a whole number of cents, at least 0, got {balance_cents!r}")
+    if user_by_name(conn, name) is not None:
+        raise AccountError(f"user {name!r} already exists")
+    user_id = user_id or str(uuid.uuid4())
+    if user_by_id(conn, user_id) is not None:
+        raise AccountError(f"user id {user_id!r} already exists")
+    inserted = conn.execute(user_rows.insert().values(user_id=user_id, name=name, tier=tier, created_us=now_us))
+    seq = inserted.inserted_primary_key[0]
+    conn.execute(balances.insert().values(user_seq=seq, subaccount=PRIMARY, balance=0, updated_us=now_us))
+    if balance_cents:
+        deposit(conn, seq, balance_cents, now_us=now_us)
+    return User(seq, user_id, name, tier, now_us)
+
+
+def user_by_name(conn: Connection, name: str) -> User | None:
+    return _user_where(conn, user_rows.c.name == name)
+
+
+def user_by_id(conn: Connection, user_id: str) -> User | None:
+    return _user_where(conn, user_rows.c.user_id == user_id)
+
+
+def user_by_seq(conn: Connection, seq: int) -> User | None:
+    return _user_where(conn, user_rows.c.seq == seq)
+
+
+def users(conn: Connection) -> list[User]:
+    return [_user(row) for row in conn.execute(select(user_rows).order_by(user_rows.c.seq))]
+
+
+def set_tier(conn: Connection, user_seq: int, tier: str) -> None:
+    _check_tier(tier)
+    if conn.execute(user_rows.update().where(user_rows.c.seq == user_seq).values(tier=tier)).rowcount != 1:
+        raise AccountError(f"no user with seq {user_seq}")
+
+
+def _user_where(conn: Connection, condition) -> User | None:
+    row = conn.execute(select(user_rows).where(condition)).first()
+    return _user(row) if row else None
+
+
+def _user(row: Row) -> User:
+    return User(row.seq, row.user_id, row.name, row.tier, row.created_us)
+
+
+def _check_name(field: str, name: str) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise AccountError(f"{field} must not be empty, got {name!r}")
+    if len(name) > MAX_NAME:
+        raise AccountError(f"{field} must be at most {MAX_NAME} characters, got {len(name)}")
+
+
+def _check_tier(tier: str) -> None:
+    if tier not in TIERS:
+        raise AccountError(f"tier must be one of {', '.join(TIERS)}, got {tier!r}")
+
+
+# Balances and transfers
+
+
+def balance(conn: Connection, user_seq: int, subaccount: int = PRIMARY) -> Balance | None:
+    b = balances.c
+    row = conn.execute(
+        select(b.balance, b.updated_us).where(b.user_seq == user_seq, b.subaccount == subaccount)
+    ).first()
+    return Balance(row.balance, row.updated_us) if row else None
+
+
+def deposit(conn: Connection, user_seq: int, amount_cents: int, *, now_us: int, method: str = "ach") -> Transfer:
+    _check_transfer(amount_cents, method)
+    if not _add_to_balance(conn, user_seq, amount_cents, now_us):
+        raise AccountError(f"no user with seq {user_seq}")
+    return _record(conn, user_seq, "deposit", method, amount_cents, now_us)
+
+
+def withdraw(conn: Connection, user_seq: int, amount_cents: int, *, now_us: int, method: str = "ach") -> Transfer:
+    """Refused when the balance is short; then nothing changes."""
+    _check_transfer(amount_cents, method)
+    if not _add_to_balance(conn, user_seq, -amount_cents, now_us):
+        found = balance(conn, user_seq)
+        if found is None:
+            raise AccountError(f"no user with seq {user_seq}")
+        have = Amount(found.balance).to_cents()
+        raise AccountError(f"amount_cents {amount_cents} exceeds the balance of {have} cents")
+    return _record(conn, user_seq, "withdrawal", method, amount_cents, now_us)
+
+
+def _add_to_balance(conn: Connection, user_seq: int, cents: int, now_us: int) -> bool:
+    """One conditional UPDATE, so two withdrawals at once can never overdraw."""
+    b = balances.c
+    units = Amount.from_cents(cents).raw
+    statement = (
+        balances.update()
+        .where(b.user_seq == user_seq, b.subaccount == PRIMARY, b.balance + units >= 0)
+        .values(balance=b.balance + units, updated_us=now_us)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def _record(conn: Connection, user_seq: int, kind: str, method: str, amount_cents: int, now_us: int) -> Transfer:
+    # Local money moves at once: every transfer is applied when it is made.
+    transfer = Transfer(str(uuid.uuid4()), kind, method, "applied", amount_cents, 0, now_us, now_us)
+    conn.execute(
+        transfers.insert().values(
+            transfer_id=transfer.transfer_id,
+            user_seq=user_seq,
+            kind=kind,
+            method=method,
+            status=transfer.status,
+            amount_cents=amount_cents,
+            fee_cents=0,
+            created_us=now_us,
+            finalized_us=now_us,
+        )
+    )
+    return transfer
+
+
+def _check_transfer(amount_cents: int, method: str) -> None:
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise AccountError(f"amount_cents must be a positive whole number of cents, got {amount_cents!r}")
+    if method not in METHODS:
+        raise AccountError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+
+
+def transfers_page(conn: Connection, user_seq: int, kind: str, cursor: str | None, limit: int) -> Page[Transfer]:
+    """A user's deposits or withdrawals, newest first."""
+    if kind not in KINDS:
+        raise AccountError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    t = transfers.c
+    before = decode_cursor(kind, cursor)
+    query = select(transfers).where(t.user_seq == user_seq, t.kind == kind).order_by(t.seq.desc()).limit(limit + 1)
+    if before:
+        query = query.where(t.seq < before)
+    found = page_of(kind, conn.execute(query).all(), limit)
+    return Page([_transfer(row) for row in found.rows], found.cursor)
+
+
+def _transfer(row: Row) -> Transfer:
+    return Transfer(
+        row.transfer_id, row.kind, row.method, row.status, row.amount_cents, row.fee_cents, row.created_us,
+        row.finalized_us,
+    )
+
+
+# API keys
+
+
+def add_key(
+    conn: Connection,
+    user_seq: int,
+    *,
+    name: str,
+    public_key: str,
+    scopes: list[str] | None,
+    now_us: int,
+    key_id: str | None = None,
+) -> ApiKeyRow:
+    _check_name("name", name)
+    try:
+        load_public_key(public_key)
+        scopes = normalize_scopes(scopes)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from None
+    if user_by_seq(conn, user_seq) is None:
+        raise AccountError(f"no user with seq {user_seq}")
+    key_id = key_id or str(uuid.uuid4())
+    if conn.execute(select(api_keys.c.seq).where(api_keys.c.key_id == key_id)).first() is not None:
+        raise AccountError(f"api key {key_id!r} already exists")
+    row = ApiKeyRow(key_id, user_seq, name, public_key, scopes, now_us)
+    conn.execute(
+        api_keys.insert().values(
+            key_id=key_id, user_seq=user_seq, name=name, public_key=public_key, scopes=",".join(scopes),
+            created_us=now_us,
+        )
+    )
+    return row
+
+
+def keys_of(conn: Connection, user_seq: int) -> list[ApiKeyRow]:
+    k = api_keys.c
+    rows = conn.execute(select(api_keys).where(k.user_seq == user_seq).order_by(k.seq))
+    return [
+        ApiKeyRow(row.key_id, row.user_seq, row.name, row.public_key, _scopes(row.scopes), row.created_us)
+        for row in rows
+    ]
+
+
+def delete_key(conn: Connection, user_seq: int, key_id: str) -> bool:
+    """False when the user has no such key (another user's key is left alone)."""
+    k = api_keys.c
+    return conn.execute(api_keys.delete().where(k.key_id == key_id, k.user_seq == user_seq)).rowcount == 1
+
+
+def _owner_statement(_shape):
+    k, u = api_keys.c, user_rows.c
+    return (
+        select(k.key_id, k.scopes, k.public_key, k.user_seq, u.user_id, u.tier)
+        .join_from(api_keys, user_rows, u.seq == k.user_seq)
+        .where(k.key_id == bindparam("key_id"))
+    )
+
+
+# Run on every signed request: compiled once.
+_owner = StatementCache(_owner_statement)
+
+
+def key_owner(conn: Connection, key_id: str) -> KeyOwner | None:
+    rows = _owner.all(conn, "owner", {"key_id": key_id})
+    if not rows:
+        return None
+    row = rows[0]
+    return KeyOwner(row.key_id, _scopes(row.scopes), row.public_key, row.user_seq, row.user_id, row.tier)
+
+
+def _scopes(text: str) -> tuple[str, ...]:
+    return tuple(text.split(","))
+
+
+def upsert_user(conn: Connection, spec, now_us: int) -> User:
+    """Create or update a user from a scenario.shapes.UserIn, keys included."""
+    cents = None if spec.balance is None else Amount.from_dollars(spec.balance).raw // Amount.from_cents(1).raw
+    user = user_by_name(conn, spec.name)
+    if user is None:
+        user = create_user(
+            conn, spec.name, now_us=now_us, tier=spec.tier or "basic", balance_cents=cents or 0, user_id=spec.user_id
+        )
+    else:
+        if spec.user_id is not None and spec.user_id != user.user_id:
+            raise AccountError(f"user {spec.name!r} exists with user_id {user.user_id!r}, not {spec.user_id!r}")
+        if spec.tier is not None:
+            set_tier(conn, user.seq, spec.tier)
+        if cents is not None:
+            difference = cents - Amount(balance(conn, user.seq).balance).to_cents()
+            if difference > 0:
+                deposit(conn, user.seq, difference, now_us=now_us)
+            elif difference < 0:
+                withdraw(conn, user.seq, -difference, now_us=now_us)
+    for key in spec.api_keys:
+        # Loading the same key again replaces it: its scopes or public key may have changed.
+        owner = key_owner(conn, key.id)
+        if owner is not None and owner.user_seq != user.seq:
+            raise AccountError(f"API key {key.id!r} belongs to another user")
+        delete_key(conn, user.seq, key.id)
+        add_key(conn, user.seq, name=key.name, public_key=key.public_key, scopes=key.scopes, now_us=now_us, key_id=key.id)
+    return user_by_seq(conn, user.seq)
