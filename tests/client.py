@@ -5,25 +5,37 @@ from __future__ import annotations
 import httpx
 
 from . import spec
+from .signing import Signer
 
 
 class ApiClient:
-    def __init__(self, base_url: str) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=10)
+    """With a `signer`, every request is signed (a fresh signature each time)."""
 
-    def get(self, path: str, params=None, expect: int | None = None, headers=None) -> httpx.Response:
-        response = self._http.get(path, params=params, headers=headers)
-        body = response.json()
-        spec.validate("GET", response.request.url.path, response.status_code, body)
+    def __init__(self, base_url: str, signer: Signer | None = None) -> None:
+        self._http = httpx.Client(base_url=base_url, timeout=10)
+        self.signer = signer
+
+    def request(
+        self, method: str, path: str, params=None, json=None, expect: int | None = None, headers=None
+    ) -> httpx.Response:
+        request = self._http.build_request(method, path, params=params, json=json, headers=headers)
+        if self.signer is not None and headers is None:
+            request.headers.update(self.signer.headers(method, request.url.path))
+        response = self._http.send(request)
+        body = response.json() if response.content else None
+        spec.validate(method, response.request.url.path, response.status_code, body)
         if expect is not None:
             assert response.status_code == expect, (response.status_code, body)
         return response
 
+    def get(self, path: str, params=None, expect: int | None = None, headers=None) -> httpx.Response:
+        return self.request("GET", path, params, expect=expect, headers=headers)
+
     def ok(self, path: str, params=None) -> dict:
         return self.get(path, params, expect=200).json()
 
-    def error(self, path: str, params=None, status: int = 400) -> dict:
-        body = self.get(path, params, expect=status).json()
+    def error(self, path: str, params=None, status: int = 400, method: str = "GET", json=None) -> dict:
+        body = self.request(method, path, params, json=json, expect=status).json()
         assert body["code"] and body["message"], body
         return body
 

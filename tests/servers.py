@@ -52,12 +52,13 @@ class RunningServer:
         self.services.close()
 
 
-def start_server(database_url: str, clock: str = "manual", load_demo: bool = True) -> RunningServer:
+def start_server(database_url: str, clock: str = "manual", load_demo: bool = True, **settings) -> RunningServer:
     from kalshi_local import demo
     from kalshi_local.store import db
 
-    settings = Settings(database_url=database_url, clock=clock, load_demo=load_demo, admin_token=ADMIN_TOKEN)
-    services = Services.open(settings)
+    services = Services.open(
+        Settings(database_url=database_url, clock=clock, load_demo=load_demo, admin_token=ADMIN_TOKEN, **settings)
+    )
     if load_demo and db.is_empty(services.engine):
         demo.load(services.engine, services.clock.now_us())
     port = free_port()
