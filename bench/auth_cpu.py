@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import base64
 import statistics
-import time
 import tracemalloc
-from collections.abc import Callable
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from harness import Case, interleaved_round
 from kalshi_local.auth.keys import generate_key_pair, load_public_key
 from kalshi_local.auth.signatures import Verifier, read_signed_headers
 
@@ -48,9 +47,6 @@ def presign(n: int, bits: int, salt) -> tuple[object, list[tuple[str, str, str, 
 
 # Each case is made once per round and then called on successive chunks of the requests,
 # the cases interleaved chunk by chunk so a burst of load from elsewhere hits all of them alike.
-Case = Callable[[int, int], None]
-
-
 def full(public_key, requests) -> Case:
     verifier = Verifier(window_ms=WINDOW_MS, now_ms=lambda: NOW_MS)
 
@@ -74,17 +70,6 @@ def raw(public_key, requests, salt) -> Case:
             public_key.verify(signature, message, pss, sha256)
 
     return run
-
-
-def one_round(cases: dict[str, Case], n: int, chunk: int = 500) -> dict[str, float]:
-    """µs per request of each case over all n requests."""
-    spent = dict.fromkeys(cases, 0.0)
-    for start in range(0, n, chunk):
-        for name, run in cases.items():
-            began = time.perf_counter()
-            run(start, start + chunk)
-            spent[name] += time.perf_counter() - began
-    return {name: seconds / n * 1e6 for name, seconds in spent.items()}
 
 
 def bytes_per_remembered(public_key, requests) -> float:
@@ -115,7 +100,7 @@ def main() -> None:
         if args.salt == "digest":  # DIGEST_LENGTH would reject signatures with a longer salt
             cases["raw verify, salt DIGEST_LENGTH"] = raw(public_key, requests, padding.PSS.DIGEST_LENGTH)
         cases["raw verify, salt AUTO"] = raw(public_key, requests, padding.PSS.AUTO)
-        for name, value in one_round(cases, args.n).items():
+        for name, value in interleaved_round(cases, args.n, chunk=500).items():
             timings.setdefault(name, []).append(value)
 
     medians = {name: statistics.median(values) for name, values in timings.items()}

@@ -12,32 +12,20 @@ access) in the same run, interleaved, and prints medians.
 from __future__ import annotations
 
 import argparse
-import re
 import sqlite3
 import statistics
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
+
+from harness import run_wrk, start_server
 
 BASELINE = ("trivial", "/trade-api/v2/exchange/user_data_timestamp")
 
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} non-2xx responses")
-    return rps, float(p50.group(1)) * scale
+    _, rps, p50_ms, non_2xx = run_wrk(url, seconds, connections)
+    if non_2xx:
+        raise SystemExit(f"{url}: {non_2xx} non-2xx responses")
+    return rps, p50_ms
 
 
 def targets(db: Path) -> list[tuple[str, str]]:
@@ -52,23 +40,6 @@ def targets(db: Path) -> list[tuple[str, str]]:
     ]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "kalshi-local"), "serve", "--db", str(db), "--no-demo", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/v1/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, required=True, help="a SQLite store loaded with the big scenario")
@@ -79,7 +50,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    server = start_server(args.db, args.port)
+    server = start_server(args.db, args.port, "--no-demo")
     base = f"http://127.0.0.1:{args.port}"
     try:
         all_targets = [BASELINE, *targets(args.db)]
