@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -15,6 +16,9 @@ from sqlalchemy import func, select
 
 from kalshi_local.auth.keys import generate_key_pair, load_public_key
 from kalshi_local.store import accounts, db, schema
+
+from .servers import start_server
+from .signing import Signer
 
 CLI = str(Path(sys.executable).parent / "kalshi-local")
 
@@ -117,3 +121,16 @@ def test_keys_create_for_an_unknown_user_writes_no_private_key(store, alice, tmp
     result = run("keys", "create", "--user", "nobody", "--private-key-out", str(private_file), "--db", str(store))
     assert result.returncode == 1 and "no user named 'nobody'" in result.stderr
     assert not private_file.exists()
+
+
+def test_a_running_server_accepts_a_key_created_by_the_cli_at_once(tmp_path):
+    database = tmp_path / "live.db"
+    server = start_server(f"sqlite:///{database}")
+    try:
+        created = run("keys", "create", "--user", "demo", "--private-key-out", str(tmp_path / "k.pem"), "--db", str(database))
+        assert created.returncode == 0, created.stderr
+        signer = Signer(last_line(created), (tmp_path / "k.pem").read_text())
+        response = httpx.get(server.api + "/portfolio/balance", headers=signer.headers("GET", "/trade-api/v2/portfolio/balance"))
+        assert response.status_code == 200 and response.json()["balance"] == 1_000_000
+    finally:
+        server.stop()

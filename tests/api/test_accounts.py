@@ -209,6 +209,14 @@ def test_account_limits_show_the_callers_tier(admin, server, tier, read, write):
         }
 
 
+def test_a_tier_set_through_the_admin_api_applies_to_the_next_request(admin, server):
+    signer, user = member(admin, ALICE_PRIVATE, ALICE_PUBLIC, tier="basic")
+    with ApiClient(server.api, signer) as api:
+        assert api.ok("/account/limits")["usage_tier"] == "basic"
+        admin.request("PUT", f"/users/{user['name']}", {"tier": "paragon"})
+        assert api.ok("/account/limits")["read"] == {"refill_rate": 2000, "bucket_capacity": 2000}
+
+
 def test_endpoint_costs_list_the_cheaper_endpoints(server):
     with ApiClient(server.api) as api:
         body = api.ok("/account/endpoint_costs")

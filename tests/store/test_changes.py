@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 
 from kalshi_local.store import db, schema
-from kalshi_local.store.changes import data_marker
+from kalshi_local.store.changes import _data_version_reader, data_marker
 
 from ..conftest import new_database_url
 
@@ -40,10 +40,24 @@ def test_a_commit_on_another_connection_changes_the_marker(sqlite_url, same_engi
     writer_engine.dispose()
 
 
-def test_markers_of_two_connections_never_compare_equal(sqlite_url):
+def test_two_connections_agree_while_nothing_is_committed(sqlite_url):
     engine = db.open_engine(sqlite_url)
     with engine.connect() as one, engine.connect() as two:
-        assert data_marker(one) != data_marker(two)
+        assert data_marker(one) == data_marker(two)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("writes", [0, 1, 3])
+def test_without_a_wal_index_file_data_version_tells(sqlite_url, writes):
+    engine = db.open_engine(sqlite_url)
+    with engine.connect() as reader, engine.connect() as other:
+        read = _data_version_reader(reader)
+        before = read()
+        for n in range(writes):
+            other.execute(insert(schema.schema_info).values(key=f"k{n}", value="1"))
+            other.commit()
+        assert (read() != before) == (writes > 0)
+        assert read() != _data_version_reader(other)()  # values of two connections never compare equal
     engine.dispose()
 
 
