@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -13,7 +15,7 @@ from sqlalchemy import create_engine, func, select
 
 from kalshi_local.store import schema
 
-from .servers import start_server
+from .servers import free_port, start_server
 
 CLI = str(Path(sys.executable).parent / "kalshi-local")
 SCENARIO = {
@@ -110,3 +112,40 @@ def test_load_while_the_server_runs_is_seen_by_the_server(tmp_path, scenario_fil
             assert http.get("/series/KXNFLGAME").status_code == 200
     finally:
         server.stop()
+
+
+def wait_for(url: str) -> httpx.Response:
+    """The first answer from a server that printed its banner and may still be binding its port."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return httpx.get(url, timeout=10)
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def test_serve_prints_where_it_listens_and_stops_on_sigint(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [CLI, "serve", "--db", str(tmp_path / "s.db"), "--port", str(port), "--rate-limits", "off",
+         "--signature-window", "5", "--admin-token", "t0ken"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [proc.stdout.readline() for _ in range(5)]
+        assert lines[0] == "Loaded the demo catalog.\n"
+        assert lines[1].startswith(f"kalshi-local listening on http://127.0.0.1:{port}/trade-api/v2")
+        assert "(token: t0ken)" in lines[2]
+        assert lines[4].startswith("Demo user's API key: 0d3e0000-0000-4000-8000-0000000000a1")
+        assert wait_for(f"http://127.0.0.1:{port}/trade-api/v2/exchange/status").status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+
+
+def test_serve_refuses_an_unknown_rate_limits_value(tmp_path):
+    result = run("serve", "--db", str(tmp_path / "s.db"), "--rate-limits", "maybe")
+    assert result.returncode == 2 and "--rate-limits must be on or off" in result.stderr

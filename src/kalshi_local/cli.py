@@ -73,6 +73,10 @@ def serve(
     typer.echo(f"kalshi-local listening on {base}/trade-api/v2 (store: {_shown(settings.database_url)})")
     typer.echo(f"Admin API: {base}/admin/v1 (token: {settings.admin_token})")
     typer.echo(f"Try: curl {base}/trade-api/v2/markets?limit=2")
+    if settings.load_demo:
+        from . import demo
+
+        typer.echo(f"Demo user's API key: {demo.KEY_ID} (its private key: kalshi-local demo-key --out demo.pem)")
     sys.stdout.flush()
     uvicorn.run(build_app(services), host=host, port=port, log_level="warning", access_log=access_log)
 
