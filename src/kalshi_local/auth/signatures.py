@@ -13,7 +13,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -41,8 +41,7 @@ class SignatureError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class SignedRequest:
+class SignedRequest(NamedTuple):  # a tuple: built on every signed request, and cheaper than a frozen dataclass
     key_id: str
     timestamp_ms: int
     signature: bytes
