@@ -7,9 +7,8 @@ rewrites the store, and the handlers keep no other state).
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import ContextManager, Iterator
+from typing import ContextManager
 
 from sqlalchemy import Connection, Engine
 
@@ -33,8 +32,11 @@ class Services:
     _readers: list[Connection] = field(default_factory=list, repr=False)
 
     def reading(self) -> ContextManager[Connection]:
-        """A connection for one request's reads."""
-        return _reading(self)
+        """A connection for one request's reads. PostgreSQL takes snapshots, so there
+        each request checks one out of the pool as usual."""
+        if self.engine.dialect.name == "sqlite":
+            return _ThreadReader(self)
+        return self.engine.connect()
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":
@@ -49,22 +51,29 @@ class Services:
         self.engine.dispose()
 
 
-@contextmanager
-def _reading(services: Services) -> Iterator[Connection]:
-    # On SQLite a pool checkout and return cost as much as a small query, so each
-    # thread keeps one connection open for reads. SQLite's driver takes no snapshot
-    # for a SELECT, so it sees every commit. PostgreSQL would, so it checks one out
-    # per request as usual.
-    if services.engine.dialect.name != "sqlite":
-        with services.engine.connect() as conn:
-            yield conn
-        return
-    conn = getattr(services._local, "conn", None)
-    if conn is None or conn.closed or conn.invalidated:
-        conn = services._local.conn = services.engine.connect()
-        services._readers.append(conn)
-    try:
-        yield conn
-    finally:
-        if conn.in_transaction():
-            conn.rollback()
+class _ThreadReader:
+    """The calling thread's own connection for reads (SQLite).
+
+    A pool checkout and return cost as much as a small query there, so each thread
+    keeps one connection open. SQLite's driver takes no snapshot for a SELECT, so it
+    sees every commit. A class, not a generator context manager: this runs several
+    times per request.
+    """
+
+    __slots__ = ("_services", "_conn")
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def __enter__(self) -> Connection:
+        services = self._services
+        conn = getattr(services._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = services._local.conn = services.engine.connect()
+            services._readers.append(conn)
+        self._conn = conn
+        return conn
+
+    def __exit__(self, *_exc) -> None:
+        if self._conn.in_transaction():
+            self._conn.rollback()

@@ -154,12 +154,17 @@ def _check_tier(tier: str) -> None:
 # Balances and transfers
 
 
+# GET /portfolio/balance runs this on every call: compiled once.
+_balance = StatementCache(
+    lambda _: select(balances.c.balance, balances.c.updated_us).where(
+        balances.c.user_seq == bindparam("user_seq"), balances.c.subaccount == bindparam("subaccount")
+    )
+)
+
+
 def balance(conn: Connection, user_seq: int, subaccount: int = PRIMARY) -> Balance | None:
-    b = balances.c
-    row = conn.execute(
-        select(b.balance, b.updated_us).where(b.user_seq == user_seq, b.subaccount == subaccount)
-    ).first()
-    return Balance(row.balance, row.updated_us) if row else None
+    rows = _balance.all(conn, None, {"user_seq": user_seq, "subaccount": subaccount})
+    return Balance(rows[0].balance, rows[0].updated_us) if rows else None
 
 
 def deposit(conn: Connection, user_seq: int, amount_cents: int, *, now_us: int, method: str = "ach") -> Transfer:

@@ -11,7 +11,7 @@ show once their delivery time has come, so a scenario can schedule them.
 from __future__ import annotations
 
 import msgspec
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from ..exchange import hours
 from ..exchange.clock import parse_datetime
@@ -19,6 +19,7 @@ from ..exchange.hours import DAYS
 from ..scenario.shapes import AnnouncementIn, DailyScheduleIn, ExchangeIn, FeeChangeIn, WeeklyScheduleIn
 from .jsontext import dumps, loads
 from .schema import announcements, exchange_state, fee_changes
+from .statements import StatementCache
 
 _STATE_KEY = "exchange"
 
@@ -30,11 +31,22 @@ ALWAYS_OPEN = WeeklyScheduleIn(
 )
 
 
+# GET /exchange/status reads the state on every call: the query is compiled once,
+# and the parsed state is kept while its text is unchanged.
+_STATE = StatementCache(lambda _: select(exchange_state.c.value).where(exchange_state.c.key == bindparam("key")))
+_parsed: dict[str, ExchangeIn] = {}
+
+
 def state(conn: Connection) -> ExchangeIn:
-    text = conn.execute(select(exchange_state.c.value).where(exchange_state.c.key == _STATE_KEY)).scalar()
-    if text is None:
+    rows = _STATE.all(conn, None, {"key": _STATE_KEY})
+    if not rows:
         return ExchangeIn()
-    return msgspec.convert(loads(text), ExchangeIn)
+    text = rows[0].value
+    found = _parsed.get(text)
+    if found is None:
+        _parsed.clear()
+        found = _parsed[text] = msgspec.convert(loads(text), ExchangeIn)
+    return found
 
 
 def set_state(conn: Connection, spec: ExchangeIn) -> None:
