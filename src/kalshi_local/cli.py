@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import sys
 import time
@@ -78,7 +79,11 @@ def serve(
 
         typer.echo(f"Demo user's API key: {demo.KEY_ID} (its private key: kalshi-local demo-key --out demo.pem)")
     sys.stdout.flush()
-    uvicorn.run(build_app(services), host=host, port=port, log_level="warning", access_log=access_log)
+    app = build_app(services)
+    # What start-up built lives as long as the process; frozen, the garbage collector stops
+    # walking it over and over (signed requests ran 15-20% faster, bench/auth_http.py).
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=access_log)
 
 
 @app.command()
