@@ -175,14 +175,7 @@ def users_fund(
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Record a deposit."""
-    from .store import accounts
-
-    cents = _cents(dollars, "DOLLARS")
-    with _transaction(db_path, database_url) as conn:
-        user = _user_named(conn, name)
-        accounts.deposit(conn, user.seq, cents, now_us=_now_us())
-        shown = _balance_of(conn, user.seq)
-    typer.echo(f"Deposited ${_money(cents)} for {name}: balance {shown}.")
+    _move_cash(name, dollars, "deposit", db_path, database_url)
 
 
 @users_app.command("withdraw")
@@ -193,14 +186,20 @@ def users_withdraw(
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Record a withdrawal (refused if the balance is short)."""
+    _move_cash(name, dollars, "withdrawal", db_path, database_url)
+
+
+def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[Path], database_url: Optional[str]) -> None:
     from .store import accounts
 
     cents = _cents(dollars, "DOLLARS")
+    move = accounts.deposit if kind == "deposit" else accounts.withdraw
     with _transaction(db_path, database_url) as conn:
         user = _user_named(conn, name)
-        accounts.withdraw(conn, user.seq, cents, now_us=_now_us())
+        move(conn, user.seq, cents, now_us=_now_us())
         shown = _balance_of(conn, user.seq)
-    typer.echo(f"Withdrew ${_money(cents)} for {name}: balance {shown}.")
+    verb = "Deposited" if kind == "deposit" else "Withdrew"
+    typer.echo(f"{verb} ${_money(cents)} for {name}: balance {shown}.")
 
 
 @keys_app.command("create")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import httpx
@@ -42,19 +43,23 @@ def member(admin: AdminClient, private: str, public: str, **fields) -> tuple[Sig
     return Signer(key_id, private), user
 
 
-@pytest.fixture
-def alice(server, admin):
-    signer, user = member(admin, ALICE_PRIVATE, ALICE_PUBLIC, balance="250.50")
+@contextlib.contextmanager
+def signed_client(server, admin: AdminClient, private: str, public: str, balance: str):
+    signer, user = member(admin, private, public, balance=balance)
     with ApiClient(server.api, signer) as api:
         api.user = user
         yield api
 
 
 @pytest.fixture
+def alice(server, admin):
+    with signed_client(server, admin, ALICE_PRIVATE, ALICE_PUBLIC, "250.50") as api:
+        yield api
+
+
+@pytest.fixture
 def bob(server, admin):
-    signer, user = member(admin, BOB_PRIVATE, BOB_PUBLIC, balance="7.00")
-    with ApiClient(server.api, signer) as api:
-        api.user = user
+    with signed_client(server, admin, BOB_PRIVATE, BOB_PUBLIC, "7.00") as api:
         yield api
 
 

@@ -10,23 +10,12 @@ from kalshi_local.store import accounts, db, schema
 from kalshi_local.store.accounts import AccountError
 from kalshi_local.store.cursors import InvalidCursor, encode_cursor
 
-from ..conftest import BACKENDS, new_database_url
-
 NOW = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z
 
 
 @pytest.fixture(scope="module")
 def public_pem() -> str:
     return generate_key_pair()[1]
-
-
-@pytest.fixture(params=BACKENDS)
-def conn(request):
-    engine = db.open_engine(db.database_url(url=new_database_url(request, request.param)))
-    db.create_schema(engine)
-    with engine.begin() as connection:
-        yield connection
-    engine.dispose()
 
 
 def rows(conn, table) -> int:

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
-from kalshi_local.store import bulk, db, schema
-
-from ..conftest import BACKENDS, new_database_url
+from kalshi_local.store import bulk, schema
 
 COLUMNS = ("id", "name", "type", "details", "source_id", "source_ids", "updated_us")
 
 
 def target(ident: str, name: str = "Name", updated: int = 1) -> tuple:
     return (ident, name, "team", "{}", None, "{}", updated)
-
-
-@pytest.fixture(params=BACKENDS)
-def conn(request):
-    engine = db.open_engine(db.database_url(url=new_database_url(request, request.param)))
-    db.create_schema(engine)
-    with engine.begin() as connection:
-        yield connection
-    engine.dispose()
 
 
 def names(conn) -> dict[str, str]:
