@@ -244,7 +244,7 @@ def main() -> None:
             multiprocessing.Pool(args.workers, initializer=_load_key) as pool:
         workdir = Path(tmp)
         db = workdir / "store.db"
-        server = start_server(db, args.port, "--rate-limits", "off", "--signature-window", str(args.signature_window))
+        server = start_server(str(db), args.port, "--rate-limits", "off", "--signature-window", str(args.signature_window))
         bench = Bench(args, pool, f"http://127.0.0.1:{args.port}", workdir)
         unsigned: list[Run] = []
         signed: list[Run] = []

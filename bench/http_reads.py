@@ -6,15 +6,16 @@ access) in the same run, interleaved, and prints medians.
 
     python bench/make_scenario.py --milestones 1000000 --targets 1000000 --events 100000 --out /tmp/big.json
     kalshi-local load /tmp/big.json --db /tmp/big.db
-    python bench/http_reads.py --db /tmp/big.db
+    python bench/http_reads.py --store /tmp/big.db
+    python bench/http_reads.py --store postgresql://user@host:5432/big   # after loading it there
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
-from pathlib import Path
+
+from sqlalchemy import create_engine, text
 
 from harness import run_wrk, start_server
 
@@ -28,11 +29,13 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
     return rps, p50_ms
 
 
-def targets(db: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db)
-    event = conn.execute("SELECT event_ticker FROM milestone_events ORDER BY milestone_seq DESC LIMIT 1").fetchone()[0]
-    ids = [r[0] for r in conn.execute("SELECT id FROM structured_targets ORDER BY seq DESC LIMIT 10")]
-    conn.close()
+def targets(store: str) -> list[tuple[str, str]]:
+    engine = create_engine(store if "://" in store else f"sqlite:///{store}")
+    with engine.connect() as conn:
+        query = "SELECT event_ticker FROM milestone_events ORDER BY milestone_seq DESC LIMIT 1"
+        event = conn.execute(text(query)).scalar_one()
+        ids = list(conn.execute(text("SELECT id FROM structured_targets ORDER BY seq DESC LIMIT 10")).scalars())
+    engine.dispose()
     return [
         ("milestones?related_event_ticker&limit=100", f"/trade-api/v2/milestones?related_event_ticker={event}&limit=100"),
         ("structured_targets?ids x10", "/trade-api/v2/structured_targets?" + "&".join(f"ids={i}" for i in ids)),
@@ -42,7 +45,7 @@ def targets(db: Path) -> list[tuple[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, required=True, help="a SQLite store loaded with the big scenario")
+    parser.add_argument("--store", required=True, help="a SQLite file or a PostgreSQL URL loaded with the big scenario")
     parser.add_argument("--port", type=int, default=8911)
     parser.add_argument("--seconds", type=int, default=5)
     # 16 keeps p50 a latency, not a queue: at 64 connections p50 is mostly waiting in line.
@@ -50,10 +53,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    server = start_server(args.db, args.port, "--no-demo")
+    server = start_server(args.store, args.port, "--no-demo")
     base = f"http://127.0.0.1:{args.port}"
     try:
-        all_targets = [BASELINE, *targets(args.db)]
+        all_targets = [BASELINE, *targets(args.store)]
         for _, path in all_targets:  # warm up
             wrk(base + path, 1, args.connections)
         results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in all_targets}
@@ -65,7 +68,7 @@ def main() -> None:
         server.wait()
 
     base_rps = statistics.median(r for r, _ in results[BASELINE[0]])
-    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s, median of {args.runs} runs, store {args.db}")
+    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s, median of {args.runs} runs, store {args.store}")
     print(f"{'endpoint':45} {'req/s':>9} {'p50 ms':>7} {'ratio':>6}")
     for name, runs in results.items():
         rps = statistics.median(r for r, _ in runs)

@@ -24,6 +24,7 @@ from .store import db
 class Services:
     settings: Settings
     engine: Engine
+    read_engine: Engine | None  # PostgreSQL's autocommit pool; SQLite reads on per-thread connections
     clock: Clock
     authenticator: Authenticator
     json_cache: JsonCache = field(default_factory=JsonCache)
@@ -32,23 +33,33 @@ class Services:
     _readers: list[Connection] = field(default_factory=list, repr=False)
 
     def reading(self) -> ContextManager[Connection]:
-        """A connection for one request's reads. PostgreSQL takes snapshots, so there
-        each request checks one out of the pool as usual."""
-        if self.engine.dialect.name == "sqlite":
+        """A connection for one request's reads. On PostgreSQL each request checks one
+        out of a pool of its own, in autocommit: every statement reads the latest
+        commits, as on SQLite, without a BEGIN and ROLLBACK round trip around them."""
+        if self.read_engine is None:
             return _ThreadReader(self)
-        return self.engine.connect()
+        return self.read_engine.connect()
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":
         engine = db.open_engine(settings.database_url)
         db.create_schema(engine)
         authenticator = Authenticator(window_ms=settings.signature_window_s * 1000, rate_limits=settings.rate_limits)
-        return cls(settings=settings, engine=engine, clock=make_clock(settings.clock), authenticator=authenticator)
+        read_engine = None if engine.dialect.name == "sqlite" else db.open_engine(settings.database_url, autocommit=True)
+        return cls(
+            settings=settings,
+            engine=engine,
+            read_engine=read_engine,
+            clock=make_clock(settings.clock),
+            authenticator=authenticator,
+        )
 
     def close(self) -> None:
         for conn in self._readers:
             conn.close()
         self.engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
 
 class _ThreadReader:

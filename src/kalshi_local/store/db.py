@@ -41,7 +41,9 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, autocommit: bool = False) -> Engine:
+    """`autocommit` (PostgreSQL only) makes a pool for reads: each statement reads the
+    latest commits, and no BEGIN or ROLLBACK round trip frames a request's queries."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -50,7 +52,8 @@ def open_engine(url: str) -> Engine:
         engine = create_engine(url, poolclass=NullPool if parsed.database in (None, "", ":memory:") else None)
         event.listen(engine, "connect", _tune_sqlite)
     elif parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=False)
+        isolation = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+        engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=False, **isolation)
     else:
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
     return engine
