@@ -170,3 +170,8 @@ def test_a_read_only_key_reads_but_gets_403_on_writes(server):
 )
 def test_public_endpoints_ignore_signatures(http, headers):
     assert http.get("/trade-api/v2/exchange/status", headers=headers).status_code == 200
+
+
+def test_a_head_request_is_signed_with_its_own_method(http):
+    assert http.head(BALANCE, headers=DEMO.headers("HEAD", BALANCE)).status_code == 200
+    assert http.head(BALANCE, headers=DEMO.headers("GET", BALANCE)).status_code == 401

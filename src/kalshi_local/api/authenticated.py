@@ -29,7 +29,7 @@ def signed_route(path: str, handler: Handler, method: str) -> Route:
             caller = svc.authenticator.authenticate(
                 conn,
                 _auth_headers(request.scope["headers"]),
-                method,
+                request.scope["method"],  # as signed: HEAD reaches GET routes too
                 _signed_path(request.scope),
                 needs_write=needs_write,
                 bucket=bucket,
