@@ -61,8 +61,17 @@ def test_without_a_wal_index_file_data_version_tells(sqlite_url, writes):
     engine.dispose()
 
 
-def test_postgresql_has_no_cheap_marker(request):
-    engine = db.open_engine(db.database_url(url=new_database_url(request, "postgresql")))
-    with engine.connect() as conn:
-        assert data_marker(conn) is None
-    engine.dispose()
+@pytest.mark.parametrize("commits", [0, 1])
+def test_on_postgresql_the_snapshot_tells(request, commits):
+    url = db.database_url(url=new_database_url(request, "postgresql"))
+    db.create_schema(db.open_engine(url))
+    reader_engine, writer_engine = db.open_engine(url, autocommit=True), db.open_engine(url)
+    with reader_engine.connect() as reader:
+        before = data_marker(reader)
+        reader.execute(schema.milestones.select()).all()  # reads change nothing
+        for n in range(commits):
+            with writer_engine.begin() as writer:
+                writer.execute(insert(schema.schema_info).values(key=f"k{n}", value="1"))
+        assert (data_marker(reader) != before) == (commits > 0)
+    reader_engine.dispose()
+    writer_engine.dispose()

@@ -86,10 +86,7 @@ def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[o
 def _store_and_statuses(request: Request, conn: Connection):
     # A list of markets depends on the store and on each market's shown status,
     # which only changes when some market opens or closes.
-    marker = store_marker(request, conn)
-    if marker is None:
-        return None
-    return marker, store.next_status_change(conn, services(request).clock.now_us())
+    return store_marker(request, conn), store.next_status_change(conn, services(request).clock.now_us())
 
 
 @cached_response(_store_and_statuses)

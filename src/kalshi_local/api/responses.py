@@ -40,15 +40,15 @@ def versioned_json(request: Request, kind: str, refs, fetch, make) -> list[Raw]:
     return [raw for raw in found if raw is not None]
 
 
-def store_marker(request: Request, conn) -> Hashable | None:
+def store_marker(request: Request, conn) -> Hashable:
     return data_marker(conn)
 
 
-def cached_response(marker_of: Callable[[Request, Any], Hashable | None] = store_marker):
+def cached_response(marker_of: Callable[[Request, Any], Hashable] = store_marker):
     """Serve a handler's 200 JSON responses again while `marker_of(request, conn)` holds.
 
     The marker must change whenever anything the response depends on, besides the
-    path and query string, may have changed; None means "unknown: do not cache".
+    path and query string, may have changed.
     """
 
     def decorate(handler: Callable[[Request], Awaitable[Response]]):
@@ -59,8 +59,6 @@ def cached_response(marker_of: Callable[[Request, Any], Hashable | None] = store
             svc = services(request)
             with svc.reading() as conn:
                 marker = marker_of(request, conn)
-            if marker is None:
-                return await handler(request)
             cache = svc.response_caches.get(name) or svc.response_caches.setdefault(name, ResponseCache())
             key = (request.scope["path"], request.scope["query_string"])
             body = cache.get(marker, key)

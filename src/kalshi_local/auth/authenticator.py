@@ -48,7 +48,7 @@ class Authenticator:
         self.rate_limits = rate_limits
         self.buckets = buckets or ratelimit.TokenBuckets()
         self._verifier = Verifier(window_ms, now_ms)
-        self._marker: Hashable | None = None
+        self._marker: Hashable = None
         self._keys: dict[str, _Key] = {}
         self._public_keys: dict[str, RSAPublicKey] = {}
 
@@ -86,7 +86,7 @@ class Authenticator:
 
     def _key(self, conn: Connection, key_id: str) -> _Key | None:
         marker = data_marker(conn)
-        if marker is None or marker != self._marker:
+        if marker != self._marker:
             self._keys.clear()
             self._marker = marker
         found = self._keys.get(key_id)
@@ -95,9 +95,7 @@ class Authenticator:
             if owner is None:
                 return None
             caller = Caller(owner.user_seq, owner.user_id, owner.tier, owner.key_id, owner.scopes)
-            found = _Key(caller, self._public_key(owner.public_key))
-            if marker is not None:
-                self._keys[key_id] = found
+            found = self._keys[key_id] = _Key(caller, self._public_key(owner.public_key))
         return found
 
     def _public_key(self, pem: str) -> RSAPublicKey:
