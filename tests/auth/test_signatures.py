@@ -414,3 +414,9 @@ def test_acceptance_matches_a_model_and_memory_stays_bounded(client, pool, steps
             # Forgetting works in whole seconds of timestamps, hence the 999 ms of slack.
             recent = {i for i in accepted if pool[i].timestamp_ms >= clock.now_ms - WINDOW_MS - 999}
             assert verifier.remembered() <= len(recent)
+
+
+def test_a_timestamp_in_seconds_is_rejected_with_a_hint(client, verifier):
+    message = rejection(verifier, client.request(timestamp_ms=NOW // 1000), client.public_key)
+    assert message.endswith("; KALSHI-ACCESS-TIMESTAMP is in milliseconds, and this one looks like seconds")
+    assert "looks like seconds" not in rejection(verifier, client.request(timestamp_ms=NOW - 3_600_000), client.public_key)

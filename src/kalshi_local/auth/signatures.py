@@ -127,7 +127,10 @@ class Verifier:
 
     def _check_fresh(self, timestamp_ms: int, now_ms: int) -> None:
         if now_ms - timestamp_ms > self._window_ms:
-            raise SignatureError(self._stale_message(f"{_seconds(now_ms - timestamp_ms)} s older than"))
+            message = self._stale_message(f"{_seconds(now_ms - timestamp_ms)} s older than")
+            if now_ms // 1000 - self._window_ms <= timestamp_ms <= now_ms // 1000 + self._window_ms:
+                message += f"; {TIMESTAMP_HEADER} is in milliseconds, and this one looks like seconds"
+            raise SignatureError(message)
         if timestamp_ms - now_ms > self._window_ms:
             raise SignatureError(self._stale_message(f"{_seconds(timestamp_ms - now_ms)} s in the future of"))
 
