@@ -14,9 +14,9 @@ from starlette.routing import Mount
 from . import api
 from .admin import routes as admin
 from .api.nul_guard import NulGuard
-from .api.responses import error_body, json_response
+from .api.responses import json_response
 from .api.routing import IndexedRouter
-from .errors import ApiError, BadRequest, NotFound, TooManyRequests
+from .errors import ApiError, BadRequest, NotFound
 from .services import Services
 from .store.cursors import InvalidCursor
 
@@ -24,9 +24,7 @@ log = logging.getLogger("kalshi_local")
 
 
 async def _api_error(_request: Request, exc: ApiError):
-    if isinstance(exc, TooManyRequests):
-        return json_response(TooManyRequests.BODY, status=exc.status)
-    return json_response(error_body(exc), status=exc.status)
+    return json_response(exc.body(), status=exc.status)
 
 
 async def _invalid_cursor(request: Request, exc: InvalidCursor):

@@ -309,10 +309,7 @@ def _balance_of(conn, user_seq: int) -> str:
     from .exchange.money import Amount
     from .store import accounts
 
-    amount = Amount(accounts.balance(conn, user_seq).balance)
-    # Fees can leave fractions of a cent: show them rather than round.
-    places = 2 if amount.raw % Amount.from_cents(1).raw == 0 else 6
-    return f"${amount.to_dollars(places)}"
+    return f"${Amount(accounts.balance(conn, user_seq).balance).to_dollars_exact()}"
 
 
 def _read_text(path: Path) -> str:

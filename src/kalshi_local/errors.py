@@ -13,6 +13,13 @@ class ApiError(Exception):
         self.message = message
         self.details = details
 
+    def body(self) -> dict[str, str]:
+        """The JSON body clients get: Kalshi's ErrorResponse."""
+        body = {"code": self.code, "message": self.message, "service": "kalshi-local"}
+        if self.details:
+            body["details"] = self.details
+        return body
+
 
 class BadRequest(ApiError):
     status = 400
@@ -52,7 +59,9 @@ class TooManyRequests(ApiError):
 
     status = 429
     code = "too_many_requests"
-    BODY = {"error": "too many requests"}
 
     def __init__(self) -> None:
         super().__init__("too many requests")
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.message}

@@ -89,12 +89,6 @@ def catalog(request):
     server.stop()
 
 
-@pytest.fixture
-def catalog_api(catalog):
-    with ApiClient(catalog.api) as client:
-        yield client
-
-
 def tickers(body: dict) -> list[str]:
     return [e["event_ticker"] for e in body["events"]]
 

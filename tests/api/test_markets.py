@@ -100,12 +100,6 @@ def catalog(request):
     server.stop()
 
 
-@pytest.fixture
-def catalog_api(catalog):
-    with ApiClient(catalog.api) as client:
-        yield client
-
-
 def tickers(body: dict) -> list[str]:
     return [m["ticker"] for m in body["markets"]]
 

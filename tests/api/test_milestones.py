@@ -10,7 +10,6 @@ from kalshi_python_sync.exceptions import NotFoundException
 
 from kalshi_local.api.params import MAX_TIMESTAMP_S
 from kalshi_local.exchange.clock import MICROS
-from kalshi_local.scenario import loader
 
 from ..client import ApiClient
 from ..conftest import BACKENDS, new_database_url, sdk_for
@@ -78,8 +77,7 @@ FILLER_IDS = [m["id"] for m in FILLERS]
 
 
 def apply_milestones(server, items: list[dict]) -> None:
-    scenario = loader.parse_data({"milestones": items}, "milestones")
-    loader.apply(server.services.engine, scenario, server.services.clock.now_us(), "milestones")
+    server.load({"milestones": items})
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

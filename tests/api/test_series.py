@@ -54,12 +54,6 @@ def catalog(request):
     server.stop()
 
 
-@pytest.fixture
-def catalog_api(catalog):
-    with ApiClient(catalog.api) as client:
-        yield client
-
-
 def tickers(body: dict) -> list[str]:
     return [s["ticker"] for s in body["series"]]
 

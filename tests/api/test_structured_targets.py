@@ -6,7 +6,6 @@ import httpx
 import pytest
 from kalshi_python_sync.exceptions import NotFoundException
 
-from kalshi_local.scenario import loader
 
 from ..client import ApiClient
 from ..conftest import BACKENDS, new_database_url, sdk_for
@@ -29,8 +28,7 @@ ALL_IDS = [t["id"] for t in NAMED + FILLERS]
 
 
 def apply(server, targets: list[dict]) -> None:
-    scenario = loader.parse_data({"structured_targets": targets}, "targets")
-    loader.apply(server.services.engine, scenario, server.services.clock.now_us(), "targets")
+    server.load({"structured_targets": targets})
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

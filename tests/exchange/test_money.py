@@ -214,3 +214,8 @@ def test_price_times_count_is_the_exact_integer_product(price, count):
 def test_amount_formats_whenever_the_dropped_digits_are_zero(whole, places):
     raw = whole * 10 ** (6 - places)
     assert Amount.from_dollars(Amount(raw).to_dollars(places)) == Amount(raw)
+
+
+@pytest.mark.parametrize(("raw", "shown"), [(25_050_000, "25.05"), (0, "0.00"), (1_000_001, "1.000001")])
+def test_amount_shows_cents_unless_fees_left_finer_units(raw, shown):
+    assert Amount(raw).to_dollars_exact() == shown

@@ -7,7 +7,7 @@ from typing import TypeVar
 import msgspec
 from starlette.requests import Request
 
-from ..api.bodies import convert, json_body, transaction
+from ..api.bodies import convert, json_body
 from ..api.responses import services
 from ..errors import InvalidParameter
 

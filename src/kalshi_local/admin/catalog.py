@@ -25,7 +25,8 @@ from ..scenario.shapes import (
     StructuredTargetIn,
 )
 from ..store import events, exchange, incentive_programs, live_data, milestones, series, structured_targets
-from .bodies import decode, now_us, to_json, transaction
+from ..api.bodies import transaction
+from .bodies import decode, now_us, to_json
 
 
 def _put(shape: type, key: str, name: str, write: Callable) -> Callable:

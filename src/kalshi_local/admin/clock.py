@@ -13,7 +13,7 @@ from ..api.responses import json_response, services
 from ..errors import Conflict, InvalidParameter
 from ..exchange.clock import MICROS, Clock, ManualClock, to_rfc3339
 from ..scenario.shapes import time_us
-from .bodies import convert, json_body
+from ..api.bodies import convert, json_body
 
 
 class ClockMove(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -11,7 +11,8 @@ from ..errors import NotFound
 from ..exchange.clock import to_rfc3339
 from ..scenario.shapes import AnnouncementIn, ExchangeIn
 from ..store import exchange as store
-from .bodies import decode, to_json, transaction
+from ..api.bodies import transaction
+from .bodies import decode, to_json
 
 
 async def get_exchange(request: Request) -> Response:

@@ -13,7 +13,8 @@ from ..api.responses import json_response, services
 from ..errors import InvalidParameter
 from ..scenario import loader
 from ..store import db
-from .bodies import convert, json_body, now_us
+from ..api.bodies import convert, json_body
+from .bodies import now_us
 
 SOURCE = "body"
 

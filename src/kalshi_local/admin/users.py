@@ -18,17 +18,13 @@ from ..errors import NotFound
 from ..exchange.money import Amount
 from ..scenario.shapes import Cents, UserIn
 from ..store import accounts
-from .bodies import decode, now_us, transaction
+from ..api.bodies import transaction
+from .bodies import decode, now_us
 
 
 class TransferIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: Cents
     type: Literal[accounts.METHODS] = "ach"  # type: ignore[valid-type]
-
-
-def _dollars(amount: Amount) -> str:
-    # Cents unless fees left finer units.
-    return amount.to_dollars(2) if amount.raw % Amount.from_cents(1).raw == 0 else amount.to_dollars(6)
 
 
 def _shown(conn, user: accounts.User) -> dict:
@@ -37,7 +33,7 @@ def _shown(conn, user: accounts.User) -> dict:
         "user_id": user.user_id,
         "name": user.name,
         "tier": user.tier,
-        "balance": _dollars(Amount(cash.balance)),
+        "balance": Amount(cash.balance).to_dollars_exact(),
         "api_key_ids": [key.key_id for key in accounts.keys_of(conn, user.seq)],
     }
 
@@ -58,7 +54,7 @@ def _mover(move: Callable) -> Callable:
     async def post(request: Request) -> Response:
         name = request.path_params["name"]
         body = await decode(request, TransferIn)
-        cents = Amount.from_dollars(body.amount).raw // Amount.from_cents(1).raw
+        cents = Amount.from_dollars(body.amount).to_cents()
         with transaction(request) as conn:
             user = accounts.user_by_name(conn, name)
             if user is None:

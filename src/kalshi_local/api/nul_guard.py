@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from ..errors import InvalidParameter
-from .responses import error_body, json_response
+from .responses import json_response
 
 
 class NulGuard:
@@ -20,7 +20,7 @@ class NulGuard:
         if scope["type"] == "http":
             problem = _find_nul(scope)
             if problem:
-                response = json_response(error_body(InvalidParameter(problem)), status=400)
+                response = json_response(InvalidParameter(problem).body(), status=400)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

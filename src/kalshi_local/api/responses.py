@@ -10,7 +10,6 @@ from msgspec import Raw
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import ApiError
 from ..models.response_cache import ResponseCache
 from ..store.changes import data_marker
 from ..services import Services
@@ -20,13 +19,6 @@ _encoder = msgspec.json.Encoder()
 
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(_encoder.encode(body), status_code=status, media_type="application/json")
-
-
-def error_body(error: ApiError) -> dict[str, str]:
-    body = {"code": error.code, "message": error.message, "service": "kalshi-local"}
-    if error.details:
-        body["details"] = error.details
-    return body
 
 
 def services(request: Request) -> Services:

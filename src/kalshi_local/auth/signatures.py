@@ -11,7 +11,6 @@ import binascii
 import hashlib
 import heapq
 import threading
-import time
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -19,6 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from ..exchange.clock import RealClock
 
 KEY_HEADER = "KALSHI-ACCESS-KEY"
 TIMESTAMP_HEADER = "KALSHI-ACCESS-TIMESTAMP"
@@ -89,8 +90,11 @@ def _quoted(text: str, limit: int = 24) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
+_REAL_CLOCK = RealClock()
+
+
 def wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
+    return _REAL_CLOCK.now_us() // 1000
 
 
 def _seconds(ms: int) -> str:

@@ -86,6 +86,10 @@ class Price:
     def to_dollars(self) -> str:
         return price_dollars(self.raw)
 
+    def to_dollars_exact(self) -> str:
+        """Dollars with 2 decimals, or 6 when fees left fractions of a cent (shown, not rounded)."""
+        return self.to_dollars(2 if self.raw % 10_000 == 0 else 6)
+
     def to_cents(self) -> int:
         """Legacy integer cents, rounded toward zero."""
         return price_cents(self.raw)
@@ -145,6 +149,10 @@ class Amount:
         if self.raw % drop:
             raise ValueError(f"amount {self.raw}e-6 is not representable with {places} places")
         return _format_fixed(self.raw // drop, places)
+
+    def to_dollars_exact(self) -> str:
+        """Dollars with 2 decimals, or 6 when fees left fractions of a cent (shown, not rounded)."""
+        return self.to_dollars(2 if self.raw % 10_000 == 0 else 6)
 
     def to_cents(self) -> int:
         """Legacy integer cents, rounded toward zero."""
