@@ -12,7 +12,7 @@ from typing import ContextManager
 
 from sqlalchemy import Connection, Engine
 
-from .auth.authenticator import Authenticator
+from .authenticator import Authenticator
 from .config import Settings
 from .exchange.clock import Clock, make_clock
 from .models.json_cache import JsonCache

@@ -12,7 +12,7 @@ import yaml
 from kalshi_local.admin import docs
 from kalshi_local.admin import routes as admin_routes
 from kalshi_local.admin import users
-from kalshi_local.scenario import shapes
+from kalshi_local.models import inputs as shapes
 
 from ..servers import ADMIN_TOKEN
 from .conftest import PREFIX

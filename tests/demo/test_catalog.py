@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kalshi_local import demo
-from kalshi_local.scenario.shapes import time_us
+from kalshi_local.models.inputs import time_us
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_demo.py"
 SCENARIO = demo.scenario()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from kalshi_local.exchange.clock import parse_datetime
 from kalshi_local.exchange.hours import in_standard_hours, status_of
-from kalshi_local.scenario.shapes import DailyScheduleIn, ExchangeIn, MaintenanceWindowIn, WeeklyScheduleIn
+from kalshi_local.models.inputs import DailyScheduleIn, ExchangeIn, MaintenanceWindowIn, WeeklyScheduleIn
 
 # Weekdays 09:30-16:00 Eastern, for all of 2027.
 WEEKDAYS = WeeklyScheduleIn(

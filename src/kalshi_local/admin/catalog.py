@@ -1,6 +1,6 @@
 """Catalog writes: PUT (insert or replace) and DELETE by id, one route pair per kind.
 
-A PUT body is the kind's scenario shape (scenario/shapes.py); the id may be
+A PUT body is the kind's scenario shape (models/inputs.py); the id may be
 left out of the body, since the path names it. Every write is one transaction.
 """
 
@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from ..api.responses import json_response
 from ..errors import NotFound
-from ..scenario.shapes import (
+from ..models.inputs import (
     EventIn,
     FeeChangeIn,
     IncentiveProgramIn,

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from ..api.responses import json_response, services
 from ..errors import Conflict, InvalidParameter
 from ..exchange.clock import MICROS, Clock, ManualClock, to_rfc3339
-from ..scenario.shapes import time_us
+from ..models.inputs import time_us
 from ..api.bodies import convert, json_body
 
 

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from ..api.responses import json_response, services
 from ..errors import NotFound
 from ..exchange.clock import to_rfc3339
-from ..scenario.shapes import AnnouncementIn, ExchangeIn
+from ..models.inputs import AnnouncementIn, ExchangeIn
 from ..store import exchange as store
 from ..api.bodies import transaction
 from .bodies import decode, to_json

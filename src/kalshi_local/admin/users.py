@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ..api.responses import json_response
 from ..errors import NotFound
 from ..exchange.money import Amount
-from ..scenario.shapes import Cents, UserIn
+from ..models.inputs import Cents, UserIn
 from ..store import accounts
 from ..api.bodies import transaction
 from .bodies import decode, now_us

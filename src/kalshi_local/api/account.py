@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ..auth import ratelimit
-from ..auth.authenticator import Caller
+from ..authenticator import Caller
 from ..models.accounts import AccountLimits, BucketLimit, EndpointCosts, EndpointTokenCost
 from .authenticated import signed_route
 from .responses import json_response

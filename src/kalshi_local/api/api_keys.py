@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..auth import keys
-from ..auth.authenticator import Caller
+from ..authenticator import Caller
 from ..errors import Forbidden, NotFound
 from ..models.accounts import ApiKey, CreateApiKeyRequest, GenerateApiKeyRequest
 from ..store import accounts as store

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import ratelimit
-from ..auth.authenticator import Caller
+from ..authenticator import Caller
 from .responses import services
 
 Handler = Callable[[Request, Caller], Awaitable[Response]]

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError
 from starlette.requests import Request
 
 from ..errors import ApiError, Conflict, InvalidParameter, NotFound
-from ..scenario.shapes import describe
+from ..models.inputs import describe
 from ..store.bulk import RowError
 from .responses import services
 

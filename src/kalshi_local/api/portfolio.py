@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from ..auth.authenticator import Caller
+from ..authenticator import Caller
 from ..errors import NotFound
 from ..exchange.clock import MICROS
 from ..exchange.money import Amount

@@ -8,7 +8,7 @@ from importlib import resources
 from sqlalchemy import Connection, Engine
 
 from ..scenario import loader
-from ..scenario.shapes import Scenario
+from ..models.inputs import Scenario
 
 DEMO_FILE = "catalog.yaml"
 SOURCE = f"demo/{DEMO_FILE}"

@@ -22,7 +22,7 @@ class Status:
 
 
 def status_of(current: Any, now_us: int) -> Status:
-    """`current` has the fields of the exchange state (scenario.shapes.ExchangeIn)."""
+    """`current` has the fields of the exchange state (models.inputs.ExchangeIn)."""
     window = next(
         (
             w

@@ -236,7 +236,7 @@ def _sessions(days) -> list[catalog.DailySchedule]:
 
 
 def schedule(state) -> catalog.Schedule:
-    """`state` is the stored exchange state (scenario.shapes.ExchangeIn)."""
+    """`state` is the stored exchange state (models.inputs.ExchangeIn)."""
     return catalog.Schedule(
         standard_hours=[
             catalog.WeeklySchedule(

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DataError
 from ..errors import ApiError
 from ..store import accounts, events, exchange, incentive_programs, live_data, milestones, series, structured_targets
 from ..store.bulk import RowError
-from .shapes import ExchangeIn, Scenario, describe
+from ..models.inputs import ExchangeIn, Scenario, describe
 
 Progress = Callable[[int], None]
 

@@ -319,7 +319,7 @@ def _scopes(text: str) -> tuple[str, ...]:
 
 
 def upsert_user(conn: Connection, spec, now_us: int) -> User:
-    """Create or update a user from a scenario.shapes.UserIn, keys included."""
+    """Create or update a user from a models.inputs.UserIn, keys included."""
     cents = None if spec.balance is None else Amount.from_dollars(spec.balance).to_cents()
     user = user_by_name(conn, spec.name)
     if user is None:

@@ -8,7 +8,7 @@ from typing import Sequence
 
 from sqlalchemy import Connection, Row, exists, select
 
-from ..scenario.shapes import EventIn, MarketIn, count_raw, price_raw, time_us
+from ..models.inputs import EventIn, MarketIn, count_raw, price_raw, time_us
 from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, bindparam, select
 from ..exchange import hours
 from ..exchange.clock import parse_datetime
 from ..exchange.hours import DAYS
-from ..scenario.shapes import AnnouncementIn, DailyScheduleIn, ExchangeIn, FeeChangeIn, WeeklyScheduleIn
+from ..models.inputs import AnnouncementIn, DailyScheduleIn, ExchangeIn, FeeChangeIn, WeeklyScheduleIn
 from .jsontext import dumps, loads
 from .schema import announcements, exchange_state, fee_changes
 from .statements import StatementCache

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Row, and_, select
 from ..errors import NotFound
 from ..exchange.clock import parse_datetime
 from ..exchange.money import Count
-from ..scenario.shapes import IncentiveProgramIn
+from ..models.inputs import IncentiveProgramIn
 from .cursors import Page, decode_cursor, page_of
 from .schema import incentive_programs, markets
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Row, select
 
 from ..errors import NotFound
-from ..scenario.shapes import LiveDataIn
+from ..models.inputs import LiveDataIn
 from . import milestones
 from .jsontext import dumps
 from .schema import live_data

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from sqlalchemy import Connection, Row, bindparam, func, select
 
-from ..scenario.shapes import MilestoneIn, time_us
+from ..models.inputs import MilestoneIn, time_us
 from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps

@@ -8,7 +8,7 @@ from typing import Iterable
 from sqlalchemy import Connection, Row, func, select
 
 from ..errors import Conflict
-from ..scenario.shapes import SeriesIn
+from ..models.inputs import SeriesIn
 from .jsontext import dumps, loads
 from .schema import events, markets, series
 

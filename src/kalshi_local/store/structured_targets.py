@@ -7,7 +7,7 @@ from typing import Iterable
 
 from sqlalchemy import Connection, Row, bindparam, select
 
-from ..scenario.shapes import StructuredTargetIn
+from ..models.inputs import StructuredTargetIn
 from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps

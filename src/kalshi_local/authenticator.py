@@ -14,11 +14,11 @@ from typing import Callable, Hashable
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from sqlalchemy import Connection
 
-from ..errors import Forbidden, TooManyRequests, Unauthorized
-from ..store import accounts
-from ..store.changes import data_marker
-from . import keys, ratelimit
-from .signatures import DEFAULT_WINDOW_MS, SignatureError, Verifier, read_signed_headers, wall_clock_ms
+from .errors import Forbidden, TooManyRequests, Unauthorized
+from .store import accounts
+from .store.changes import data_marker
+from .auth import keys, ratelimit
+from .auth.signatures import DEFAULT_WINDOW_MS, SignatureError, Verifier, read_signed_headers, wall_clock_ms
 
 
 @dataclass(frozen=True, slots=True)

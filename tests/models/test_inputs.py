@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from kalshi_local.scenario import shapes
+from kalshi_local.models import inputs as shapes
 
 MARKET = {"ticker": "KXS-1-A", "open_time": "2026-01-01T00:00:00Z", "close_time": "2031-01-01T00:00:00Z"}
 
