@@ -37,6 +37,7 @@ def status_of(current: Any, now_us: int) -> Status:
         and window is None
         and in_standard_hours(current.standard_hours, now_us)
     )
+    resume: int | None
     if current.exchange_estimated_resume_time is not None:
         resume = parse_datetime(current.exchange_estimated_resume_time)
     else:

@@ -86,10 +86,6 @@ class Price:
     def to_dollars(self) -> str:
         return price_dollars(self.raw)
 
-    def to_dollars_exact(self) -> str:
-        """Dollars with 2 decimals, or 6 when fees left fractions of a cent (shown, not rounded)."""
-        return self.to_dollars(2 if self.raw % 10_000 == 0 else 6)
-
     def to_cents(self) -> int:
         """Legacy integer cents, rounded toward zero."""
         return price_cents(self.raw)

@@ -93,7 +93,7 @@ def delete_in(conn: Connection, table: Table, column: str, values: Sequence) -> 
 
 def lookup(conn: Connection, table: Table, key: str, column: str, keys: Iterable[str]) -> dict[str, object]:
     """key -> column for the `keys` found in `table`."""
-    wanted, found = list(dict.fromkeys(keys)), {}
+    wanted, found = list(dict.fromkeys(keys)), dict[str, object]()
     for start in range(0, len(wanted), _MAX_ROWS):
         chunk = wanted[start : start + _MAX_ROWS]
         found.update(conn.execute(select(table.c[key], table.c[column]).where(table.c[key].in_(chunk))).all())

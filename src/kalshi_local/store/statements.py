@@ -22,13 +22,17 @@ class _Compiled:
     sql: str
     positional: tuple[str, ...] | None  # names in order for qmark/format dialects
     defaults: Mapping[str, Any]  # values the dialect added itself (e.g. SQLite's OFFSET 0)
-    row: type
+    row: Any  # a namedtuple class
 
     def bind(self, params: Mapping[str, Any]) -> Any:
         merged = {**self.defaults, **params}
         if self.positional is None:
             return merged
         return tuple(merged[name] for name in self.positional)
+
+
+def _row_type(names: list[str]) -> Any:
+    return namedtuple("Row", names)  # field names known only at run time
 
 
 class StatementCache:
@@ -44,9 +48,9 @@ class StatementCache:
         if found is None:
             statement = self._build(shape)
             compiled = statement.compile(dialect=conn.dialect)
-            positional = tuple(compiled.positiontup) if compiled.positional else None
+            positional = tuple(compiled.positiontup or ()) if compiled.positional else None
             defaults = {k: v for k, v in compiled.params.items() if v is not None}
-            row = namedtuple("Row", [column.key for column in statement.selected_columns])
+            row = _row_type([str(column.key) for column in statement.selected_columns])
             found = self._compiled[key] = _Compiled(str(compiled), positional, defaults, row)
         return found
 
