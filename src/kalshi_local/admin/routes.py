@@ -17,11 +17,16 @@ PREFIX = "/admin/v1"
 
 
 def require_admin(request: Request) -> None:
+    """Raises Unauthorized (401) naming what is wrong: no header, another scheme, or a wrong token."""
     expected = services(request).settings.admin_token
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+    header = request.headers.get("authorization")
+    if not header:
         raise Unauthorized("admin API needs the header 'Authorization: Bearer <admin token>'")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise Unauthorized("the Authorization header must use the Bearer scheme: 'Authorization: Bearer <admin token>'")
+    if not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise Unauthorized("wrong admin token (serve prints it on start; set it with --admin-token)")
 
 
 def _admin_only(endpoint: Callable) -> Callable:
