@@ -32,7 +32,7 @@ UrlOption = typer.Option(
 )
 
 
-def _url(db_path: Optional[Path], database_url: Optional[str]) -> str:
+def _url(db_path: Optional[str], database_url: Optional[str]) -> str:
     if db_path and database_url:
         raise typer.BadParameter("give --db or --database-url, not both")
     try:
@@ -47,7 +47,7 @@ def _url(db_path: Optional[Path], database_url: Optional[str]) -> str:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
     no_demo: bool = typer.Option(False, "--no-demo", help="Do not load the demo catalog into an empty store."),
     clock: str = typer.Option("real", help="real, or manual (time moves only through the admin API)."),
@@ -142,7 +142,7 @@ def _lower(reason: str) -> str:
 @app.command()
 def load(
     files: list[Path] = typer.Argument(..., help="Scenario files (YAML, or JSON for big ones).", show_default=False),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Load scenario files into the store, all in one transaction (the server may be running)."""
@@ -250,7 +250,7 @@ def users_create(
     name: str = typer.Argument(..., help="A unique name, e.g. alice."),
     balance: str = typer.Option("0", help="Opening balance in dollars, e.g. 1000 or 250.50."),
     tier: str = typer.Option("basic", help="Rate-limit tier: basic, advanced, premier, paragon or prime."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Create a user; the last line printed is the user id."""
@@ -269,7 +269,7 @@ def users_create(
 def users_fund(
     name: str = typer.Argument(..., help="The user's name."),
     dollars: str = typer.Argument(..., help="Amount to deposit, e.g. 100 or 12.34."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Record a deposit."""
@@ -280,14 +280,14 @@ def users_fund(
 def users_withdraw(
     name: str = typer.Argument(..., help="The user's name."),
     dollars: str = typer.Argument(..., help="Amount to withdraw, e.g. 100 or 12.34."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Record a withdrawal (refused if the balance is short)."""
     _move_cash(name, dollars, "withdrawal", db_path, database_url)
 
 
-def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[Path], database_url: Optional[str]) -> None:
+def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[str], database_url: Optional[str]) -> None:
     from .store import accounts
 
     cents = _cents(dollars, "DOLLARS")
@@ -310,7 +310,7 @@ def keys_create(
     ),
     name: str = typer.Option("cli", "--name", help="A label for the key."),
     scopes: Optional[str] = typer.Option(None, "--scopes", help="read, or read,write (the default)."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Register an API key; the last line printed is the key id."""
