@@ -48,6 +48,27 @@ def test_sigterm_shuts_the_server_down_cleanly(tmp_path):
     assert proc.stderr.read() == ""
 
 
+def test_the_commands_the_banner_suggests_run_as_printed_in_a_plain_shell(tmp_path):
+    """Without the venv on PATH (a new user's shell), the printed curl and demo-key lines both work."""
+    port = free_port()
+    plain = {**os.environ, "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen([CLI, "serve", "--db", str(tmp_path / "s.db"), "--port", str(port)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, text=True, env=plain)
+    try:
+        banner = [proc.stdout.readline() for _ in range(5)]
+        curl = banner[3].removeprefix("Try: ").strip()
+        demo_key = banner[4].split("(its private key: ")[1].rstrip(")\n")
+        assert wait_for(f"http://127.0.0.1:{port}/trade-api/v2/exchange/status").status_code == 200
+        for command in (curl + " -sf -o /dev/null", demo_key):
+            result = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=plain, capture_output=True, text=True,
+                                    timeout=60)
+            assert result.returncode == 0, (command, result.stderr)
+        assert (tmp_path / "demo.pem").exists()
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+
+
 def help_text(*args: str, **env: str) -> str:
     environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "TERMINAL_WIDTH")}
     result = subprocess.run([CLI, *args, "--help"], capture_output=True, text=True, timeout=60,

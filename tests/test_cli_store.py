@@ -94,7 +94,7 @@ def test_a_sqlite_file_that_cannot_be_opened_is_one_line(tmp_path, scenario):
 
 def readme_sql() -> list[str]:
     """The statements of the README's `psql <<'SQL'` block."""
-    block = re.search(r"psql <<'SQL'\n(.*?)\nSQL\n", README.read_text(), re.S)
+    block = re.search(r"psql <<'SQL'\n(.*?)\nSQL\n", README.read_text(), re.DOTALL)
     assert block, "the README's PostgreSQL steps moved"
     return [line for line in block.group(1).splitlines() if line.strip()]
 

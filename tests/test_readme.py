@@ -93,7 +93,7 @@ def test_the_admin_curl_example_runs_against_a_demo_server(tmp_path):
     server = start_server(f"sqlite:///{tmp_path}/demo.db")
     try:
         script = example.replace("http://127.0.0.1:8000", server.url)
-        script = re.sub(r"^TOKEN=.*$", f"TOKEN={ADMIN_TOKEN}", script, flags=re.M)
+        script = re.sub(r"^TOKEN=.*$", f"TOKEN={ADMIN_TOKEN}", script, flags=re.MULTILINE)
         result = subprocess.run(["bash", "-euc", script.replace("curl ", "curl -sf ")], capture_output=True,
                                 text=True, timeout=60)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -91,11 +91,11 @@ def serve(
     base = f"http://{_host_in_url(host)}:{listener.getsockname()[1]}"
     typer.echo(f"kalshi-local listening on {base}/trade-api/v2 (store: {shown_url(settings.database_url)})")
     typer.echo(f"Admin API: {base}/admin/v1 (token: {settings.admin_token})")
-    typer.echo(f"Try: curl {base}/trade-api/v2/markets?limit=2")
+    typer.echo(f"Try: curl '{base}/trade-api/v2/markets?limit=2'")
     if settings.load_demo:
         from . import demo
 
-        typer.echo(f"Demo user's API key: {demo.KEY_ID} (its private key: kalshi-local demo-key --out demo.pem)")
+        typer.echo(f"Demo user's API key: {demo.KEY_ID} (its private key: {_this_command()} demo-key --out demo.pem)")
     sys.stdout.flush()
     app = build_app(services)
     # What start-up built lives as long as the process; frozen, the garbage collector stops
@@ -129,6 +129,19 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.close()
         _fail(f"cannot listen on {host}:{port}: {_lower(exc.strerror or str(exc))}")
     return listener
+
+
+def _this_command() -> str:
+    """How to run this command again from the current shell: plain `kalshi-local` only when it is on PATH."""
+    import shutil
+
+    me = Path(sys.argv[0]).resolve()
+    on_path = shutil.which("kalshi-local")
+    if on_path and Path(on_path).resolve() == me:
+        return "kalshi-local"
+    with contextlib.suppress(ValueError):
+        return str(Path(sys.argv[0]).absolute().relative_to(Path.cwd()))
+    return str(me)
 
 
 def _host_in_url(host: str) -> str:
