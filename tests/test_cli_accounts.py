@@ -81,7 +81,7 @@ def test_fund_and_withdraw_print_the_new_balance(store, alice):
         (("users", "create", "bob", "--tier", "gold"), "tier must be one of basic"),
         (("users", "create", "alice"), "user 'alice' already exists"),
         (("users", "fund", "carol", "5"), "no user named 'carol'"),
-        (("users", "withdraw", "alice", "250.51"), "exceeds the balance of 25050 cents"),
+        (("users", "withdraw", "alice", "250.51"), "the withdrawal of $250.51 exceeds the balance of $250.50"),
     ],
 )
 def test_bad_requests_exit_1_with_the_message_and_write_nothing(store, alice, args, message):

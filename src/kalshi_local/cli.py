@@ -6,6 +6,8 @@ import contextlib
 import dataclasses
 import gc
 import os
+import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -16,23 +18,36 @@ import typer
 from .config import Settings
 from .store import db
 
+HELP_WIDTH = 110  # columns of --help when stdout is not a terminal
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="A local exchange that speaks the Kalshi Trade API v2.")
 
-DbOption = typer.Option(None, "--db", help="SQLite file (default: ~/.local/share/kalshi-local/kalshi-local.db).")
-UrlOption = typer.Option(None, "--database-url", help="A database URL, e.g. postgresql://user@host/db.")
+DbOption = typer.Option(
+    None, "--db", help="SQLite file (default: $KALSHI_LOCAL_DB, else ~/.local/share/kalshi-local/kalshi-local.db)."
+)
+UrlOption = typer.Option(
+    None,
+    "--database-url",
+    help="A database URL, e.g. postgresql://user:password@host/db (default: $KALSHI_LOCAL_DATABASE_URL).",
+)
 
 
-def _url(db_path: Optional[Path], database_url: Optional[str]) -> str:
+def _url(db_path: Optional[str], database_url: Optional[str]) -> str:
     if db_path and database_url:
         raise typer.BadParameter("give --db or --database-url, not both")
-    return db.database_url(db_path, database_url)
+    try:
+        return db.database_url(db_path, database_url)
+    except ValueError as exc:
+        _fail(str(exc))
+    except OSError as exc:  # the SQLite file's directory cannot be made
+        _fail(f"cannot create the directory of {db_path or db.default_db_path()}: {exc.strerror or exc}")
 
 
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
     no_demo: bool = typer.Option(False, "--no-demo", help="Do not load the demo catalog into an empty store."),
     clock: str = typer.Option("real", help="real, or manual (time moves only through the admin API)."),
@@ -64,32 +79,83 @@ def serve(
     )
     if admin_token:
         settings = dataclasses.replace(settings, admin_token=admin_token)
-    services = Services.open(settings)
-    if settings.load_demo and db.is_empty(services.engine):
-        from . import demo
+    # Bound before anything is printed: a taken port fails with one line, not after a banner.
+    listener = _listen(host, port)
+    with _store_errors(settings.database_url, listener.close):
+        services = Services.open(settings)
+        if settings.load_demo and db.is_empty(services.engine):
+            from . import demo
 
-        demo.load(services.engine, services.clock.now_us())
-        typer.echo("Loaded the demo catalog.")
-    base = f"http://{host}:{port}"
-    typer.echo(f"kalshi-local listening on {base}/trade-api/v2 (store: {_shown(settings.database_url)})")
+            demo.load(services.engine, services.clock.now_us())
+            typer.echo("Loaded the demo catalog.")
+    base = f"http://{_host_in_url(host)}:{listener.getsockname()[1]}"
+    typer.echo(f"kalshi-local listening on {base}/trade-api/v2 (store: {shown_url(settings.database_url)})")
     typer.echo(f"Admin API: {base}/admin/v1 (token: {settings.admin_token})")
-    typer.echo(f"Try: curl {base}/trade-api/v2/markets?limit=2")
+    typer.echo(f"Try: curl '{base}/trade-api/v2/markets?limit=2'")
     if settings.load_demo:
         from . import demo
 
-        typer.echo(f"Demo user's API key: {demo.KEY_ID} (its private key: kalshi-local demo-key --out demo.pem)")
+        typer.echo(f"Demo user's API key: {demo.KEY_ID} (its private key: {_this_command()} demo-key --out demo.pem)")
     sys.stdout.flush()
     app = build_app(services)
     # What start-up built lives as long as the process; frozen, the garbage collector stops
     # walking it over and over (signed requests ran 15-20% faster, bench/auth_http.py).
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=access_log)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=access_log))
+    # After its graceful shutdown uvicorn raises again the signal that stopped it: here that is a clean exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass
+    if not server.started:
+        _fail("the server did not start (see the log above)")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port; exits 1 with one line when it cannot be had."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        listener = socket.socket(family, kind, proto)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {_lower(exc.strerror or str(exc))}")
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: restart at once
+        listener.bind(address)
+        listener.listen(2048)
+    except OSError as exc:
+        listener.close()
+        _fail(f"cannot listen on {host}:{port}: {_lower(exc.strerror or str(exc))}")
+    return listener
+
+
+def _this_command() -> str:
+    """How to run this command again from the current shell: plain `kalshi-local` only when it is on PATH."""
+    import shutil
+
+    me = Path(sys.argv[0]).resolve()
+    on_path = shutil.which("kalshi-local")
+    if on_path and Path(on_path).resolve() == me:
+        return "kalshi-local"
+    with contextlib.suppress(ValueError):
+        return str(Path(sys.argv[0]).absolute().relative_to(Path.cwd()))
+    return str(me)
+
+
+def _host_in_url(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _lower(reason: str) -> str:
+    return reason[:1].lower() + reason[1:]
 
 
 @app.command()
 def load(
     files: list[Path] = typer.Argument(..., help="Scenario files (YAML, or JSON for big ones).", show_default=False),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Load scenario files into the store, all in one transaction (the server may be running)."""
@@ -99,12 +165,9 @@ def load(
     from .scenario import loader
 
     started = time.perf_counter()
+    url = _url(db_path, database_url)
+    engine = _open_store(url)
     try:
-        engine = db.open_engine(_url(db_path, database_url))
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        db.create_schema(engine)
         documents = [loader.open_file(path) for path in files]
         with _progress(sum(d.count() for d in documents)) as advance:
             counts = loader.apply_all(engine, documents, RealClock().now_us(), advance)
@@ -112,13 +175,13 @@ def load(
         _fail(f"{exc} (nothing was loaded)")
     except (SQLAlchemyError, RuntimeError) as exc:
         # The driver's own message: SQLAlchemy's would repeat a statement of thousands of placeholders.
-        _fail(f"database error: {getattr(exc, 'orig', None) or exc}")
+        _fail(f"database error: {_reason(exc, url)}")
     finally:
         engine.dispose()
     for document, count in zip(documents, counts):
         shown = ", ".join(f"{n} {name}" for name, n in count.items() if n)
         typer.echo(f"{document.source}: loaded {sum(count.values())} items ({shown or 'empty'})")
-    typer.echo(f"done in {time.perf_counter() - started:.1f} s")
+    typer.echo(f"done in {time.perf_counter() - started:.1f} s (store: {shown_url(url)})")
 
 
 @contextlib.contextmanager
@@ -138,8 +201,55 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(code=1)
 
 
-def _shown(url: str) -> str:
-    return url.split("@")[-1] if "@" in url else url
+def shown_url(url: str) -> str:
+    """The store as a user reads it: a SQLite file's path, or the URL without its driver and
+    password (e.g. postgresql://kalshi@localhost/kalshi)."""
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(not a database URL)"
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    query = {key: value for key, value in parsed.query.items() if key != "password"}
+    shown = URL.create(parsed.get_backend_name(), parsed.username, None, parsed.host, parsed.port, parsed.database, query)
+    return shown.render_as_string(hide_password=False)
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The driver's reason on one line, never with the password in it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return reason.replace(str(password), "***") if password else reason
+
+
+@contextlib.contextmanager
+def _store_errors(url: str, cleanup=lambda: None):
+    """Any failure to reach or set up the store exits 1 with one line naming it (no traceback)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except (SQLAlchemyError, OSError, RuntimeError, ImportError, ValueError) as exc:
+        cleanup()
+        _fail(f"cannot open the store {shown_url(url)}: {_reason(exc, url)}")
+
+
+def _open_store(url: str):
+    """The store's engine, its schema created if needed; exits 1 with one line if it cannot be."""
+    engine = None
+    with _store_errors(url, lambda: engine and engine.dispose()):
+        engine = db.open_engine(url)
+        db.create_schema(engine)
+    return engine
 
 
 users_app = typer.Typer(no_args_is_help=True, help="Create users and move money in and out of their accounts.")
@@ -153,17 +263,18 @@ def users_create(
     name: str = typer.Argument(..., help="A unique name, e.g. alice."),
     balance: str = typer.Option("0", help="Opening balance in dollars, e.g. 1000 or 250.50."),
     tier: str = typer.Option("basic", help="Rate-limit tier: basic, advanced, premier, paragon or prime."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Create a user; the last line printed is the user id."""
     from .store import accounts
 
     cents = _cents(balance, "--balance", allow_zero=True)
-    with _transaction(db_path, database_url) as conn:
+    url = _url(db_path, database_url)
+    with _transaction(url) as conn:
         user = accounts.create_user(conn, name, now_us=_now_us(), tier=tier, balance_cents=cents)
         shown = _balance_of(conn, user.seq)
-    typer.echo(f"Created user {user.name} (tier {user.tier}, balance {shown}).")
+    typer.echo(f"Created user {user.name} (tier {user.tier}, balance {shown}) in {shown_url(url)}.")
     typer.echo(user.user_id)
 
 
@@ -171,7 +282,7 @@ def users_create(
 def users_fund(
     name: str = typer.Argument(..., help="The user's name."),
     dollars: str = typer.Argument(..., help="Amount to deposit, e.g. 100 or 12.34."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Record a deposit."""
@@ -182,24 +293,25 @@ def users_fund(
 def users_withdraw(
     name: str = typer.Argument(..., help="The user's name."),
     dollars: str = typer.Argument(..., help="Amount to withdraw, e.g. 100 or 12.34."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Record a withdrawal (refused if the balance is short)."""
     _move_cash(name, dollars, "withdrawal", db_path, database_url)
 
 
-def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[Path], database_url: Optional[str]) -> None:
+def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[str], database_url: Optional[str]) -> None:
     from .store import accounts
 
     cents = _cents(dollars, "DOLLARS")
     move = accounts.deposit if kind == "deposit" else accounts.withdraw
-    with _transaction(db_path, database_url) as conn:
+    url = _url(db_path, database_url)
+    with _transaction(url) as conn:
         user = _user_named(conn, name)
         move(conn, user.seq, cents, now_us=_now_us())
         shown = _balance_of(conn, user.seq)
     verb = "Deposited" if kind == "deposit" else "Withdrew"
-    typer.echo(f"{verb} ${_money(cents)} for {name}: balance {shown}.")
+    typer.echo(f"{verb} ${_money(cents)} for {name}: balance {shown} (store: {shown_url(url)}).")
 
 
 @keys_app.command("create")
@@ -211,7 +323,7 @@ def keys_create(
     ),
     name: str = typer.Option("cli", "--name", help="A label for the key."),
     scopes: Optional[str] = typer.Option(None, "--scopes", help="read, or read,write (the default)."),
-    db_path: Optional[Path] = DbOption,
+    db_path: Optional[str] = DbOption,
     database_url: Optional[str] = UrlOption,
 ) -> None:
     """Register an API key; the last line printed is the key id."""
@@ -224,14 +336,15 @@ def keys_create(
         _fail(f"{private_key_out} already exists (it is never overwritten)")
     private_pem, public_pem = generate_key_pair() if private_key_out else (None, _read_text(public_key))
     scope_list = [scope.strip() for scope in scopes.split(",")] if scopes is not None else None
-    with _transaction(db_path, database_url) as conn:
+    url = _url(db_path, database_url)
+    with _transaction(url) as conn:
         owner = _user_named(conn, user)
         key = accounts.add_key(conn, owner.seq, name=name, public_key=public_pem, scopes=scope_list, now_us=_now_us())
         if private_pem is not None:
             # Last step before the commit: if the file cannot be written the key is not registered.
             _write_private(private_key_out, private_pem)
     written = f"; private key written to {private_key_out} (mode 0600)" if private_key_out else ""
-    typer.echo(f"Created API key {key.name!r} ({','.join(key.scopes)}) for {owner.name}{written}.")
+    typer.echo(f"Created API key {key.name!r} ({','.join(key.scopes)}) for {owner.name} in {shown_url(url)}{written}.")
     typer.echo(key.key_id)
 
 
@@ -250,18 +363,14 @@ def demo_key(
 
 
 @contextlib.contextmanager
-def _transaction(db_path: Optional[Path], database_url: Optional[str]):
+def _transaction(url: str):
     """One transaction on the store, schema created if needed: an error exits 1 with nothing written."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from .store.accounts import AccountError
 
+    engine = _open_store(url)
     try:
-        engine = db.open_engine(_url(db_path, database_url))
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        db.create_schema(engine)
         with engine.begin() as conn:
             yield conn
     except typer.Exit:
@@ -269,7 +378,7 @@ def _transaction(db_path: Optional[Path], database_url: Optional[str]):
     except AccountError as exc:
         _fail(str(exc))
     except (SQLAlchemyError, RuntimeError) as exc:
-        _fail(f"database error: {getattr(exc, 'orig', None) or exc}")
+        _fail(f"database error: {_reason(exc, url)}")
     finally:
         engine.dispose()
 
@@ -336,4 +445,7 @@ def _now_us() -> int:
 
 
 def main() -> None:
+    # Off a terminal (a pipe, a CI log) rich would cut help at 80 columns; COLUMNS still wins.
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        os.environ["COLUMNS"] = str(HELP_WIDTH)
     app()

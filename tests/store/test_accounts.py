@@ -113,7 +113,7 @@ def test_withdrawing_the_whole_balance_leaves_zero(conn):
 
 def test_a_short_withdrawal_fails_and_changes_nothing(conn):
     user = accounts.create_user(conn, "alice", now_us=NOW, balance_cents=300)
-    with pytest.raises(AccountError, match="amount_cents 301 exceeds the balance of 300 cents"):
+    with pytest.raises(AccountError, match=r"the withdrawal of \$3.01 exceeds the balance of \$3.00"):
         accounts.withdraw(conn, user.seq, 301, now_us=NOW + 5)
     assert accounts.balance(conn, user.seq) == accounts.Balance(3_000_000, NOW)
     assert rows(conn, schema.transfers) == 1

@@ -17,11 +17,20 @@ PREFIX = "/admin/v1"
 
 
 def require_admin(request: Request) -> None:
+    """Raises Unauthorized (401) naming what is wrong: no header, another scheme, no token or a wrong one."""
     expected = services(request).settings.admin_token
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+    header = request.headers.get("authorization", "").strip()
+    if not header:
         raise Unauthorized("admin API needs the header 'Authorization: Bearer <admin token>'")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        raise Unauthorized(f"the Authorization header must use the Bearer scheme, not {scheme[:20]!r}")
+    if not token.strip():
+        raise Unauthorized("the Authorization header has no token after 'Bearer'")
+    if not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise Unauthorized(
+            "the admin token in the Authorization header is wrong (serve prints it on start; --admin-token sets it)"
+        )
 
 
 def _admin_only(endpoint: Callable) -> Callable:

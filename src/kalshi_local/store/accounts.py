@@ -181,8 +181,8 @@ def withdraw(conn: Connection, user_seq: int, amount_cents: int, *, now_us: int,
         found = balance(conn, user_seq)
         if found is None:
             raise AccountError(f"no user with seq {user_seq}")
-        have = Amount(found.balance).to_cents()
-        raise AccountError(f"amount_cents {amount_cents} exceeds the balance of {have} cents")
+        have = Amount(found.balance).to_dollars_exact()
+        raise AccountError(f"the withdrawal of ${Amount.from_cents(amount_cents).to_dollars(2)} exceeds the balance of ${have}")
     return _record(conn, user_seq, "withdrawal", method, amount_cents, now_us)
 
 

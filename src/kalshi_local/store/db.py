@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select
@@ -17,13 +18,29 @@ DEFAULT_DB_PATH = Path("~/.local/share/kalshi-local/kalshi-local.db")
 
 
 def default_db_path() -> Path:
-    return Path(os.environ.get("KALSHI_LOCAL_DB", DEFAULT_DB_PATH)).expanduser()
+    """The SQLite file used when no store is given: `KALSHI_LOCAL_DB`, else DEFAULT_DB_PATH."""
+    return Path(os.environ.get("KALSHI_LOCAL_DB") or DEFAULT_DB_PATH).expanduser()
+
+
+def _looks_like_url(text: str) -> bool:
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) is not None
 
 
 def database_url(db_path: str | Path | None = None, url: str | None = None) -> str:
-    """The SQLAlchemy URL for `--db PATH` or `--database-url URL`."""
+    """The SQLAlchemy URL of the store: `--db PATH` or `--database-url URL`, else the
+    environment's `KALSHI_LOCAL_DATABASE_URL` or `KALSHI_LOCAL_DB`, else the default file.
+
+    A value that looks like a URL (`postgresql://...`, `sqlite:///...`) is taken as a URL
+    wherever it is given, never as a file name. Raises ValueError when both variables are set."""
+    if not url and not db_path:
+        env_url, env_db = os.environ.get("KALSHI_LOCAL_DATABASE_URL"), os.environ.get("KALSHI_LOCAL_DB")
+        if env_url and env_db:
+            raise ValueError("set KALSHI_LOCAL_DATABASE_URL or KALSHI_LOCAL_DB, not both")
+        url = env_url or (env_db if env_db and _looks_like_url(env_db) else None)
+    if not url and db_path and _looks_like_url(str(db_path)):
+        url = str(db_path)
     if url:
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
+        if url.startswith(("postgresql://", "postgres://")):
             return "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
     path = Path(db_path).expanduser() if db_path else default_db_path()
