@@ -8,17 +8,17 @@ another process counts at once; parsed public keys are kept by their PEM text.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Callable, Hashable
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from sqlalchemy import Connection
 
+from .auth import keys, ratelimit
+from .auth.signatures import DEFAULT_WINDOW_MS, SignatureError, Verifier, read_signed_headers, wall_clock_ms
 from .errors import Forbidden, TooManyRequests, Unauthorized
 from .store import accounts
 from .store.changes import data_marker
-from .auth import keys, ratelimit
-from .auth.signatures import DEFAULT_WINDOW_MS, SignatureError, Verifier, read_signed_headers, wall_clock_ms
 
 
 @dataclass(frozen=True, slots=True)

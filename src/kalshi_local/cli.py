@@ -11,7 +11,7 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 import typer
 
@@ -20,7 +20,9 @@ from .store import db
 
 HELP_WIDTH = 110  # columns of --help when stdout is not a terminal
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="A local exchange that speaks the Kalshi Trade API v2.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="A local exchange that speaks the Kalshi Trade API v2."
+)
 
 DbOption = typer.Option(
     None, "--db", help="SQLite file (default: $KALSHI_LOCAL_DB, else ~/.local/share/kalshi-local/kalshi-local.db)."
@@ -32,7 +34,7 @@ UrlOption = typer.Option(
 )
 
 
-def _url(db_path: Optional[str], database_url: Optional[str]) -> str:
+def _url(db_path: str | None, database_url: str | None) -> str:
     if db_path and database_url:
         raise typer.BadParameter("give --db or --database-url, not both")
     try:
@@ -47,11 +49,11 @@ def _url(db_path: Optional[str], database_url: Optional[str]) -> str:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    db_path: Optional[str] = DbOption,
-    database_url: Optional[str] = UrlOption,
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
     no_demo: bool = typer.Option(False, "--no-demo", help="Do not load the demo catalog into an empty store."),
     clock: str = typer.Option("real", help="real, or manual (time moves only through the admin API)."),
-    admin_token: Optional[str] = typer.Option(
+    admin_token: str | None = typer.Option(
         None, envvar="KALSHI_LOCAL_ADMIN_TOKEN", help="Bearer token for /admin/v1 (default: random, printed)."
     ),
     access_log: bool = typer.Option(False, help="Log every request."),
@@ -155,8 +157,8 @@ def _lower(reason: str) -> str:
 @app.command()
 def load(
     files: list[Path] = typer.Argument(..., help="Scenario files (YAML, or JSON for big ones).", show_default=False),
-    db_path: Optional[str] = DbOption,
-    database_url: Optional[str] = UrlOption,
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
 ) -> None:
     """Load scenario files into the store, all in one transaction (the server may be running)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -178,7 +180,7 @@ def load(
         _fail(f"database error: {_reason(exc, url)}")
     finally:
         engine.dispose()
-    for document, count in zip(documents, counts):
+    for document, count in zip(documents, counts, strict=True):
         shown = ", ".join(f"{n} {name}" for name, n in count.items() if n)
         typer.echo(f"{document.source}: loaded {sum(count.values())} items ({shown or 'empty'})")
     typer.echo(f"done in {time.perf_counter() - started:.1f} s (store: {shown_url(url)})")
@@ -214,7 +216,8 @@ def shown_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
     query = {key: value for key, value in parsed.query.items() if key != "password"}
-    shown = URL.create(parsed.get_backend_name(), parsed.username, None, parsed.host, parsed.port, parsed.database, query)
+    backend = parsed.get_backend_name()
+    shown = URL.create(backend, parsed.username, None, parsed.host, parsed.port, parsed.database, query)
     return shown.render_as_string(hide_password=False)
 
 
@@ -263,8 +266,8 @@ def users_create(
     name: str = typer.Argument(..., help="A unique name, e.g. alice."),
     balance: str = typer.Option("0", help="Opening balance in dollars, e.g. 1000 or 250.50."),
     tier: str = typer.Option("basic", help="Rate-limit tier: basic, advanced, premier, paragon or prime."),
-    db_path: Optional[str] = DbOption,
-    database_url: Optional[str] = UrlOption,
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
 ) -> None:
     """Create a user; the last line printed is the user id."""
     from .store import accounts
@@ -282,8 +285,8 @@ def users_create(
 def users_fund(
     name: str = typer.Argument(..., help="The user's name."),
     dollars: str = typer.Argument(..., help="Amount to deposit, e.g. 100 or 12.34."),
-    db_path: Optional[str] = DbOption,
-    database_url: Optional[str] = UrlOption,
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
 ) -> None:
     """Record a deposit."""
     _move_cash(name, dollars, "deposit", db_path, database_url)
@@ -293,14 +296,14 @@ def users_fund(
 def users_withdraw(
     name: str = typer.Argument(..., help="The user's name."),
     dollars: str = typer.Argument(..., help="Amount to withdraw, e.g. 100 or 12.34."),
-    db_path: Optional[str] = DbOption,
-    database_url: Optional[str] = UrlOption,
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
 ) -> None:
     """Record a withdrawal (refused if the balance is short)."""
     _move_cash(name, dollars, "withdrawal", db_path, database_url)
 
 
-def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[str], database_url: Optional[str]) -> None:
+def _move_cash(name: str, dollars: str, kind: str, db_path: str | None, database_url: str | None) -> None:
     from .store import accounts
 
     cents = _cents(dollars, "DOLLARS")
@@ -317,30 +320,34 @@ def _move_cash(name: str, dollars: str, kind: str, db_path: Optional[str], datab
 @keys_app.command("create")
 def keys_create(
     user: str = typer.Option(..., "--user", help="The name of the user who owns the key."),
-    public_key: Optional[Path] = typer.Option(None, "--public-key", help="Register this PEM public key."),
-    private_key_out: Optional[Path] = typer.Option(
+    public_key: Path | None = typer.Option(None, "--public-key", help="Register this PEM public key."),
+    private_key_out: Path | None = typer.Option(
         None, "--private-key-out", help="Generate a key pair and write the private key here (mode 0600)."
     ),
     name: str = typer.Option("cli", "--name", help="A label for the key."),
-    scopes: Optional[str] = typer.Option(None, "--scopes", help="read, or read,write (the default)."),
-    db_path: Optional[str] = DbOption,
-    database_url: Optional[str] = UrlOption,
+    scopes: str | None = typer.Option(None, "--scopes", help="read, or read,write (the default)."),
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
 ) -> None:
     """Register an API key; the last line printed is the key id."""
     from .auth.keys import generate_key_pair
     from .store import accounts
 
-    if (public_key is None) == (private_key_out is None):
+    private_pem: str | None = None
+    if private_key_out is not None and public_key is None:
+        if private_key_out.exists():
+            _fail(f"{private_key_out} already exists (it is never overwritten)")
+        private_pem, public_pem = generate_key_pair()
+    elif public_key is not None and private_key_out is None:
+        public_pem = _read_text(public_key)
+    else:
         _fail("give exactly one of --public-key or --private-key-out")
-    if private_key_out is not None and private_key_out.exists():
-        _fail(f"{private_key_out} already exists (it is never overwritten)")
-    private_pem, public_pem = generate_key_pair() if private_key_out else (None, _read_text(public_key))
     scope_list = [scope.strip() for scope in scopes.split(",")] if scopes is not None else None
     url = _url(db_path, database_url)
     with _transaction(url) as conn:
         owner = _user_named(conn, user)
         key = accounts.add_key(conn, owner.seq, name=name, public_key=public_pem, scopes=scope_list, now_us=_now_us())
-        if private_pem is not None:
+        if private_key_out is not None and private_pem is not None:
             # Last step before the commit: if the file cannot be written the key is not registered.
             _write_private(private_key_out, private_pem)
     written = f"; private key written to {private_key_out} (mode 0600)" if private_key_out else ""
@@ -418,7 +425,8 @@ def _balance_of(conn, user_seq: int) -> str:
     from .exchange.money import Amount
     from .store import accounts
 
-    return f"${Amount(accounts.balance(conn, user_seq).balance).to_dollars_exact()}"
+    cash = accounts.balance(conn, user_seq)
+    return f"${Amount(cash.balance if cash else 0).to_dollars_exact()}"
 
 
 def _read_text(path: Path) -> str:

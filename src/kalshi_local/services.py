@@ -7,8 +7,8 @@ rewrites the store, and the handlers keep no other state).
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import ContextManager
 
 from sqlalchemy import Connection, Engine
 
@@ -32,7 +32,7 @@ class Services:
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _readers: list[Connection] = field(default_factory=list, repr=False)
 
-    def reading(self) -> ContextManager[Connection]:
+    def reading(self) -> AbstractContextManager[Connection]:
         """A connection for one request's reads. On PostgreSQL each request checks one
         out of a pool of its own, in autocommit: every statement reads the latest
         commits, as on SQLite, without a BEGIN and ROLLBACK round trip around them."""
@@ -41,11 +41,12 @@ class Services:
         return self.read_engine.connect()
 
     @classmethod
-    def open(cls, settings: Settings) -> "Services":
+    def open(cls, settings: Settings) -> Services:
         engine = db.open_engine(settings.database_url)
         db.create_schema(engine)
         authenticator = Authenticator(window_ms=settings.signature_window_s * 1000, rate_limits=settings.rate_limits)
-        read_engine = None if engine.dialect.name == "sqlite" else db.open_engine(settings.database_url, autocommit=True)
+        sqlite = engine.dialect.name == "sqlite"
+        read_engine = None if sqlite else db.open_engine(settings.database_url, autocommit=True)
         return cls(
             settings=settings,
             engine=engine,

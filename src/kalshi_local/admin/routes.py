@@ -4,7 +4,7 @@ scenarios and reset. Everything but /health needs the admin bearer token."""
 from __future__ import annotations
 
 import hmac
-from typing import Callable
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.routing import Route

@@ -124,10 +124,11 @@ def bucket_of(method: str, path_template: str) -> Bucket:
 # Levels are kept in nano-tokens so refill over whole nanoseconds stays exact in integers.
 _NANO = 1_000_000_000
 
-_SCALED_LIMITS: dict[tuple[str, str], tuple[int, int]] = {  # (tier, bucket): (refill nano-tokens per ns == tokens per s, capacity in nano-tokens)
+# (tier, bucket): (refill nano-tokens per ns == tokens per s, capacity in nano-tokens)
+_SCALED_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
     (tier, bucket): (limit.refill_rate, limit.bucket_capacity * _NANO)
     for tier in TIERS
-    for bucket, limit in zip(BUCKETS, limits_of(tier))
+    for bucket, limit in zip(BUCKETS, limits_of(tier), strict=True)
 }
 
 

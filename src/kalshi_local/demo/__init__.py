@@ -7,8 +7,8 @@ from importlib import resources
 
 from sqlalchemy import Connection, Engine
 
-from ..scenario import loader
 from ..models.inputs import Scenario
+from ..scenario import loader
 
 DEMO_FILE = "catalog.yaml"
 SOURCE = f"demo/{DEMO_FILE}"
