@@ -24,7 +24,7 @@ from kalshi_local.scenario import loader
 
 from ..client import AdminClient, ApiClient
 from ..servers import ADMIN_TOKEN
-from ..signing import DEMO
+from ..signing import DEMO, new_private_key
 from .test_typescript_sdk import TS_DIR
 
 SDK = TS_DIR / "node_modules" / "kalshi-typescript" / "dist"
@@ -193,16 +193,7 @@ EVENT = next(e for e in DEMO_CATALOG.events if e.markets)
 MILESTONE = DEMO_CATALOG.milestones[0]
 LIVE = DEMO_CATALOG.live_data[0]
 TARGET = DEMO_CATALOG.structured_targets[0]
-PUBLIC_PEM = """-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo
-4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u
-+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh
-kd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ
-0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdg
-cKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbc
-mwIDAQAB
------END PUBLIC KEY-----
-"""
+_, PUBLIC_PEM = new_private_key()
 
 # (METHOD, spec path template, concrete path, query, JSON body): one or more requests per served
 # operation, with the options that nest more objects (markets in events, volumes in series).
