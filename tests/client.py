@@ -7,6 +7,16 @@ import httpx
 from . import spec
 from .signing import Signer
 
+ERROR_FIELDS = ("code", "message", "service")
+
+
+def assert_error_body(body: dict) -> None:
+    """Kalshi's error fields, flat (the spec's ErrorResponse) and nested under `error` (the
+    live exchange), filled in and the same in both places."""
+    assert all(isinstance(body.get(key), str) and body[key] for key in ERROR_FIELDS), body
+    flat = {key: value for key, value in body.items() if key != "error"}
+    assert body.get("error") == flat, body
+
 
 class ApiClient:
     """With a `signer`, every request is signed (a fresh signature each time)."""
@@ -36,7 +46,7 @@ class ApiClient:
 
     def error(self, path: str, params=None, status: int = 400, method: str = "GET", json=None) -> dict:
         body = self.request(method, path, params, json=json, expect=status).json()
-        assert body["code"] and body["message"], body
+        assert_error_body(body)
         return body
 
     def walk(self, path: str, key: str, params=None, cursor_key: str = "cursor") -> list[dict]:

@@ -13,12 +13,14 @@ class ApiError(Exception):
         self.message = message
         self.details = details
 
-    def body(self) -> dict[str, str]:
-        """The JSON body clients get: Kalshi's ErrorResponse."""
-        body = {"code": self.code, "message": self.message, "service": "kalshi-local"}
+    def body(self) -> dict[str, object]:
+        """The JSON body clients get: the spec's flat ErrorResponse fields (`code`,
+        `message`, `service`, `details` when there are some), and the same fields again
+        under `error`, as the live exchange nests them and clients read them."""
+        fields = {"code": self.code, "message": self.message, "service": "kalshi-local"}
         if self.details:
-            body["details"] = self.details
-        return body
+            fields["details"] = self.details
+        return {**fields, "error": fields}
 
 
 class BadRequest(ApiError):
@@ -54,6 +56,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class NotServed(ApiError):
+    """An operation of the Trade API that kalshi-local does not implement yet."""
+
+    status = 501
+    code = "not_implemented"
+
+
 class TooManyRequests(ApiError):
     """Over the rate limit. Kalshi answers this one with its own small body and no Retry-After."""
 
@@ -63,5 +72,5 @@ class TooManyRequests(ApiError):
     def __init__(self) -> None:
         super().__init__("too many requests")
 
-    def body(self) -> dict[str, str]:
+    def body(self) -> dict[str, object]:
         return {"error": self.message}

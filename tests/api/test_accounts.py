@@ -68,7 +68,12 @@ def bob(server, admin):
 
 def test_balance_is_integer_cents_of_the_callers_own_cash(server, alice, bob):
     now_s = server.services.clock.now_s()
-    assert alice.ok("/portfolio/balance") == {"balance": 25050, "portfolio_value": 0, "updated_ts": now_s}
+    assert alice.ok("/portfolio/balance") == {
+        "balance": 25050,
+        "balance_dollars": "250.50",
+        "portfolio_value": 0,
+        "updated_ts": now_s,
+    }
     assert bob.ok("/portfolio/balance")["balance"] == 700
 
 
@@ -211,6 +216,7 @@ def test_account_limits_show_the_callers_tier(admin, server, tier, read, write):
             "usage_tier": tier,
             "read": {"refill_rate": read[0], "bucket_capacity": read[1]},
             "write": {"refill_rate": write[0], "bucket_capacity": write[1]},
+            "grants": [],
         }
 
 

@@ -1,5 +1,6 @@
-"""Errors speak Kalshi's ErrorResponse shape: unknown routes, wrong methods,
-bad query parameters and unexpected server failures."""
+"""Errors speak Kalshi's ErrorResponse shape, flat and nested under `error`: unknown
+routes, wrong methods, operations not served yet, bad query parameters and unexpected
+server failures."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from kalshi_local.scenario import loader
 
 ERROR_KEYS = {"code", "message", "service"}
+FIELD_KEYS = ERROR_KEYS | {"details"}
 
 
 def _demo():
@@ -34,9 +36,11 @@ def assert_error_shape(response: httpx.Response, status: int) -> dict:
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
+    # The spec's flat ErrorResponse, and the same fields nested as the live exchange sends them.
     assert ERROR_KEYS <= set(body), body
-    assert set(body) <= ERROR_KEYS | {"details"}, body
+    assert set(body) <= FIELD_KEYS | {"error"}, body
     assert all(isinstance(body[key], str) and body[key] for key in ERROR_KEYS), body
+    assert body["error"] == {key: body[key] for key in FIELD_KEYS if key in body}, body
     return body
 
 

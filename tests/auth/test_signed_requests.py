@@ -38,7 +38,8 @@ def http(server):
 
 
 def unauthorized(message: str) -> dict:
-    return {"code": "unauthorized", "message": message, "service": "kalshi-local"}
+    fields = {"code": "unauthorized", "message": message, "service": "kalshi-local"}
+    return {**fields, "error": fields}  # flat and nested, as every error body
 
 
 def now_ms() -> int:

@@ -1,4 +1,5 @@
-"""The Trade API v2 handlers, one module per tag of openapi.yaml."""
+"""The Trade API v2 handlers, one module per tag of openapi.yaml; the spec's other
+operations answer 501 (routing.with_unserved)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,16 @@ from . import (
     spec_files,
     structured_targets,
 )
+from .routing import with_unserved
 
 PREFIX = "/trade-api/v2"
 
 
 def routes() -> list[BaseRoute]:
+    return with_unserved(served_routes(), spec_files.operations())
+
+
+def served_routes() -> list[BaseRoute]:
     return [
         route
         for module in (

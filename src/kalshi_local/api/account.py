@@ -15,7 +15,10 @@ from .responses import json_response
 async def get_account_api_limits(_request: Request, caller: Caller):
     read, write = ratelimit.limits_of(caller.tier)
     limits = AccountLimits(
-        caller.tier, BucketLimit(read.refill_rate, read.bucket_capacity), BucketLimit(write.refill_rate, write.bucket_capacity)
+        usage_tier=caller.tier,
+        read=BucketLimit(read.refill_rate, read.bucket_capacity),
+        write=BucketLimit(write.refill_rate, write.bucket_capacity),
+        grants=[],
     )
     return json_response(limits)
 

@@ -26,7 +26,10 @@ async def get_balance(request: Request, caller: Caller):
     if found is None:
         raise NotFound(f"subaccount {subaccount} not found")
     # No positions exist yet, so they are worth nothing.
-    return json_response(Balance(Amount(found.balance).to_cents(), 0, found.updated_us // MICROS))
+    cash = Amount(found.balance)
+    return json_response(
+        Balance(balance=cash.to_cents(), balance_dollars=cash.to_dollars_exact(), portfolio_value=0, updated_ts=found.updated_us // MICROS)
+    )
 
 
 async def get_deposits(request: Request, caller: Caller):

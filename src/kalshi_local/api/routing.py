@@ -1,17 +1,25 @@
-"""A router that finds fixed paths by dictionary lookup.
+"""Routing of the Trade API: fixed paths first, and every operation of the spec answered.
 
 Starlette's router tries each route's regex in turn; the Trade API has dozens
 of routes, so a request for one near the end pays for every one before it. A
 fixed path (no `{parameter}`) and method is now one lookup; the rest, and every miss or
 wrong method, go through Starlette's own scan, so its 404/405 handling stays.
-A fixed path also wins over a parameter route it overlaps (`/events/multivariate`
-over `/events/{event_ticker}`), which is what the API means.
+
+A literal segment wins over a parameter in the same place, as the API means it:
+`/events/multivariate` over `/events/{event_ticker}`, `/markets/trades` over
+`/markets/{ticker}`. So a spec operation that is not served yet gets its own route
+answering 501, which keeps it from falling into a template route.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette._utils import get_route_path
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, Route, Router
+
+from ..errors import NotServed
 
 
 class IndexedRouter(Router):
@@ -34,3 +42,28 @@ class IndexedRouter(Router):
                     await route.handle(scope, receive, send)
                     return
         await super().app(scope, receive, send)
+
+
+def with_unserved(served: list[BaseRoute], operations: Iterable[tuple[str, str]]) -> list[BaseRoute]:
+    """`served` plus a 501 route for each (METHOD, path template) of `operations` that
+    no served route handles, ordered so that literal segments are tried before parameters."""
+    handled = {(r.path, method) for r in served if isinstance(r, Route) for method in r.methods or ()}
+    missing: dict[str, list[str]] = {}
+    for method, path in operations:
+        if (path, method) not in handled:
+            missing.setdefault(path, []).append(method)
+    unserved = [Route(path, _not_served(path), methods=methods) for path, methods in missing.items()]
+    return sorted([*served, *unserved], key=_specificity)
+
+
+def _specificity(route: BaseRoute) -> tuple[bool, ...]:
+    # Paths of different lengths never overlap; among equal lengths, a literal (False) sorts first.
+    path = getattr(route, "path", "")
+    return tuple(segment.startswith("{") for segment in path.split("/"))
+
+
+def _not_served(path: str):
+    async def not_served(request: Request):
+        raise NotServed(f"{request.method} {path} is part of the Trade API but kalshi-local does not serve it yet")
+
+    return not_served

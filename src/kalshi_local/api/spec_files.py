@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+import yaml
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -11,6 +12,15 @@ from starlette.routing import Route
 
 def _file(name: str) -> bytes:
     return resources.files("kalshi_local.spec").joinpath(name).read_bytes()
+
+
+_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def operations() -> list[tuple[str, str]]:
+    """(METHOD, path template) of every operation in the packaged openapi.yaml."""
+    paths = yaml.load(_file("openapi.yaml"), Loader=yaml.CSafeLoader)["paths"]
+    return [(method.upper(), path) for path, item in paths.items() for method in item if method in _METHODS]
 
 
 async def openapi(_request: Request) -> Response:

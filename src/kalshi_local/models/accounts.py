@@ -22,6 +22,7 @@ class AccountLimits(_Out):
     usage_tier: str
     read: BucketLimit
     write: BucketLimit
+    grants: list[dict]  # temporary usage-level grants: there are none here, but clients require the list
 
 
 class EndpointTokenCost(_Out):
@@ -54,6 +55,7 @@ class GenerateApiKeyRequest(_In):
 
 class Balance(_Out):
     balance: int  # cents
+    balance_dollars: str  # the same balance, exact (2 decimals, 6 when there are fractions of a cent)
     portfolio_value: int  # cents
     updated_ts: int  # seconds
 

@@ -32,6 +32,7 @@ class Series(_Out):
     frequency: str
     title: str
     category: str
+    categories: list[str]  # discovery categories (kalshi-typescript requires them)
     tags: Raw
     settlement_sources: Raw
     contract_url: str
@@ -131,6 +132,7 @@ class Event(_Out):
     available_on_brokers: bool
     product_metadata: Raw | None
     last_updated_ts: str
+    settlement_sources: Raw | None  # kalshi-typescript requires it, null allowed
     strike_date: str | None = None
     strike_period: str | None = None
     markets: list[Raw] | None = None  # rendered Market JSON

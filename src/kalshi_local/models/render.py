@@ -39,6 +39,8 @@ def series(row, volume: int | None = None, with_product_metadata: bool = True) -
         frequency=row.frequency,
         title=row.title,
         category=row.category,
+        # One primary category per series here, so it is also the one discovery category.
+        categories=[row.category] if row.category else [],
         tags=_raw(row.tags),
         settlement_sources=_raw(row.settlement_sources),
         contract_url=row.contract_url,
@@ -146,6 +148,7 @@ def event(row, markets: list[Raw] | None = None) -> catalog.Event:
         available_on_brokers=row.available_on_brokers,
         product_metadata=_raw(row.product_metadata),
         last_updated_ts=to_rfc3339(row.updated_us),
+        settlement_sources=_raw(row.settlement_sources),
         strike_date=_time(row.strike_date_us),
         strike_period=row.strike_period,
         markets=markets,
