@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount
 
 from . import api
@@ -32,6 +35,7 @@ async def _invalid_cursor(request: Request, exc: InvalidCursor):
 
 
 async def _http_error(request: Request, exc: HTTPException):
+    error: ApiError
     if exc.status_code == 404:
         error = NotFound(f"no route for {request.method} {request.url.path}")
     else:
@@ -54,14 +58,16 @@ def build_app(services: Services) -> Starlette:
         yield
         services.close()
 
+    # Each handler takes its own exception class; Starlette picks it by the exception's MRO.
+    handlers: dict[Any, Callable[..., Awaitable[Response]]] = {
+        ApiError: _api_error,
+        InvalidCursor: _invalid_cursor,
+        HTTPException: _http_error,
+        Exception: _unexpected,
+    }
     app = Starlette(
         routes=[Mount(api.PREFIX, app=IndexedRouter(api.routes())), Mount(admin.PREFIX, routes=admin.routes)],
-        exception_handlers={
-            ApiError: _api_error,
-            InvalidCursor: _invalid_cursor,
-            HTTPException: _http_error,
-            Exception: _unexpected,
-        },
+        exception_handlers=handlers,
         middleware=[Middleware(NulGuard)],
         lifespan=lifespan,
     )

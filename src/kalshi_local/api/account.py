@@ -25,7 +25,11 @@ async def get_account_api_limits(_request: Request, caller: Caller):
 
 async def get_account_endpoint_costs(_request: Request):
     # The spec declares no security here: the costs are the same for everyone.
-    costs = [EndpointTokenCost(c.method, c.path, c.cost) for c in ratelimit.non_default_costs() if c.cost != ratelimit.DEFAULT_COST]
+    costs = [
+        EndpointTokenCost(c.method, c.path, c.cost)
+        for c in ratelimit.non_default_costs()
+        if c.cost != ratelimit.DEFAULT_COST
+    ]
     return json_response(EndpointCosts(ratelimit.DEFAULT_COST, costs))
 
 

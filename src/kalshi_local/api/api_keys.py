@@ -30,7 +30,9 @@ async def get_api_keys(request: Request, caller: Caller):
 async def create_api_key(request: Request, caller: Caller):
     body = await decode(request, CreateApiKeyRequest)
     if caller.tier not in OWN_KEY_TIERS:
-        raise Forbidden(f"creating an API key from your own public key needs the premier tier or above; yours is {caller.tier}")
+        raise Forbidden(
+            f"creating an API key from your own public key needs the premier tier or above; yours is {caller.tier}"
+        )
     return _created(request, caller, body.name, body.public_key, body.scopes)
 
 
@@ -53,7 +55,8 @@ async def delete_api_key(request: Request, caller: Caller):
 def _created(request: Request, caller: Caller, name: str, public_pem: str, scopes, **extra: str) -> Response:
     svc = services(request)
     with transaction(request) as conn:
-        row = store.add_key(conn, caller.user_seq, name=name, public_key=public_pem, scopes=scopes, now_us=svc.clock.now_us())
+        now_us = svc.clock.now_us()
+        row = store.add_key(conn, caller.user_seq, name=name, public_key=public_pem, scopes=scopes, now_us=now_us)
     return json_response({"api_key_id": row.key_id, **extra}, status=201)
 
 

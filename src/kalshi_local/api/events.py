@@ -10,9 +10,9 @@ from starlette.routing import Route
 from ..errors import InvalidParameter, NotFound
 from ..exchange.lifecycle import EVENT_STATUS_FILTERS
 from ..models import catalog, render
+from ..services import Services
 from ..store import events as store
 from ..store import markets, milestones
-from ..services import Services
 from .markets import rendered
 from .params import Query
 from .responses import json_response, services

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from msgspec import Raw
 from sqlalchemy import Connection
 from starlette.requests import Request
@@ -10,9 +12,9 @@ from starlette.routing import Route
 from ..errors import InvalidParameter, NotFound
 from ..exchange.lifecycle import MARKET_STATUS_FILTERS, effective_status
 from ..models import render
+from ..services import Services
 from ..store import markets as store
 from .params import Query
-from ..services import Services
 from .responses import cached_response, json_response, services, store_marker
 
 # The Get Markets doc page: timestamp groups exclude each other, and each allows
@@ -25,7 +27,7 @@ _TIMESTAMP_GROUPS = (
 )
 
 
-def _check_timestamps(stamps: dict[str, int | None], status: str | None, others: dict[str, object]) -> None:
+def _check_timestamps(stamps: Mapping[str, int | None], status: str | None, others: Mapping[str, object]) -> None:
     used = [
         ([n for n in names if stamps[n] is not None], statuses)
         for names, statuses in _TIMESTAMP_GROUPS
@@ -80,7 +82,7 @@ def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[o
         lambda seqs: store.by_seqs(conn, seqs),
         lambda row, ref: render.market(row, now_us, ref.category or ""),
     )
-    return [(ref, raw) for ref, raw in zip(refs, found) if raw is not None]
+    return [(ref, raw) for ref, raw in zip(refs, found, strict=True) if raw is not None]
 
 
 def _store_and_statuses(request: Request, conn: Connection):

@@ -28,7 +28,11 @@ async def get_milestones(request: Request):
     with services(request).reading() as conn:
         page = store.page(conn, flt, q.str("cursor"), limit)
         found = versioned_json(
-            request, "milestone", page.rows, lambda seqs: store.by_seqs(conn, seqs), lambda row, _: render.milestone(row)
+            request,
+            "milestone",
+            page.rows,
+            lambda seqs: store.by_seqs(conn, seqs),
+            lambda row, _: render.milestone(row),
         )
     return json_response({"milestones": found, "cursor": page.cursor})
 

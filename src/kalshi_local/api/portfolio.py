@@ -28,7 +28,12 @@ async def get_balance(request: Request, caller: Caller):
     # No positions exist yet, so they are worth nothing.
     cash = Amount(found.balance)
     return json_response(
-        Balance(balance=cash.to_cents(), balance_dollars=cash.to_dollars_exact(), portfolio_value=0, updated_ts=found.updated_us // MICROS)
+        Balance(
+            balance=cash.to_cents(),
+            balance_dollars=cash.to_dollars_exact(),
+            portfolio_value=0,
+            updated_ts=found.updated_us // MICROS,
+        )
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
 
 import msgspec
 from msgspec import Raw
@@ -11,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..models.response_cache import ResponseCache
-from ..store.changes import data_marker
 from ..services import Services
+from ..store.changes import data_marker
 
 _encoder = msgspec.json.Encoder()
 

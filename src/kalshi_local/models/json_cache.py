@@ -11,7 +11,8 @@ nothing is invalidated, old keys just stop being asked for and age out.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any
 
 import msgspec
 from msgspec import Raw
@@ -37,14 +38,14 @@ class JsonCache:
         """
         keys = [key(ref) for ref in refs]
         found = [self._entries.get(k) for k in keys]
-        missing = {ref.seq: (k, ref) for ref, k, raw in zip(refs, keys, found) if raw is None}
+        missing = {ref.seq: (k, ref) for ref, k, raw in zip(refs, keys, found, strict=True) if raw is None}
         if not missing:
             return found
         for row in fetch(list(missing)):
             k, ref = missing[row.seq]
             self._entries[k] = Raw(self._encode(make(row, ref)))
         self._trim()
-        return [raw if raw is not None else self._entries.get(k) for k, raw in zip(keys, found)]
+        return [raw if raw is not None else self._entries.get(k) for k, raw in zip(keys, found, strict=True)]
 
     def _trim(self) -> None:
         excess = len(self._entries) - self._max

@@ -13,7 +13,6 @@ from ..exchange.price_levels import price_ranges, tick_size_cents
 from . import catalog
 
 
-
 def _raw(text: str | None) -> Raw | None:
     return None if text is None else Raw(text)
 
@@ -41,13 +40,13 @@ def series(row, volume: int | None = None, with_product_metadata: bool = True) -
         category=row.category,
         # One primary category per series here, so it is also the one discovery category.
         categories=[row.category] if row.category else [],
-        tags=_raw(row.tags),
-        settlement_sources=_raw(row.settlement_sources),
+        tags=Raw(row.tags),
+        settlement_sources=Raw(row.settlement_sources),
         contract_url=row.contract_url,
         contract_terms_url=row.contract_terms_url,
         fee_type=row.fee_type,
-        fee_multiplier=_raw(row.fee_multiplier),
-        additional_prohibitions=_raw(row.additional_prohibitions),
+        fee_multiplier=Raw(row.fee_multiplier),
+        additional_prohibitions=Raw(row.additional_prohibitions),
         last_updated_ts=to_rfc3339(row.updated_us),
         product_metadata=_raw(row.product_metadata) if with_product_metadata else None,
         volume_fp=None if volume is None else Count(volume).to_fp(),
@@ -172,7 +171,7 @@ def event_metadata(row, market_rows) -> catalog.EventMetadata:
             catalog.MarketMetadata(market_ticker=m.ticker, image_url=m.image_url, color_code=m.color_code)
             for m in market_rows
         ],
-        settlement_sources=_raw(row.settlement_sources),
+        settlement_sources=Raw(row.settlement_sources),
         competition=row.competition,
         competition_scope=row.competition_scope,
     )

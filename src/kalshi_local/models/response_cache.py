@@ -8,7 +8,7 @@ request that sees another marker empties the cache first.
 
 from __future__ import annotations
 
-from typing import Hashable
+from collections.abc import Hashable
 
 
 class ResponseCache:
