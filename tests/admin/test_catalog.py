@@ -277,6 +277,15 @@ def test_live_data_for_an_unknown_milestone_is_a_404(admin_api):
     assert "m-nowhere" in error_message(admin_api, "PUT", "/live_data/m-nowhere", {"type": "football_game"}, 404)
 
 
+def test_live_data_of_another_type_than_its_milestone_is_a_400_naming_both(admin_api, api):
+    admin_api.put("/milestones/m-adm-7", milestone())
+    message = error_message(admin_api, "PUT", "/live_data/m-adm-7", {"type": "basketball_game"}, 400)
+    assert "'basketball_game'" in message and "'football_game'" in message and "m-adm-7" in message
+    assert missing(api, "/live_data/milestone/m-adm-7")  # nothing was written
+    admin_api.put("/live_data/m-adm-7", {"type": "football_game", "details": {"status": "live"}})
+    assert api.ok("/live_data/football_game/milestone/m-adm-7")["live_data"]["details"] == {"status": "live"}
+
+
 def test_deleting_live_data_keeps_the_milestone(admin_api, api):
     admin_api.put("/milestones/m-adm-6", milestone())
     admin_api.put("/live_data/m-adm-6", {"type": "football_game"})

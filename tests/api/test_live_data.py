@@ -197,6 +197,17 @@ def test_live_data_for_an_unknown_milestone_is_refused(empty_server):
         apply(empty_server, data)
 
 
+def test_live_data_of_another_type_than_its_milestone_is_refused(empty_server):
+    apply(empty_server, {"milestones": SCENARIO["milestones"][:1]})
+    wrong = {"live_data": [{"milestone_id": GAME, "type": "basketball_game"}]}
+    with pytest.raises(loader.ScenarioError, match=r"\$\.live_data\[0\]: type: .*'basketball_game'.*'football_game'"):
+        apply(empty_server, wrong)
+    client = ApiClient(empty_server.api)
+    assert client.error(f"/live_data/milestone/{GAME}", status=404)["message"] == f"milestone {GAME} has no live data"
+    apply(empty_server, {"live_data": [{"milestone_id": GAME, "type": "football_game", "details": {"status": "live"}}]})
+    assert client.ok(f"/live_data/football_game/milestone/{GAME}")["live_data"]["details"] == {"status": "live"}
+
+
 def test_sdk_reads_live_data_with_its_strict_models(live_server):
     sdk = sdk_for(live_server)
     one = sdk.get_live_data(type="football_game", milestone_id=GAME).live_data

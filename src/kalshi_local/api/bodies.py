@@ -7,11 +7,12 @@ from typing import Any, Iterator, TypeVar
 
 import msgspec
 from sqlalchemy import Connection
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.requests import Request
 
 from ..errors import ApiError, Conflict, InvalidParameter, NotFound
 from ..models.inputs import describe
+from ..store import db
 from ..store.bulk import RowError
 from .responses import services
 
@@ -43,14 +44,21 @@ def convert(data: Any, shape: type[T]) -> T:
 @contextlib.contextmanager
 def transaction(request: Request) -> Iterator[Connection]:
     """One transaction per write. A RowError from the store becomes a 404
-    (a missing reference) or a 409, another ValueError a 400."""
-    with services(request).engine.begin() as conn:
-        try:
+    (a missing reference) or a 409, another ValueError a 400, and a write that
+    lost a race with another writer (a duplicate key, a lock, a serialization
+    failure; at commit too) a 409: the client may try again."""
+    try:
+        with db.writing(services(request).engine) as conn:
             yield conn
-        except RowError as exc:
-            error: ApiError = Conflict(exc.message) if exc.conflict else NotFound(exc.message)
-            raise error from None
-        except ValueError as exc:  # a rule the store checks on write
-            raise InvalidParameter(str(exc)) from None
-        except DataError as exc:  # e.g. a NUL character, which PostgreSQL text cannot hold
-            raise InvalidParameter(f"a value in the body cannot be stored: {exc.orig}") from None
+    except RowError as exc:
+        error: ApiError = Conflict(exc.message) if exc.conflict else NotFound(exc.message)
+        raise error from None
+    except ValueError as exc:  # a rule the store checks on write
+        raise InvalidParameter(str(exc)) from None
+    except DataError as exc:  # e.g. a NUL character, which PostgreSQL text cannot hold
+        raise InvalidParameter(f"a value in the body cannot be stored: {exc.orig}") from None
+    except DBAPIError as exc:
+        reason = db.write_conflict(exc)
+        if reason is None:
+            raise
+        raise Conflict(f"another write got in the way: {reason}; try again") from None

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Row, bindparam, select
 from ..auth.keys import load_public_key, normalize_scopes
 from ..auth.ratelimit import TIERS
 from ..exchange.money import Amount
+from . import rows
 from .cursors import Page, decode_cursor, page_of
 from .schema import api_keys, balances, transfers
 from .schema import users as user_rows
@@ -90,22 +91,31 @@ def create_user(
     balance_cents: int = 0,
     user_id: str | None = None,
 ) -> User:
-    """A new user with subaccount 0; an opening balance is recorded as an applied deposit."""
+    """A new user with subaccount 0; an opening balance is recorded as an applied deposit.
+    AccountError when the name or user id is taken (by another process a moment ago too)."""
     _check_name("name", name)
     _check_tier(tier)
     if isinstance(balance_cents, bool) or not isinstance(balance_cents, int) or balance_cents < 0:
         raise AccountError(f"balance_cents must be a whole number of cents, at least 0, got {balance_cents!r}")
-    if user_by_name(conn, name) is not None:
-        raise AccountError(f"user {name!r} already exists")
-    user_id = user_id or str(uuid.uuid4())
-    if user_by_id(conn, user_id) is not None:
+    user = _insert_user(conn, name, tier, user_id, now_us)
+    if user is None:
+        if user_by_name(conn, name) is not None:
+            raise AccountError(f"user {name!r} already exists")
         raise AccountError(f"user id {user_id!r} already exists")
-    inserted = conn.execute(user_rows.insert().values(user_id=user_id, name=name, tier=tier, created_us=now_us))
-    seq = inserted.inserted_primary_key[0]
-    conn.execute(balances.insert().values(user_seq=seq, subaccount=PRIMARY, balance=0, updated_us=now_us))
     if balance_cents:
-        deposit(conn, seq, balance_cents, now_us=now_us)
-    return User(seq, user_id, name, tier, now_us)
+        deposit(conn, user.seq, balance_cents, now_us=now_us)
+    return user
+
+
+def _insert_user(conn: Connection, name: str, tier: str, user_id: str | None, now_us: int) -> User | None:
+    """The new user with an empty primary subaccount, or None when the name or id is taken.
+    One statement decides, so two processes creating one name cannot both succeed."""
+    values = {"user_id": user_id or str(uuid.uuid4()), "name": name, "tier": tier, "created_us": now_us}
+    row = rows.insert_new(conn, user_rows, values, returning=[user_rows.c.seq])
+    if row is None:
+        return None
+    conn.execute(balances.insert().values(user_seq=row.seq, subaccount=PRIMARY, balance=0, updated_us=now_us))
+    return User(row.seq, values["user_id"], name, tier, now_us)
 
 
 def user_by_name(conn: Connection, name: str) -> User | None:
@@ -257,25 +267,38 @@ def add_key(
     now_us: int,
     key_id: str | None = None,
 ) -> ApiKeyRow:
+    key_id = key_id or str(uuid.uuid4())
+    values = _key_values(key_id, user_seq, name, public_key, scopes, now_us)
+    if user_by_seq(conn, user_seq) is None:
+        raise AccountError(f"no user with seq {user_seq}")
+    if rows.insert_new(conn, api_keys, values, returning=[api_keys.c.seq]) is None:
+        raise AccountError(f"api key {key_id!r} already exists")
+    return ApiKeyRow(key_id, user_seq, name, public_key, _scopes(values["scopes"]), now_us)
+
+
+def _replace_key(conn: Connection, user_seq: int, key, now_us: int) -> None:
+    """Adds a models.inputs.ApiKeyIn to the user, or replaces the user's key with that id
+    (its scopes or public key may have changed). AccountError if another user owns the id."""
+    values = _key_values(key.id, user_seq, key.name, key.public_key, key.scopes, now_us)
+    mine = api_keys.c.user_seq == user_seq
+    if rows.upsert(conn, api_keys, ["key_id"], values, where=mine, returning=[api_keys.c.seq]) is None:
+        raise AccountError(f"API key {key.id!r} belongs to another user")
+
+
+def _key_values(
+    key_id: str, user_seq: int, name: str, public_key: str, scopes: list[str] | None, now_us: int
+) -> dict:
+    """An api_keys row, checked (AccountError names the bad field)."""
     _check_name("name", name)
     try:
         load_public_key(public_key)
         scopes = normalize_scopes(scopes)
     except ValueError as exc:
         raise AccountError(str(exc)) from None
-    if user_by_seq(conn, user_seq) is None:
-        raise AccountError(f"no user with seq {user_seq}")
-    key_id = key_id or str(uuid.uuid4())
-    if conn.execute(select(api_keys.c.seq).where(api_keys.c.key_id == key_id)).first() is not None:
-        raise AccountError(f"api key {key_id!r} already exists")
-    row = ApiKeyRow(key_id, user_seq, name, public_key, scopes, now_us)
-    conn.execute(
-        api_keys.insert().values(
-            key_id=key_id, user_seq=user_seq, name=name, public_key=public_key, scopes=",".join(scopes),
-            created_us=now_us,
-        )
-    )
-    return row
+    return {
+        "key_id": key_id, "user_seq": user_seq, "name": name, "public_key": public_key,
+        "scopes": ",".join(scopes), "created_us": now_us,
+    }
 
 
 def keys_of(conn: Connection, user_seq: int) -> list[ApiKeyRow]:
@@ -319,29 +342,37 @@ def _scopes(text: str) -> tuple[str, ...]:
 
 
 def upsert_user(conn: Connection, spec, now_us: int) -> User:
-    """Create or update a user from a models.inputs.UserIn, keys included."""
+    """Create or update a user from a models.inputs.UserIn, keys included.
+
+    Safe against another process writing the same user at once: the insert
+    decides who creates it, and the balance row is locked before it is compared.
+    """
     cents = None if spec.balance is None else Amount.from_dollars(spec.balance).to_cents()
-    user = user_by_name(conn, spec.name)
+    _check_name("name", spec.name)
+    _check_tier(spec.tier or "basic")
+    user = _insert_user(conn, spec.name, spec.tier or "basic", spec.user_id, now_us)
     if user is None:
-        user = create_user(
-            conn, spec.name, now_us=now_us, tier=spec.tier or "basic", balance_cents=cents or 0, user_id=spec.user_id
-        )
-    else:
+        user = user_by_name(conn, spec.name)
+        if user is None:
+            raise AccountError(f"user id {spec.user_id!r} already exists")
         if spec.user_id is not None and spec.user_id != user.user_id:
             raise AccountError(f"user {spec.name!r} exists with user_id {user.user_id!r}, not {spec.user_id!r}")
         if spec.tier is not None:
             set_tier(conn, user.seq, spec.tier)
-        if cents is not None:
-            difference = cents - Amount(balance(conn, user.seq).balance).to_cents()
-            if difference > 0:
-                deposit(conn, user.seq, difference, now_us=now_us)
-            elif difference < 0:
-                withdraw(conn, user.seq, -difference, now_us=now_us)
+    if cents is not None:
+        _set_balance(conn, user.seq, cents, now_us)
     for key in spec.api_keys:
-        # Loading the same key again replaces it: its scopes or public key may have changed.
-        owner = key_owner(conn, key.id)
-        if owner is not None and owner.user_seq != user.seq:
-            raise AccountError(f"API key {key.id!r} belongs to another user")
-        delete_key(conn, user.seq, key.id)
-        add_key(conn, user.seq, name=key.name, public_key=key.public_key, scopes=key.scopes, now_us=now_us, key_id=key.id)
+        _replace_key(conn, user.seq, key, now_us)
     return user_by_seq(conn, user.seq)
+
+
+def _set_balance(conn: Connection, user_seq: int, cents: int, now_us: int) -> None:
+    """Reaches `cents` through a deposit or withdrawal of the difference."""
+    b = balances.c
+    # An UPDATE that changes nothing, to lock the row: another writer's change waits until the commit.
+    lock = balances.update().where(b.user_seq == user_seq, b.subaccount == PRIMARY).values(balance=b.balance)
+    difference = cents - Amount(conn.execute(lock.returning(b.balance)).scalar_one()).to_cents()
+    if difference > 0:
+        deposit(conn, user_seq, difference, now_us=now_us)
+    elif difference < 0:
+        withdraw(conn, user_seq, -difference, now_us=now_us)

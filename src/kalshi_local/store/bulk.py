@@ -37,14 +37,14 @@ class RowError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Upserted:
     seqs: dict[str, int]  # key -> seq of every row written
-    last_old_seq: int  # rows with a larger seq were inserted by this call
+    inserted: frozenset[str]  # keys of the rows this call inserted (the others it updated)
 
     @property
     def created(self) -> int:
-        return sum(1 for seq in self.seqs.values() if seq > self.last_old_seq)
+        return len(self.inserted)
 
     def updated_seqs(self) -> list[int]:
-        return [seq for seq in self.seqs.values() if seq <= self.last_old_seq]
+        return [seq for key, seq in self.seqs.items() if key not in self.inserted]
 
 
 def upsert(
@@ -63,17 +63,26 @@ def upsert(
     With `only_if_same`, an existing row whose value in that column differs is
     left alone and missing from the result, so the caller can report it.
     Keys must be unique within `rows`.
+
+    Which rows were inserted is exact with `increment` (a new row still has the
+    column's default, 1), even while another process writes the same keys.
+    Without it, rows with a seq above the largest one before the call count as
+    inserted, which another writer's commit in between can make wrong.
     """
-    last_old = conn.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
+    last_old = None if increment else conn.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
     seqs: dict[str, int] = {}
+    inserted: set[str] = set()
     per_statement = max(1, min(_MAX_ROWS, _MAX_PARAMS // len(columns)))
     rows = iter(rows)
     while batch := list(itertools.islice(rows, per_statement)):
         sql = _upsert_sql(
             conn.dialect.name, table.name, key, tuple(columns), tuple(keep), only_if_same, increment, len(batch)
         )
-        seqs.update(conn.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(batch))).all())
-    return Upserted(seqs, last_old)
+        for found, seq, *counter in conn.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(batch))):
+            seqs[found] = seq
+            if (counter[0] == 1) if increment else seq > last_old:
+                inserted.add(found)
+    return Upserted(seqs, frozenset(inserted))
 
 
 def insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -91,12 +100,18 @@ def delete_in(conn: Connection, table: Table, column: str, values: Sequence) -> 
         conn.execute(table.delete().where(table.c[column].in_(values[start : start + _MAX_ROWS])))
 
 
-def lookup(conn: Connection, table: Table, key: str, column: str, keys: Iterable[str]) -> dict[str, object]:
-    """key -> column for the `keys` found in `table`."""
+def lookup(
+    conn: Connection, table: Table, key: str, column: str, keys: Iterable[str], share: bool = False
+) -> dict[str, object]:
+    """key -> column for the `keys` found in `table`. With `share`, the rows found stay
+    until the commit (PostgreSQL's FOR KEY SHARE: a concurrent delete waits)."""
     wanted, found = list(dict.fromkeys(keys)), dict[str, object]()
     for start in range(0, len(wanted), _MAX_ROWS):
         chunk = wanted[start : start + _MAX_ROWS]
-        found.update(conn.execute(select(table.c[key], table.c[column]).where(table.c[key].in_(chunk))).all())
+        query = select(table.c[key], table.c[column]).where(table.c[key].in_(chunk))
+        if share:
+            query = query.with_for_update(read=True, key_share=True)
+        found.update(conn.execute(query).all())
     return found
 
 
@@ -117,9 +132,10 @@ def _upsert_sql(
     if increment:
         updates += f", {increment} = {table}.{increment} + 1"
     guard = f" WHERE {table}.{only_if_same} = excluded.{only_if_same}" if only_if_same else ""
+    returning = f"{key}, seq, {increment}" if increment else f"{key}, seq"
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * count)}"
-        f" ON CONFLICT ({key}) DO UPDATE SET {updates}{guard} RETURNING {key}, seq"
+        f" ON CONFLICT ({key}) DO UPDATE SET {updates}{guard} RETURNING {returning}"
     )
 
 

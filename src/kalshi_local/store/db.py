@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
 from . import schema
@@ -76,18 +78,106 @@ def open_engine(url: str, autocommit: bool = False) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine) -> None:
-    schema.metadata.create_all(engine)
-    with engine.begin() as conn:  # create_all skips the indexes of tables that already exist
-        for table in schema.metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(conn, checkfirst=True)
+@contextlib.contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (committed at the end, rolled back on an exception).
+
+    On SQLite it takes the write lock at once (BEGIN IMMEDIATE), waiting up to the
+    busy timeout for another writer: what the transaction reads before its first
+    write then cannot change under it, and it never has to upgrade a read lock,
+    which fails at once ("database is locked") when another connection committed
+    in between. Read connections are not affected.
+    """
     with engine.begin() as conn:
-        found = conn.execute(select(schema.schema_info.c.value).where(schema.schema_info.c.key == "version")).scalar()
-        if found is None:
-            conn.execute(schema.schema_info.insert().values(key="version", value=SCHEMA_VERSION))
-        elif found != SCHEMA_VERSION:
-            raise RuntimeError(f"store has schema version {found}, this kalshi-local needs {SCHEMA_VERSION}")
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
+
+
+# SQLSTATEs (PostgreSQL) and result codes (SQLite) of a write that lost a race with another writer.
+_PG_CONFLICTS = {
+    "23505": "a row with the same key was written at the same time",
+    "23503": "a row it refers to was changed at the same time",
+    "40001": "a concurrent write conflicted with it",
+    "40P01": "a concurrent write deadlocked with it",
+    "55P03": "a row it needs is locked by another writer",
+}
+_SQLITE_CONFLICTS = {
+    "SQLITE_CONSTRAINT_UNIQUE": "a row with the same key was written at the same time",
+    "SQLITE_CONSTRAINT_PRIMARYKEY": "a row with the same key was written at the same time",
+    "SQLITE_CONSTRAINT_FOREIGNKEY": "a row it refers to was changed at the same time",
+    "SQLITE_BUSY": "another writer held the store for too long",
+    "SQLITE_BUSY_SNAPSHOT": "another writer committed first",
+    "SQLITE_LOCKED": "another writer held the store for too long",
+}
+
+
+def write_conflict(exc: DBAPIError) -> str | None:
+    """Why a write failed because of another writer (a duplicate key, a lock, a
+    serialization failure), or None when it failed for another reason."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in _PG_CONFLICTS:
+        detail = getattr(getattr(orig, "diag", None), "message_primary", None)
+        return f"{_PG_CONFLICTS[sqlstate]} ({detail})" if detail else _PG_CONFLICTS[sqlstate]
+    name = getattr(orig, "sqlite_errorname", None)
+    if name in _SQLITE_CONFLICTS:
+        return f"{_SQLITE_CONFLICTS[name]} ({orig})"
+    return None
+
+
+# Any constant: the advisory lock that lets one process at a time create the schema.
+_SCHEMA_LOCK = 7_405_226_011
+
+
+def create_schema(engine: Engine) -> None:
+    """Creates the tables and indexes that are missing, and checks the schema version.
+
+    Changes are made in one write transaction, by one process at a time: two
+    servers started at once on an empty store would otherwise both create a table.
+    """
+    with engine.connect() as conn:
+        complete = _schema_complete(conn)
+    if not complete:
+        with writing(engine) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            schema.metadata.create_all(conn)
+            for table in schema.metadata.sorted_tables:  # create_all skips the indexes of tables that exist
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
+            _add_announcement_key(conn)
+            if _version(conn) is None:
+                conn.execute(schema.schema_info.insert().values(key="version", value=SCHEMA_VERSION))
+    with engine.connect() as conn:
+        found = _version(conn)
+    if found != SCHEMA_VERSION:
+        raise RuntimeError(f"store has schema version {found}, this kalshi-local needs {SCHEMA_VERSION}")
+
+
+def _schema_complete(conn: Connection) -> bool:
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    if not set(schema.metadata.tables) <= tables:
+        return False
+    indexes = {name for found in inspector.get_multi_indexes().values() for name in (i["name"] for i in found)}
+    wanted = {index.name for table in schema.metadata.sorted_tables for index in table.indexes}
+    return wanted | {schema.ANNOUNCEMENT_KEY_INDEX} <= indexes and _version(conn) is not None
+
+
+def _version(conn: Connection) -> str | None:
+    return conn.execute(select(schema.schema_info.c.value).where(schema.schema_info.c.key == "version")).scalar()
+
+
+def _add_announcement_key(conn: Connection) -> None:
+    """The unique index on announcements. A store written before it existed may hold
+    the same announcement twice: the first one (the id clients saw first) is kept."""
+    if conn.dialect.has_index(conn, "announcements", schema.ANNOUNCEMENT_KEY_INDEX):
+        return
+    a = schema.announcements.c
+    first = select(func.min(a.seq)).group_by(a.message, a.delivery_us)
+    conn.execute(schema.announcements.delete().where(a.seq.not_in(first)))
+    conn.exec_driver_sql(schema.announcement_key_ddl(conn.dialect.name))
 
 
 def is_empty(engine: Engine) -> bool:

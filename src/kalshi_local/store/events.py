@@ -72,7 +72,7 @@ def upsert_many(conn: Connection, specs: Sequence[EventIn], now_us: int) -> int:
     Markets not listed are left alone. RowError names the event (by index) whose
     series is unknown or whose market belongs to another event.
     """
-    categories = bulk.lookup(conn, series, "ticker", "category", (s.series_ticker for s in specs))
+    categories = bulk.lookup(conn, series, "ticker", "category", (s.series_ticker for s in specs), share=True)
     for index, spec in enumerate(specs):
         if spec.series_ticker not in categories:
             raise bulk.RowError(index, f"series {spec.series_ticker} not found (event {spec.event_ticker})")
@@ -276,8 +276,10 @@ def _json(value) -> str | None:
 
 
 def delete(conn: Connection, event_ticker: str) -> bool:
+    # The event first: its lock makes a concurrent upsert of it (and its markets) finish before the markets go.
+    found = conn.execute(events.delete().where(events.c.event_ticker == event_ticker)).rowcount > 0
     conn.execute(markets.delete().where(markets.c.event_ticker == event_ticker))
-    return conn.execute(events.delete().where(events.c.event_ticker == event_ticker)).rowcount > 0
+    return found
 
 
 def delete_market(conn: Connection, ticker: str, event_ticker: str | None = None) -> bool:

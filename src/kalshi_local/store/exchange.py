@@ -16,7 +16,14 @@ from sqlalchemy import Connection, Row, bindparam, select
 from ..exchange import hours
 from ..exchange.clock import parse_datetime
 from ..exchange.hours import DAYS
-from ..models.inputs import AnnouncementIn, DailyScheduleIn, ExchangeIn, FeeChangeIn, WeeklyScheduleIn
+from ..models.inputs import (
+    AnnouncementIn,
+    DailyScheduleIn,
+    ExchangeIn,
+    FeeChangeIn,
+    WeeklyScheduleIn,
+)
+from . import rows, schema
 from .jsontext import dumps, loads
 from .schema import announcements, exchange_state, fee_changes
 from .statements import StatementCache
@@ -50,8 +57,7 @@ def state(conn: Connection) -> ExchangeIn:
 
 
 def set_state(conn: Connection, spec: ExchangeIn) -> None:
-    conn.execute(exchange_state.delete().where(exchange_state.c.key == _STATE_KEY))
-    conn.execute(exchange_state.insert().values(key=_STATE_KEY, value=dumps(spec)))
+    rows.upsert(conn, exchange_state, ["key"], {"key": _STATE_KEY, "value": dumps(spec)})
 
 
 def status(conn: Connection, now_us: int) -> hours.Status:
@@ -81,17 +87,19 @@ def all_announcements(conn: Connection) -> list[Row]:
 def add_announcement(conn: Connection, spec: AnnouncementIn) -> int:
     """Adds an announcement, or updates the one with the same message and delivery time
     (so loading a scenario twice does not repeat it). Returns its id (`seq`)."""
-    a = announcements.c
-    delivery_us = parse_datetime(spec.delivery_time)
-    seq = conn.execute(select(a.seq).where(a.message == spec.message, a.delivery_us == delivery_us)).scalar()
-    if seq is None:
-        values = {"message": spec.message, "delivery_us": delivery_us, "type": spec.type, "status": spec.status}
-        return conn.execute(announcements.insert().values(**values)).inserted_primary_key[0]
-    conn.execute(announcements.update().where(a.seq == seq).values(type=spec.type, status=spec.status))
-    return seq
+    values = {
+        "message": spec.message,
+        "delivery_us": parse_datetime(spec.delivery_time),
+        "type": spec.type,
+        "status": spec.status,
+    }
+    key = schema.announcement_key(conn.dialect.name)
+    return rows.upsert(conn, announcements, key, values, keep=("message", "delivery_us"), returning=[announcements.c.seq]).seq
 
 
 def update_announcement(conn: Connection, seq: int, spec: AnnouncementIn) -> bool:
+    """False when there is no such announcement. Giving it the message and delivery
+    time of another one breaks the unique key (IntegrityError: a conflict)."""
     values = {
         "type": spec.type,
         "message": spec.message,
@@ -121,10 +129,7 @@ def upsert_fee_change(conn: Connection, spec: FeeChangeIn) -> None:
         "fee_multiplier": dumps(spec.fee_multiplier),
         "scheduled_us": parse_datetime(spec.scheduled_time),
     }
-    if conn.execute(select(fee_changes.c.seq).where(fee_changes.c.id == spec.id)).first() is None:
-        conn.execute(fee_changes.insert().values(id=spec.id, **values))
-    else:
-        conn.execute(fee_changes.update().where(fee_changes.c.id == spec.id).values(**values))
+    rows.upsert(conn, fee_changes, ["id"], {"id": spec.id, **values})
 
 
 def delete_fee_change(conn: Connection, fee_change_id: str) -> bool:

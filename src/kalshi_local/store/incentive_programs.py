@@ -15,6 +15,7 @@ from ..errors import NotFound
 from ..exchange.clock import parse_datetime
 from ..exchange.money import Count
 from ..models.inputs import IncentiveProgramIn
+from . import rows
 from .cursors import Page, decode_cursor, page_of
 from .schema import incentive_programs, markets
 
@@ -77,10 +78,7 @@ def upsert(conn: Connection, spec: IncentiveProgramIn) -> None:
         "discount_factor_bps": spec.discount_factor_bps,
         "target_size": None if spec.target_size_fp is None else Count.from_fp(spec.target_size_fp).raw,
     }
-    if conn.execute(select(incentive_programs.c.seq).where(incentive_programs.c.id == spec.id)).first() is None:
-        conn.execute(incentive_programs.insert().values(id=spec.id, **values))
-    else:
-        conn.execute(incentive_programs.update().where(incentive_programs.c.id == spec.id).values(**values))
+    rows.upsert(conn, incentive_programs, ["id"], {"id": spec.id, **values})
 
 
 def delete(conn: Connection, program_id: str) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, select
 
-from ..errors import NotFound
+from ..errors import InvalidParameter, NotFound
 from ..models.inputs import LiveDataIn
-from . import milestones
+from . import milestones, rows
 from .jsontext import dumps
 from .schema import live_data
 from .schema import milestones as milestones_table
@@ -39,21 +39,29 @@ def get_many(conn: Connection, milestone_ids: list[str]) -> list[Row]:
 
 
 def upsert(conn: Connection, spec: LiveDataIn, now_us: int) -> None:
-    """A push: replaces the live data and bumps the milestone's last_updated_ts."""
-    if not milestone_exists(conn, spec.milestone_id):
+    """A push: replaces the live data and bumps the milestone's last_updated_ts.
+
+    NotFound without the milestone; InvalidParameter when `type` is not the
+    milestone's type (GET /live_data/{type}/milestone/{id} looks it up by that).
+    """
+    # Touching the milestone first locks it: a concurrent delete cannot leave this row behind.
+    milestone_type = milestones.touch(conn, spec.milestone_id, now_us)
+    if milestone_type is None:
         raise NotFound(f"milestone {spec.milestone_id} not found (live data needs its milestone)")
+    if spec.type != milestone_type:
+        raise InvalidParameter(
+            f"type: live data of type {spec.type!r} cannot belong to milestone {spec.milestone_id},"
+            f" whose type is {milestone_type!r}"
+        )
     values = {
+        "milestone_id": spec.milestone_id,
         "type": spec.type,
         "details": dumps(spec.details),
         "player_stats": None if spec.player_stats is None else dumps(spec.player_stats),
         "game_stats": None if spec.game_stats is None else dumps(spec.game_stats),
         "updated_us": now_us,
     }
-    if get(conn, spec.milestone_id) is None:
-        conn.execute(live_data.insert().values(milestone_id=spec.milestone_id, **values))
-    else:
-        conn.execute(live_data.update().where(live_data.c.milestone_id == spec.milestone_id).values(**values))
-    milestones.touch(conn, spec.milestone_id, now_us)
+    rows.upsert(conn, live_data, ["milestone_id"], values)
 
 
 def delete(conn: Connection, milestone_id: str) -> bool:

@@ -145,18 +145,22 @@ def _row(spec: MilestoneIn, now_us: int) -> tuple:
 
 def delete(conn: Connection, milestone_id: str) -> bool:
     """Removes the milestone with its event links and live data."""
-    seq = conn.execute(select(milestones.c.seq).where(milestones.c.id == milestone_id)).scalar()
+    # The row first: its lock makes a concurrent upsert or live-data push finish before the rest goes.
+    m = milestones.c
+    seq = conn.execute(milestones.delete().where(m.id == milestone_id).returning(m.seq)).scalar()
     if seq is None:
         return False
     conn.execute(milestone_events.delete().where(milestone_events.c.milestone_seq == seq))
     conn.execute(live_data.delete().where(live_data.c.milestone_id == milestone_id))
-    conn.execute(milestones.delete().where(milestones.c.seq == seq))
     return True
 
 
-def touch(conn: Connection, milestone_id: str, now_us: int) -> None:
+def touch(conn: Connection, milestone_id: str, now_us: int) -> str | None:
+    """Bumps the milestone's last_updated_ts and locks its row until the commit;
+    returns its type, or None when there is no such milestone."""
     m = milestones.c
-    conn.execute(milestones.update().where(m.id == milestone_id).values(updated_us=now_us, version=m.version + 1))
+    statement = milestones.update().where(m.id == milestone_id).values(updated_us=now_us, version=m.version + 1)
+    return conn.execute(statement.returning(m.type)).scalar()
 
 
 def _competition(details: dict) -> str | None:

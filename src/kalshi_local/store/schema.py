@@ -20,6 +20,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -257,6 +258,23 @@ announcements = Table(
     _us("delivery_us"),
     Column("status", Text, nullable=False),
 )
+
+# An announcement is keyed by its message and delivery time (a scenario loaded twice
+# updates it). db.create_schema makes the unique index: PostgreSQL indexes a hash of
+# the message, since a btree entry must stay under about 2.7 kB.
+ANNOUNCEMENT_KEY_INDEX = "ux_announcements_key"
+
+
+def announcement_key(dialect: str) -> list:
+    """The elements of the announcements' unique index (an ON CONFLICT target)."""
+    a = announcements.c
+    return [a.delivery_us, func.md5(a.message)] if dialect == "postgresql" else [a.message, a.delivery_us]
+
+
+def announcement_key_ddl(dialect: str) -> str:
+    elements = "delivery_us, md5(message)" if dialect == "postgresql" else "message, delivery_us"
+    return f"CREATE UNIQUE INDEX IF NOT EXISTS {ANNOUNCEMENT_KEY_INDEX} ON announcements ({elements})"
+
 
 fee_changes = Table(
     "fee_changes",

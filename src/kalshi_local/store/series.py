@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Row, func, select
 
 from ..errors import Conflict
 from ..models.inputs import SeriesIn
+from . import rows
 from .jsontext import dumps, loads
 from .schema import events, markets, series
 
@@ -68,14 +69,15 @@ def upsert(conn: Connection, spec: SeriesIn, now_us: int) -> None:
         "additional_prohibitions": dumps(spec.additional_prohibitions),
         "updated_us": now_us,
     }
-    if get(conn, spec.ticker) is None:
-        conn.execute(series.insert().values(ticker=spec.ticker, **values))
-    else:
-        conn.execute(series.update().where(series.c.ticker == spec.ticker).values(**values))
+    rows.upsert(conn, series, ["ticker"], {"ticker": spec.ticker, **values})
 
 
 def delete(conn: Connection, ticker: str) -> bool:
     """Removes a series that has no events left (Conflict otherwise)."""
+    # Lock the row first (PostgreSQL): an event being written for the series holds a key-share
+    # lock on it (events.upsert_many), so the check below sees that event once it commits.
+    if conn.execute(select(series.c.seq).where(series.c.ticker == ticker).with_for_update()).first() is None:
+        return False
     if conn.execute(select(events.c.seq).where(events.c.series_ticker == ticker).limit(1)).first() is not None:
         raise Conflict(f"series {ticker} still has events; delete them first")
     return conn.execute(series.delete().where(series.c.ticker == ticker)).rowcount > 0

@@ -91,12 +91,12 @@ def upsert_many(conn: Connection, specs: Iterable[StructuredTargetIn], now_us: i
 
 
 def delete(conn: Connection, target_id: str) -> bool:
+    # The row first: its lock makes a concurrent upsert of the target finish before the links go.
     t = structured_targets.c
-    seq = conn.execute(select(t.seq).where(t.id == target_id)).scalar()
+    seq = conn.execute(structured_targets.delete().where(t.id == target_id).returning(t.seq)).scalar()
     if seq is None:
         return False
     conn.execute(target_competitions.delete().where(target_competitions.c.target_seq == seq))
-    conn.execute(structured_targets.delete().where(t.seq == seq))
     return True
 
 
