@@ -74,7 +74,7 @@ def test_the_cli_refuses_a_hostile_file_with_one_line_and_exit_1(tmp_path, name,
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     result = subprocess.run(
-        [CLI, "load", str(path), "--db", str(tmp_path / "store.db")], capture_output=True, text=True, timeout=120
+        [CLI, "load", str(path), "--db", str(tmp_path / "store.db")], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
