@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kalshi_local.exchange.clock import MICROS, ManualClock, RealClock, make_clock, parse_datetime, to_rfc3339
+from kalshi_local.exchange.clock import (
+    MAX_US,
+    MICROS,
+    ManualClock,
+    OutOfRange,
+    RealClock,
+    make_clock,
+    parse_datetime,
+    to_rfc3339,
+)
 
 JAN_4_2030_NOON = 1_893_758_400 * MICROS
 YEAR_9999_END = 253_402_300_799 * MICROS + 999_999
@@ -155,3 +164,19 @@ def test_make_clock_builds_the_named_kind(kind, cls):
 def test_make_clock_refuses_an_unknown_kind():
     with pytest.raises(ValueError, match="'sundial'"):
         make_clock("sundial")
+
+
+def test_the_manual_clock_never_leaves_the_years_1_to_9999():
+    clock = ManualClock(start_us=MAX_US - 1)
+    for move in (lambda: clock.set(MAX_US + 1), lambda: clock.advance(10**30), lambda: clock.advance(float("inf"))):
+        with pytest.raises(OutOfRange):
+            move()
+        assert clock.now_us() == MAX_US - 1
+    clock.set(MAX_US)
+    assert to_rfc3339(clock.now_us()) == "9999-12-31T23:59:59.999999Z"
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:59:59-00:01", "0001-01-01T00:00:00+00:01"])
+def test_a_date_time_that_falls_outside_the_years_1_to_9999_in_utc_is_refused(text):
+    with pytest.raises(OutOfRange):
+        parse_datetime(text)

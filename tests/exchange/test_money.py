@@ -19,7 +19,7 @@ from kalshi_local.exchange.money import (
     price_dollars,
 )
 
-BIG = 10**30  # far past a float's 53 bits, so any float on the way shows up
+BIG = 2**63 - 1  # the parsing bound (a BIGINT), far past a float's 53 bits, so any float on the way shows up
 raws = st.integers(min_value=-BIG, max_value=BIG)
 
 
@@ -219,3 +219,9 @@ def test_amount_formats_whenever_the_dropped_digits_are_zero(whole, places):
 @pytest.mark.parametrize(("raw", "shown"), [(25_050_000, "25.05"), (0, "0.00"), (1_000_001, "1.000001")])
 def test_amount_shows_cents_unless_fees_left_finer_units(raw, shown):
     assert Amount(raw).to_dollars_exact() == shown
+
+
+@pytest.mark.parametrize("text", ["١٢", "1_000", "１", "9" * 20, "9" * 5000, "1e3"])
+def test_only_ascii_digits_within_a_bigint_parse(text):
+    with pytest.raises(ValueError):
+        Amount.from_dollars(text)

@@ -11,15 +11,20 @@ from starlette.routing import Route
 
 from ..api.responses import json_response, services
 from ..errors import Conflict, InvalidParameter
-from ..exchange.clock import MICROS, Clock, ManualClock, to_rfc3339
+from ..exchange.clock import MAX_US, MICROS, MIN_US, Clock, ManualClock, OutOfRange, to_rfc3339
 from ..models.inputs import time_us
 from ..api.bodies import convert, json_body
+
+
+# No move can take the clock past 9999-12-31 (exchange.clock.MAX_US); this bound
+# only keeps the arithmetic small.
+_MAX_ADVANCE_S = (MAX_US - MIN_US) // MICROS
 
 
 class ClockMove(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Exactly one of: seconds to move forward, or the RFC 3339 time to move to."""
 
-    advance_seconds: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    advance_seconds: Annotated[int, msgspec.Meta(ge=0, le=_MAX_ADVANCE_S)] | None = None
     set: str | None = None
 
 
@@ -32,7 +37,12 @@ async def move_clock(request: Request) -> Response:
     clock = services(request).clock
     if not isinstance(clock, ManualClock):
         raise Conflict("the server runs on the real clock; start it with --clock manual to move time")
-    clock.set(_target(clock, move))
+    target = _target(clock, move)
+    try:
+        clock.set(target)
+    except OutOfRange:
+        field = "$.set" if move.set is not None else "$.advance_seconds"
+        raise InvalidParameter(f"{field}: the clock cannot move past {to_rfc3339(MAX_US)}") from None
     return json_response(_clock(clock))
 
 
@@ -44,7 +54,9 @@ def _target(clock: ManualClock, move: ClockMove) -> int:
     try:
         target = time_us(move.set)
     except (ValueError, OverflowError):
-        raise InvalidParameter(f"$.set: must be an RFC 3339 date-time, got {move.set!r}") from None
+        raise InvalidParameter(
+            f"$.set: must be an RFC 3339 date-time in the years 0001 to 9999, got {move.set[:60]!r}"
+        ) from None
     if target < clock.now_us():
         now = to_rfc3339(clock.now_us())
         raise InvalidParameter(f"$.set: {move.set} is before the clock ({now}); time never moves back")

@@ -7,7 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..api.responses import json_response, services
-from ..errors import NotFound
+from ..api.params import parse_int
+from ..errors import InvalidParameter, NotFound
 from ..exchange.clock import to_rfc3339
 from ..models.inputs import AnnouncementIn, ExchangeIn
 from ..store import exchange as store
@@ -40,8 +41,19 @@ async def post_announcement(request: Request) -> Response:
     return json_response({"announcement": {"id": seq, **to_json(spec)}}, status=201)
 
 
+def _announcement_id(request: Request) -> int:
+    """The path's id: ASCII digits (400 otherwise); beyond a BIGINT it names no announcement (404)."""
+    raw = request.path_params["id"]
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidParameter(f"id must be an integer (ASCII digits), got {raw[:40]!r}")
+    seq = parse_int(raw)
+    if seq is None:
+        raise NotFound(f"announcement {raw[:40]} not found")
+    return seq
+
+
 async def put_announcement(request: Request) -> Response:
-    seq = request.path_params["id"]
+    seq = _announcement_id(request)
     spec = await decode(request, AnnouncementIn)
     with transaction(request) as conn:
         if not store.update_announcement(conn, seq, spec):
@@ -50,7 +62,7 @@ async def put_announcement(request: Request) -> Response:
 
 
 async def delete_announcement(request: Request) -> Response:
-    seq = request.path_params["id"]
+    seq = _announcement_id(request)
     with transaction(request) as conn:
         if not store.delete_announcement(conn, seq):
             raise NotFound(f"announcement {seq} not found")
@@ -72,6 +84,6 @@ routes = [
     Route("/exchange", put_exchange, methods=["PUT"]),
     Route("/announcements", get_announcements, methods=["GET"]),
     Route("/announcements", post_announcement, methods=["POST"]),
-    Route("/announcements/{id:int}", put_announcement, methods=["PUT"]),
-    Route("/announcements/{id:int}", delete_announcement, methods=["DELETE"]),
+    Route("/announcements/{id}", put_announcement, methods=["PUT"]),
+    Route("/announcements/{id}", delete_announcement, methods=["DELETE"]),
 ]

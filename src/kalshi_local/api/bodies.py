@@ -24,6 +24,8 @@ async def decode(request: Request, shape: type[T]) -> T:
 
 
 async def json_body(request: Request, empty: Any = None) -> Any:
+    """The body as JSON (`empty`, default {}, when blank). Raises InvalidParameter
+    for invalid JSON, text that is not UTF-8 or nesting too deep to decode."""
     body = await request.body()
     if not body.strip():
         return {} if empty is None else empty
@@ -31,6 +33,10 @@ async def json_body(request: Request, empty: Any = None) -> Any:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise InvalidParameter(f"the body is not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidParameter(f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except RecursionError:
+        raise InvalidParameter("the body is nested too deeply") from None
 
 
 def convert(data: Any, shape: type[T]) -> T:
@@ -39,6 +45,8 @@ def convert(data: Any, shape: type[T]) -> T:
     except msgspec.ValidationError as exc:
         path, reason = describe(exc)
         raise InvalidParameter(f"{path}: {reason}") from None
+    except RecursionError:
+        raise InvalidParameter("the body is nested too deeply") from None
 
 
 @contextlib.contextmanager

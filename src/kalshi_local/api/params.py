@@ -2,22 +2,36 @@
 
 Booleans are `true`/`false`, arrays are repeated parameters (`ids=a&ids=b`),
 datetimes are RFC 3339 or the SDK's `2030-01-04T12:00:00.000000+0000`.
-Every failure names the parameter.
+Integers are read as Kalshi's server reads them (Go's strconv): an optional
+sign and ASCII digits only, within 64 bits; `1_000`, ` 12`, `1e3` or non-ASCII
+digits are refused. Every failure names the parameter.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from starlette.datastructures import QueryParams
 
 from ..errors import InvalidParameter, MissingParameter
-from ..exchange.clock import MICROS, parse_datetime
+from ..exchange.clock import MAX_US, MICROS, MIN_US, parse_datetime
 
 _TRUE = {"true", "1"}
 _FALSE = {"false", "0"}
 INT64_MAX = 2**63 - 1
-MAX_TIMESTAMP_S = INT64_MAX // MICROS
+# Timestamps are bounded to what a date-time can show (years 0001 to 9999).
+MIN_TIMESTAMP_S = -(-MIN_US // MICROS)
+MAX_TIMESTAMP_S = MAX_US // MICROS
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_int(text: str) -> int | None:
+    """A Go-style base-10 int64: optional sign, ASCII digits. None if `text` is not one."""
+    if not _INTEGER.fullmatch(text) or len(text.lstrip("+-").lstrip("0")) > 19:
+        return None
+    value = int(text)
+    return value if -INT64_MAX - 1 <= value <= INT64_MAX else None
 
 
 class Query:
@@ -46,12 +60,11 @@ class Query:
         raw = self._raw(name, required)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidParameter(f"{name} must be an integer, got {raw!r}") from None
-        if abs(value) > INT64_MAX:
-            raise InvalidParameter(f"{name} is out of range: {raw}")
+        value = parse_int(raw)
+        if value is None:
+            if _INTEGER.fullmatch(raw):
+                raise InvalidParameter(f"{name} is out of range: {raw[:40]}")
+            raise InvalidParameter(f"{name} must be an integer (ASCII digits), got {raw[:40]!r}")
         if minimum is not None and value < minimum:
             raise InvalidParameter(f"{name} must be at least {minimum}, got {value}")
         if maximum is not None and value > maximum:
@@ -60,7 +73,7 @@ class Query:
 
     def timestamp_us(self, name: str) -> int | None:
         """A Unix timestamp in seconds, returned in microseconds (bounded so it fits a BIGINT)."""
-        seconds = self.int(name, minimum=-MAX_TIMESTAMP_S, maximum=MAX_TIMESTAMP_S)
+        seconds = self.int(name, minimum=MIN_TIMESTAMP_S, maximum=MAX_TIMESTAMP_S)
         return None if seconds is None else seconds * MICROS
 
     def bool(self, name: str, default: bool = False) -> bool:
@@ -72,14 +85,14 @@ class Query:
             return True
         if lowered in _FALSE:
             return False
-        raise InvalidParameter(f"{name} must be true or false, got {raw!r}")
+        raise InvalidParameter(f"{name} must be true or false, got {raw[:40]!r}")
 
     def enum(self, name: str, choices: Sequence[str], default: str | None = None) -> str | None:
         raw = self._raw(name, False)
         if raw is None:
             return default
         if raw not in choices:
-            raise InvalidParameter(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
+            raise InvalidParameter(f"{name} must be one of {', '.join(choices)}; got {raw[:60]!r}")
         return raw
 
     def datetime_us(self, name: str) -> int | None:
@@ -89,7 +102,9 @@ class Query:
         try:
             return parse_datetime(raw)
         except (ValueError, OverflowError):
-            raise InvalidParameter(f"{name} must be an RFC 3339 date-time, got {raw!r}") from None
+            raise InvalidParameter(
+                f"{name} must be an RFC 3339 date-time in the years 0001 to 9999, got {raw[:60]!r}"
+            ) from None
 
     def list(self, name: str, max_items: int | None = None, required: bool = False) -> list[str]:
         """A repeated parameter; a comma-separated value is split as well."""

@@ -13,6 +13,22 @@ from datetime import date, datetime, timedelta, timezone
 
 MICROS = 1_000_000
 _EPOCH = date(1970, 1, 1)
+_DAY_US = 86_400 * MICROS
+# The instants an RFC 3339 date-time can name (years 0001 to 9999): every time
+# the exchange holds or parses stays inside, so it can always be rendered.
+MIN_US = (date.min - _EPOCH).days * _DAY_US
+MAX_US = (date.max - _EPOCH).days * _DAY_US + _DAY_US - 1
+
+
+class OutOfRange(ValueError):
+    """A time outside MIN_US..MAX_US (years 0001 to 9999)."""
+
+
+def check_range(us: int) -> int:
+    """`us` itself; raises OutOfRange when it is outside years 0001 to 9999."""
+    if not MIN_US <= us <= MAX_US:
+        raise OutOfRange("the time is outside the years 0001 to 9999")
+    return us
 
 
 class Clock:
@@ -34,18 +50,24 @@ class ManualClock(Clock):
     kind = "manual"
 
     def __init__(self, start_us: int | None = None) -> None:
-        self._now = time.time_ns() // 1000 if start_us is None else start_us
+        self._now = check_range(time.time_ns() // 1000 if start_us is None else start_us)
 
     def now_us(self) -> int:
         return self._now
 
     def set(self, now_us: int) -> None:
+        """Raises ValueError (OutOfRange past 9999-12-31) and leaves the clock as it was."""
         if now_us < self._now:
             raise ValueError("the manual clock never moves backwards")
-        self._now = now_us
+        self._now = check_range(now_us)
 
     def advance(self, seconds: float | int) -> None:
-        self.set(self._now + int(seconds * MICROS))
+        """Raises ValueError as `set` does (also for an infinite or NaN step)."""
+        try:
+            step = int(seconds * MICROS)
+        except OverflowError:
+            raise OutOfRange("the time is outside the years 0001 to 9999") from None
+        self.set(self._now + step)
 
 
 def make_clock(kind: str) -> Clock:
@@ -75,7 +97,9 @@ def to_rfc3339(us: int) -> str:
 def parse_datetime(text: str) -> int:
     """RFC 3339 (`...Z`, `...+00:00`) and the SDK form `...+0000`, to microseconds.
 
-    A value without a zone is taken as UTC.
+    A value without a zone is taken as UTC. Raises ValueError for text that is
+    not a date-time, and OutOfRange (a ValueError) when the instant in UTC falls
+    outside the years 0001 to 9999.
     """
     value = text.strip()
     if value.endswith(("Z", "z")):
@@ -84,4 +108,4 @@ def parse_datetime(text: str) -> int:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     delta = parsed - datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return (delta.days * 86_400 + delta.seconds) * MICROS + delta.microseconds
+    return check_range((delta.days * 86_400 + delta.seconds) * MICROS + delta.microseconds)

@@ -14,13 +14,19 @@ PRICE_SCALE = 10_000  # $0.0001
 COUNT_SCALE = 100  # 0.01 contracts
 AMOUNT_SCALE = 1_000_000  # $0.000001
 
-_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d*))?$")
+_DECIMAL = re.compile(r"^(-?)([0-9]+)(?:\.([0-9]*))?$")  # ASCII digits only
+_MAX_TEXT = 64  # longer text cannot be a value that fits
+RAW_MAX = 2**63 - 1  # every raw value fits a BIGINT
 
 
 def _parse_fixed(text: str, places: int, what: str) -> int:
-    """Parse a decimal string into an integer of 10**-places units, exactly."""
-    if not isinstance(text, str):
-        raise ValueError(f"{what} must be a decimal string, got {text!r}")
+    """Parse a decimal string into an integer of 10**-places units, exactly.
+
+    Raises ValueError for anything but ASCII digits with an optional `-` and
+    point, for extra non-zero places, and for a raw value beyond +-RAW_MAX.
+    """
+    if not isinstance(text, str) or len(text) > _MAX_TEXT:
+        raise ValueError(f"{what} must be a decimal string, got {str(text)[:_MAX_TEXT]!r}")
     match = _DECIMAL.match(text.strip())
     if not match:
         raise ValueError(f"{what} must be a decimal string, got {text!r}")
@@ -30,6 +36,8 @@ def _parse_fixed(text: str, places: int, what: str) -> int:
             raise ValueError(f"{what} has more than {places} decimal places: {text!r}")
         frac = frac[:places]
     value = int(whole) * 10**places + int(frac.ljust(places, "0") or 0)
+    if value > RAW_MAX:
+        raise ValueError(f"{what} is out of range: {text!r}")
     return -value if sign else value
 
 

@@ -23,11 +23,21 @@ from ..exchange.price_levels import PRICE_LEVEL_STRUCTURES
 Ticker = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._\-]+$")]
 Text = Annotated[str, Meta(max_length=10_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=1_000)]
+# Values the store indexes: at most 200 characters (800 bytes of UTF-8), well
+# inside PostgreSQL's limit on an index entry.
+Key = Annotated[str, Meta(min_length=1, max_length=200)]
+OptionalKey = Annotated[str, Meta(max_length=200)]
 Json = dict[str, Any]
 FeeType = Literal["quadratic", "quadratic_with_maker_fees", "flat"]
-Dollars = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,4})?$")]
-CountFp = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,2})?$")]
-Number = int | float  # strikes and fee multipliers are JSON numbers
+# Decimal strings in ASCII digits, short enough that every raw value fits a BIGINT.
+Dollars = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$")]
+CountFp = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
+# Strikes and fee multipliers are JSON numbers: 64-bit integers or finite floats.
+Number = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)] | Annotated[float, Meta(ge=-1e300, le=1e300)]
+Int64 = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
+Count64 = Annotated[int, Meta(ge=0, le=2**63 - 1)]
+MAX_JSON_DEPTH = 32  # free-form JSON fields (details, stats, product_metadata)
+MAX_JSON_BYTES = 65_536  # each, encoded
 
 
 class _FieldError(ValueError):
@@ -53,6 +63,30 @@ def price_raw(text: str) -> int:
 @functools.lru_cache(maxsize=1 << 14)
 def count_raw(text: str) -> int:
     return Count.from_fp(text).raw
+
+
+def _check_json(value: Any, name: str) -> None:
+    """A free-form JSON field is at most MAX_JSON_DEPTH deep and MAX_JSON_BYTES encoded."""
+    if value is None:
+        return
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _FieldError(name, f"is nested more than {MAX_JSON_DEPTH} levels deep")
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    if len(msgspec.json.encode(value)) > MAX_JSON_BYTES:
+        raise _FieldError(name, f"is larger than {MAX_JSON_BYTES} bytes as JSON")
+
+
+def _check_keys(details: dict, keys: tuple[str, ...], name: str) -> None:
+    """Strings under `keys` (or in a list there) are indexed by the store, so at most 200 characters."""
+    for key in keys:
+        value = details.get(key)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and len(text) > 200:
+                raise _FieldError(name, f"{key} is longer than 200 characters")
 
 
 def _check_time(value: str | None, name: str) -> int | None:
@@ -93,23 +127,26 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class SettlementSourceIn(_In, kw_only=True):
-    name: str = ""
-    url: str = ""
+    name: Text = ""
+    url: Text = ""
 
 
 class SeriesIn(_In, kw_only=True):
     ticker: Ticker
     title: Name
-    category: Name
-    frequency: str = "custom"
-    tags: list[str] = []
+    category: Key
+    frequency: Text = "custom"
+    tags: list[Text] = []
     settlement_sources: list[SettlementSourceIn] = []
-    contract_url: str = ""
-    contract_terms_url: str = ""
+    contract_url: Text = ""
+    contract_terms_url: Text = ""
     product_metadata: Json | None = None
     fee_type: FeeType = "quadratic"
     fee_multiplier: Number = 1
-    additional_prohibitions: list[str] = []
+    additional_prohibitions: list[Text] = []
+
+    def __post_init__(self) -> None:
+        _check_json(self.product_metadata, "product_metadata")
 
 
 _PRICE_FIELDS = (
@@ -130,25 +167,25 @@ class MarketIn(_In, kw_only=True):
     yes_sub_title: Text = ""
     no_sub_title: Text = ""
     market_type: Literal["binary", "scalar"] = "binary"
-    open_time: str
-    close_time: str
-    created_time: str | None = None
-    expected_expiration_time: str | None = None
-    latest_expiration_time: str | None = None
-    settlement_timer_seconds: Annotated[int, Meta(ge=0)] = 60
-    status: str = "active"
+    open_time: Text
+    close_time: Text
+    created_time: Text | None = None
+    expected_expiration_time: Text | None = None
+    latest_expiration_time: Text | None = None
+    settlement_timer_seconds: Count64 = 60
+    status: Text = "active"
     result: Literal["yes", "no", "scalar", ""] = ""
     can_close_early: bool = True
     notional_value_dollars: Dollars = "1.0000"
-    price_level_structure: str = "linear_cent"
+    price_level_structure: Text = "linear_cent"
     strike_type: (
         Literal["greater", "greater_or_equal", "less", "less_or_equal", "between", "functional", "custom", "structured"]
         | None
     ) = None
     floor_strike: Number | None = None
     cap_strike: Number | None = None
-    functional_strike: str | None = None
-    custom_strike: dict[str, str] | None = None
+    functional_strike: Text | None = None
+    custom_strike: dict[str, Text] | None = None
     rules_primary: Text = ""
     rules_secondary: Text = ""
     yes_bid_dollars: Dollars = "0.0000"
@@ -163,15 +200,15 @@ class MarketIn(_In, kw_only=True):
     volume_24h_fp: CountFp = "0.00"
     open_interest_fp: CountFp = "0.00"
     settlement_value_dollars: Dollars | None = None
-    settlement_ts: str | None = None
-    expiration_value: str = ""
-    occurrence_datetime: str | None = None
-    fee_waiver_expiration_time: str | None = None
-    early_close_condition: str | None = None
+    settlement_ts: Text | None = None
+    expiration_value: Text = ""
+    occurrence_datetime: Text | None = None
+    fee_waiver_expiration_time: Text | None = None
+    early_close_condition: Text | None = None
     is_provisional: bool = False
-    primary_participant_key: str | None = None
-    image_url: str = ""
-    color_code: str = ""
+    primary_participant_key: Text | None = None
+    image_url: Text = ""
+    color_code: Text = ""
 
     def __post_init__(self) -> None:
         for name in (
@@ -209,42 +246,45 @@ class EventIn(_In, kw_only=True):
     series_ticker: Ticker
     title: Name
     sub_title: Text = ""
-    collateral_return_type: str = "binary"
+    collateral_return_type: Text = "binary"
     mutually_exclusive: bool = False
-    strike_date: str | None = None
-    strike_period: str | None = None
+    strike_date: Text | None = None
+    strike_period: Text | None = None
     available_on_brokers: bool = True
     product_metadata: Json | None = None
     fee_type_override: FeeType | None = None
     fee_multiplier_override: Number | None = None
-    image_url: str = ""
-    featured_image_url: str = ""
+    image_url: Text = ""
+    featured_image_url: Text = ""
     settlement_sources: list[SettlementSourceIn] = []
-    competition: str | None = None
-    competition_scope: str | None = None
+    competition: OptionalKey | None = None
+    competition_scope: Text | None = None
     markets: list[MarketIn] = []
 
     def __post_init__(self) -> None:
+        _check_json(self.product_metadata, "product_metadata")
         _check_time(self.strike_date, "strike_date")
         if self.strike_date is not None and self.strike_period is not None:
             raise _FieldError("strike_period", "strike_date and strike_period are mutually exclusive")
 
 
 class MilestoneIn(_In, kw_only=True):
-    id: Name
-    category: Name
-    type: Name
+    id: Key
+    category: Key
+    type: Key
     title: Name
-    start_date: str
-    end_date: str | None = None
+    start_date: Text
+    end_date: Text | None = None
     notification_message: Text = ""
-    source_id: str | None = None
-    source_ids: dict[str, str] = {}
+    source_id: OptionalKey | None = None
+    source_ids: dict[str, Text] = {}
     details: Json = {}
     primary_event_tickers: list[Ticker] = []
     related_event_tickers: list[Ticker] = []
 
     def __post_init__(self) -> None:
+        _check_json(self.details, "details")
+        _check_keys(self.details, ("competition",), "details")
         start = _check_time(self.start_date, "start_date")
         end = _check_time(self.end_date, "end_date")
         if end is not None and end < start:
@@ -255,26 +295,35 @@ class MilestoneIn(_In, kw_only=True):
 
 
 class StructuredTargetIn(_In, kw_only=True):
-    id: Name
+    id: Key
     name: Name
-    type: Name
+    type: Key
     details: Json = {}
-    source_id: str | None = None
-    source_ids: dict[str, str] = {}
+    source_id: OptionalKey | None = None
+    source_ids: dict[str, Text] = {}
+
+    def __post_init__(self) -> None:
+        _check_json(self.details, "details")
+        _check_keys(self.details, ("league", "conference", "division", "tour", "leagues"), "details")
 
 
 class LiveDataIn(_In, kw_only=True):
-    milestone_id: Name
+    milestone_id: Key
     type: Name
     details: Json = {}
     player_stats: Json | None = None
     game_stats: Json | None = None
 
+    def __post_init__(self) -> None:
+        _check_json(self.details, "details")
+        _check_json(self.player_stats, "player_stats")
+        _check_json(self.game_stats, "game_stats")
+
 
 class AnnouncementIn(_In, kw_only=True):
     type: Literal["info", "warning", "error"]
     message: Name
-    delivery_time: str
+    delivery_time: Text
     status: Literal["active", "inactive"] = "active"
 
     def __post_init__(self) -> None:
@@ -282,26 +331,26 @@ class AnnouncementIn(_In, kw_only=True):
 
 
 class FeeChangeIn(_In, kw_only=True):
-    id: Name
+    id: Key
     series_ticker: Ticker
     fee_type: FeeType
     fee_multiplier: Number
-    scheduled_time: str
+    scheduled_time: Text
 
     def __post_init__(self) -> None:
         _check_time(self.scheduled_time, "scheduled_time")
 
 
 class IncentiveProgramIn(_In, kw_only=True):
-    id: Name
+    id: Key
     market_ticker: Ticker
     incentive_type: Literal["liquidity", "volume"]
     incentive_description: Text = ""
-    start_date: str
-    end_date: str
-    period_reward: Annotated[int, Meta(ge=0)]
+    start_date: Text
+    end_date: Text
+    period_reward: Count64
     paid_out: bool = False
-    discount_factor_bps: int | None = None
+    discount_factor_bps: Int64 | None = None
     target_size_fp: CountFp | None = None
 
     def __post_init__(self) -> None:
@@ -315,8 +364,8 @@ class DailyScheduleIn(_In, kw_only=True):
 
 
 class WeeklyScheduleIn(_In, kw_only=True):
-    start_time: str
-    end_time: str
+    start_time: Text
+    end_time: Text
     monday: list[DailyScheduleIn] = []
     tuesday: list[DailyScheduleIn] = []
     wednesday: list[DailyScheduleIn] = []
@@ -331,8 +380,8 @@ class WeeklyScheduleIn(_In, kw_only=True):
 
 
 class MaintenanceWindowIn(_In, kw_only=True):
-    start_datetime: str
-    end_datetime: str
+    start_datetime: Text
+    end_datetime: Text
 
     def __post_init__(self) -> None:
         _check_time(self.start_datetime, "start_datetime")
@@ -342,7 +391,7 @@ class MaintenanceWindowIn(_In, kw_only=True):
 class ExchangeIn(_In, kw_only=True):
     exchange_active: bool = True
     trading_active: bool = True
-    exchange_estimated_resume_time: str | None = None
+    exchange_estimated_resume_time: Text | None = None
     standard_hours: list[WeeklyScheduleIn] = []
     maintenance_windows: list[MaintenanceWindowIn] = []
 
@@ -350,14 +399,14 @@ class ExchangeIn(_In, kw_only=True):
         _check_time(self.exchange_estimated_resume_time, "exchange_estimated_resume_time")
 
 
-Cents = Annotated[str, Meta(pattern=r"^\d+(\.\d{1,2})?$")]
+Cents = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 
 
 class ApiKeyIn(_In, kw_only=True):
     id: Annotated[str, Meta(min_length=1, max_length=200)]
-    public_key: Annotated[str, Meta(min_length=1)]
+    public_key: Annotated[str, Meta(min_length=1, max_length=10_000)]
     name: Annotated[str, Meta(min_length=1, max_length=100)] = "scenario"
-    scopes: list[str] | None = None
+    scopes: list[Text] | None = None
 
 
 class UserIn(_In, kw_only=True):

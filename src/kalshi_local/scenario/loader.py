@@ -32,6 +32,11 @@ from ..models.inputs import ExchangeIn, Scenario, describe
 Progress = Callable[[int], None]
 
 CHUNK = 5_000  # items per bulk write; progress moves once per chunk
+# A YAML document is refused beyond these before it is built: the C composer
+# recurses per level (a deep document crashes the process), and aliases can
+# stand for exponentially many nodes ("billion laughs").
+MAX_YAML_DEPTH = 100
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add, over the whole document
 _SQLITE_LOAD_CACHE_KIB = 1_048_576  # a big load keeps its indexes in memory (SQLite default: 2 MiB)
 _SQLITE_DEFAULT_CACHE_KIB = 2_000
 
@@ -124,13 +129,17 @@ class Document:
                 items.append(decode(raw))
             except msgspec.ValidationError as exc:
                 raise _invalid(self.source, exc, f"$.{name}[{start + offset}]") from None
+            except _JSON_ERRORS as exc:
+                raise _json_error(f"{self.source}: $.{name}[{start + offset}]", exc) from None
         return items
 
 
 def parse_text(text: str, source: str) -> Scenario:
-    """A YAML (or JSON, which YAML reads too) scenario document."""
+    """A YAML (or JSON, which YAML reads too) scenario document. Raises ScenarioError,
+    also for nesting deeper than MAX_YAML_DEPTH or aliases expanding past MAX_ALIAS_NODES."""
     with _no_gc():
         try:
+            _check_yaml_shape(text, source)
             data = yaml.load(text, Loader=_YamlLoader)
         except yaml.YAMLError as exc:
             raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
@@ -141,14 +150,54 @@ def parse_text(text: str, source: str) -> Scenario:
         return parse_data(data, source)
 
 
+def _check_yaml_shape(text: str, source: str) -> None:
+    """Walks the parser's events (iterative, unlike composing) to bound depth and alias expansion."""
+    sizes: dict[str, int] = {}  # anchor -> nodes its value stands for
+    open_nodes: list[list] = []  # [nodes so far, anchor] per open collection
+    added = 0
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        kind = type(event)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if len(open_nodes) >= MAX_YAML_DEPTH:
+                raise ScenarioError(f"{source}: the document is nested too deeply (more than {MAX_YAML_DEPTH} levels)")
+            open_nodes.append([1, event.anchor])
+            continue
+        if kind is yaml.ScalarEvent:
+            size, anchor = 1, event.anchor
+        elif kind is yaml.AliasEvent:
+            size, anchor = sizes.get(event.anchor, 1), None
+            added += size
+            if added > MAX_ALIAS_NODES:
+                raise ScenarioError(f"{source}: aliases expand to more than {MAX_ALIAS_NODES} nodes")
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            size, anchor = open_nodes.pop()
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if open_nodes:
+            open_nodes[-1][0] += size
+
+
+def _json_error(source: str, exc: Exception) -> ScenarioError:
+    if isinstance(exc, msgspec.ValidationError):
+        return _invalid(source, exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return ScenarioError(f"{source}: not UTF-8 text: {exc.reason} at byte {exc.start}")
+    if isinstance(exc, RecursionError):
+        return ScenarioError(f"{source}: the document is nested too deeply")
+    return ScenarioError(f"{source}: not valid JSON: {exc}")
+
+
+_JSON_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+
+
 def parse_json(data: bytes, source: str) -> Scenario:
     with _no_gc():
         try:
             return msgspec.json.decode(data, type=Scenario)
-        except msgspec.ValidationError as exc:
-            raise _invalid(source, exc) from None
-        except msgspec.DecodeError as exc:
-            raise ScenarioError(f"{source}: not valid JSON: {exc}") from None
+        except _JSON_ERRORS as exc:  # ValidationError is a DecodeError
+            raise _json_error(source, exc) from None
 
 
 def parse_data(data: dict, source: str) -> Scenario:
@@ -156,6 +205,8 @@ def parse_data(data: dict, source: str) -> Scenario:
         return msgspec.convert(data, Scenario, strict=False)
     except msgspec.ValidationError as exc:
         raise _invalid(source, exc) from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: the document is nested too deeply") from None
 
 
 def parse_file(path: str | Path) -> Scenario:
@@ -180,15 +231,15 @@ def open_file(path: str | Path) -> Document:
     with _no_gc():
         try:
             top = msgspec.json.decode(_read(path), type=_RawScenario)
-        except msgspec.ValidationError as exc:
-            raise _invalid(source, exc) from None
-        except msgspec.DecodeError as exc:
-            raise ScenarioError(f"{source}: not valid JSON: {exc}") from None
+        except _JSON_ERRORS as exc:
+            raise _json_error(source, exc) from None
     document = Document(source, None, {name: getattr(top, name) for name in _WRITERS}, raw=True)
     try:
         document.exchange = msgspec.json.decode(top.exchange, type=ExchangeIn | None)
     except msgspec.ValidationError as exc:
         raise _invalid(source, exc, "$.exchange") from None
+    except _JSON_ERRORS as exc:
+        raise _json_error(source, exc) from None
     return document
 
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from typing import Generic, Sequence, TypeVar
 
 Row = TypeVar("Row")
+
+SEQ_MAX = 2**63 - 1  # a BIGINT
+_SEQ = re.compile(r"[0-9]{1,19}")
+_MAX_CURSOR_CHARS = 200
 
 
 class InvalidCursor(ValueError):
@@ -29,18 +34,27 @@ def encode_cursor(kind: str, seq: int) -> str:
 
 
 def decode_cursor(kind: str, cursor: str | None) -> int:
-    """The `seq` after which the next page starts (0 for the first page)."""
+    """The `seq` after which the next page starts (0 for the first page).
+
+    Raises InvalidCursor unless the cursor is urlsafe base64 of `kind:seq` with
+    `seq` ASCII digits in 0..2**63-1.
+    """
     if not cursor:
         return 0
+    shown = cursor if len(cursor) <= 60 else cursor[:60] + "..."
+    invalid = InvalidCursor(f"cursor {shown!r} is not a valid cursor")
+    if len(cursor) > _MAX_CURSOR_CHARS:
+        raise invalid
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        found_kind, seq = text.split(":", 1)
-        value = int(seq)
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor(f"cursor {cursor!r} is not a valid cursor") from None
-    if found_kind != kind or value < 0:
-        raise InvalidCursor(f"cursor {cursor!r} does not belong to this list")
-    return value
+        raise invalid from None
+    found_kind, colon, seq = text.partition(":")
+    if not colon or not _SEQ.fullmatch(seq) or int(seq) > SEQ_MAX:
+        raise invalid
+    if found_kind != kind:
+        raise InvalidCursor(f"cursor {shown!r} does not belong to this list")
+    return int(seq)
 
 
 def page_of(kind: str, rows: Sequence, limit: int) -> Page:

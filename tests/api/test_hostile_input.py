@@ -1,0 +1,285 @@
+"""Hostile input found by fuzzing: each is one kind of input that once escaped as
+a 500 or a crash. Every one must be a 4xx in Kalshi's error shape that names
+what was wrong, with nothing written and the server still serving."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import httpx
+import pytest
+
+from ..conftest import BACKENDS, new_database_url
+from ..servers import ADMIN_TOKEN, start_server
+from ..signing import Signer, new_private_key
+
+PRIVATE, PUBLIC = new_private_key()
+SIGNER = Signer("hostile-key", PRIVATE)
+TOO_BIG = 2**63  # one past a BIGINT
+
+PAGINATED = [
+    ("/markets", "markets"),
+    ("/events", "events"),
+    ("/events/multivariate", "multivariate_events"),
+    ("/milestones?limit=5", "milestones"),
+    ("/structured_targets", "structured_targets"),
+    ("/incentive_programs", "incentive_programs"),
+    ("/portfolio/deposits", "deposit"),
+    ("/portfolio/withdrawals", "withdrawal"),
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def hostile_server(request):
+    running = start_server(new_database_url(request, request.param), load_demo=False, rate_limits=False)
+    with httpx.Client(base_url=running.url + "/admin/v1", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as admin:
+        body = {"tier": "prime", "balance": "10.00", "api_keys": [{"id": SIGNER.key_id, "public_key": PUBLIC}]}
+        assert admin.put("/users/hostile", json=body).status_code == 200
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def http(hostile_server):
+    with httpx.Client(base_url=hostile_server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def admin(hostile_server):
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with httpx.Client(base_url=hostile_server.url + "/admin/v1", headers=headers, timeout=30) as client:
+        yield client
+
+
+def signed_get(http: httpx.Client, path: str) -> httpx.Response:
+    return http.get("/trade-api/v2" + path, headers=SIGNER.headers("GET", "/trade-api/v2" + path))
+
+
+def refused(response: httpx.Response, *words: str, status: int = 400) -> dict:
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert isinstance(body["code"], str) and body["code"], body
+    for word in words:
+        assert word in body["message"], body
+    return body
+
+
+def alive(http: httpx.Client) -> None:
+    assert http.get("/trade-api/v2/exchange/status").status_code == 200
+    assert http.get("/admin/v1/health").status_code == 200
+
+
+def cursor_of(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+# 2. cursors
+
+
+@pytest.mark.parametrize("path,kind", PAGINATED)
+@pytest.mark.parametrize("seq", [str(TOO_BIG), "9" * 30, "١٢", "1_0", "+1", " 1", "-1", ""])
+def test_a_cursor_out_of_range_or_not_ascii_digits_is_a_400_on_every_list(http, path, kind, seq):
+    separator = "&" if "?" in path else "?"
+    url = f"{path}{separator}cursor={cursor_of(f'{kind}:{seq}')}"
+    response = signed_get(http, url) if path.startswith("/portfolio") else http.get("/trade-api/v2" + url)
+    refused(response, "not a valid cursor")
+
+
+def test_the_largest_cursor_is_still_a_cursor(http):
+    response = http.get("/trade-api/v2/markets", params={"cursor": cursor_of(f"markets:{TOO_BIG - 1}")})
+    assert response.status_code == 200 and response.json()["markets"] == []
+
+
+# 6. integers parse like Go's strconv
+
+
+@pytest.mark.parametrize("value", ["١٢", "1_000", " 12", "12 ", "1e3", "0x10", "12.0", "１２"])
+def test_an_integer_parameter_takes_only_ascii_digits(http, value):
+    refused(http.get("/trade-api/v2/markets", params={"limit": value}), "limit")
+
+
+@pytest.mark.parametrize("value", ["+12", "0012"])
+def test_an_integer_parameter_takes_a_sign_and_leading_zeros_as_go_does(http, value):
+    assert http.get("/trade-api/v2/markets", params={"limit": value}).status_code == 200
+
+
+@pytest.mark.parametrize("value", [str(TOO_BIG), "9" * 5000, "-" + "9" * 30])
+def test_a_huge_integer_parameter_is_out_of_range(http, value):
+    refused(http.get("/trade-api/v2/markets", params={"limit": value}), "limit")
+    refused(http.get("/trade-api/v2/markets", params={"min_close_ts": value}), "min_close_ts")
+
+
+@pytest.mark.parametrize("value", ["253402300800", "-62135596801"])  # 10000-01-01 and just before 0001-01-01
+def test_a_timestamp_outside_the_years_1_to_9999_is_a_400(http, value):
+    refused(http.get("/trade-api/v2/events", params={"min_close_ts": value}), "min_close_ts")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "99999-01-01T00:00:00Z"])
+def test_a_datetime_outside_the_years_1_to_9999_is_a_400(http, value):
+    refused(http.get("/trade-api/v2/milestones", params={"limit": 5, "minimum_start_date": value}), "minimum_start_date")
+
+
+def test_many_repeated_query_parameters_are_still_an_answer(http):
+    query = "&".join(["tickers=A"] * 5000)
+    assert http.get(f"/trade-api/v2/markets?{query}").status_code in (200, 400)
+    alive(http)
+
+
+# 3. JSON bodies: nesting and bytes that are not UTF-8
+
+DEEP_JSON = b"[" * 1000 + b"]" * 1000
+BAD_UTF8 = b'{"title": "\xff"}'
+ADMIN_BODY_ROUTES = [
+    ("PUT", "/series/S1"),
+    ("PUT", "/events/E1"),
+    ("PUT", "/events/E1/markets/M1"),
+    ("PUT", "/milestones/m1"),
+    ("PUT", "/structured_targets/t1"),
+    ("PUT", "/live_data/m1"),
+    ("PUT", "/fee_changes/f1"),
+    ("PUT", "/incentive_programs/p1"),
+    ("PUT", "/exchange"),
+    ("POST", "/announcements"),
+    ("PUT", "/users/someone"),
+    ("POST", "/users/hostile/deposits"),
+    ("POST", "/users/hostile/withdrawals"),
+    ("POST", "/clock"),
+    ("POST", "/reset"),
+]
+
+
+@pytest.mark.parametrize("method,path", ADMIN_BODY_ROUTES)
+@pytest.mark.parametrize("body,words", [(DEEP_JSON, "nested too deeply"), (BAD_UTF8, "UTF-8")])
+def test_a_hostile_json_body_is_a_400_on_every_admin_route(http, admin, method, path, body, words):
+    headers = {"Content-Type": "application/json"}
+    refused(admin.request(method, path, content=body, headers=headers), words)
+    alive(http)
+
+
+@pytest.mark.parametrize("path", ["/api_keys", "/api_keys/generate"])
+@pytest.mark.parametrize("body,words", [(DEEP_JSON, "nested too deeply"), (BAD_UTF8, "UTF-8")])
+def test_a_hostile_json_body_is_a_400_on_the_signed_routes(http, path, body, words):
+    full = "/trade-api/v2" + path
+    headers = {**SIGNER.headers("POST", full), "Content-Type": "application/json"}
+    refused(http.post(full, content=body, headers=headers), words)
+
+
+# 1 and 5. YAML scenarios: deep nesting and alias bombs
+
+DEEP_YAML = "series: " + "[" * 25_000 + "]" * 25_000
+LAUGHS = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(f"{n}: &{n} [{', '.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi")),
+        "structured_targets: [{id: t, name: t, type: t, details: {x: *i}}]",
+    ]
+)
+
+
+def test_a_deeply_nested_yaml_scenario_is_a_400_and_the_server_lives(http, admin):
+    response = admin.post("/scenario", content=DEEP_YAML.encode(), headers={"Content-Type": "application/yaml"})
+    refused(response, "nested too deeply")
+    alive(http)
+
+
+def test_a_yaml_alias_bomb_is_a_400_and_stores_nothing(http, admin):
+    response = admin.post("/scenario", content=LAUGHS.encode(), headers={"Content-Type": "application/yaml"})
+    refused(response, "aliases")
+    assert http.get("/trade-api/v2/structured_targets").json()["structured_targets"] == []
+
+
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        (b'{"structured_targets": [{"id": "t", "name": "t", "type": "t", "details": {"x": ' + DEEP_JSON + b"}}]}",
+         "nested too deeply"),
+        (b'{"series": [{"ticker": "S", "title": "\xff", "category": "c"}]}', "UTF-8"),
+    ],
+)
+def test_a_hostile_json_scenario_is_a_400(http, admin, body, words):
+    refused(admin.post("/scenario", content=body, headers={"Content-Type": "application/json"}), words)
+    assert http.get("/trade-api/v2/structured_targets").json()["structured_targets"] == []
+
+
+# 5. free-form JSON fields are bounded
+
+
+def test_a_megabyte_of_details_is_refused(admin):
+    body = {"name": "t", "type": "t", "details": {"x": "y" * 1_000_000}}
+    refused(admin.put("/structured_targets/big", json=body), "$.details", "bytes")
+
+
+def test_details_nested_past_the_bound_are_refused(admin):
+    details: dict = {}
+    inner = details
+    for _ in range(40):
+        inner["x"] = {}
+        inner = inner["x"]
+    refused(admin.put("/structured_targets/deep", json={"name": "t", "type": "t", "details": details}), "$.details")
+
+
+# 4. the clock
+
+
+def test_a_huge_clock_advance_is_a_400_and_the_clock_stays(http, admin):
+    before = admin.get("/clock").json()["now_us"]
+    for body in ({"advance_seconds": 10**30}, {"advance_seconds": 300_000_000_000}):
+        refused(admin.post("/clock", json=body), "advance_seconds")
+    refused(admin.post("/clock", json={"set": "9999-12-31T23:59:59-05:00"}), "$.set")
+    refused(admin.post("/clock", json={"set": "10000-01-01T00:00:00Z"}), "$.set")
+    assert admin.get("/clock").json()["now_us"] == before
+    alive(http)
+
+
+# 7. path parameters and amounts
+
+
+@pytest.mark.parametrize("ident", [str(TOO_BIG), "9" * 5000])
+def test_an_announcement_id_beyond_a_bigint_is_a_404(admin, ident):
+    body = {"type": "info", "message": "m", "delivery_time": "2030-01-01T00:00:00Z"}
+    refused(admin.put(f"/announcements/{ident}", json=body), status=404)
+    refused(admin.delete(f"/announcements/{ident}"), status=404)
+
+
+@pytest.mark.parametrize("ident", ["١٢", "x", "-1"])
+def test_an_announcement_id_that_is_not_ascii_digits_is_a_400(admin, ident):
+    refused(admin.delete(f"/announcements/{ident}"), "id")
+
+
+@pytest.mark.parametrize("amount", ["1e999999", "9" * 5000, "9" * 20, "١٢", "12.345"])
+def test_a_hostile_amount_is_a_400_and_moves_no_cash(admin, amount):
+    before = [u for u in admin.get("/users").json()["users"] if u["name"] == "hostile"]
+    refused(admin.post("/users/hostile/deposits", json={"amount": amount}), "amount")
+    refused(admin.put("/users/hostile", json={"balance": amount}), "balance")
+    assert [u for u in admin.get("/users").json()["users"] if u["name"] == "hostile"] == before
+
+
+@pytest.mark.parametrize(
+    "field,value,words",
+    [
+        ("fee_multiplier", 1e308 * 10, "Number out of range"),  # the JSON decoder's own words: no path yet
+        ("fee_multiplier", 2**64, "fee_multiplier"),
+        ("category", "é" * 1000, "category"),  # an indexed column: PostgreSQL caps an index entry's size
+    ],
+)
+def test_a_series_value_out_of_range_is_a_400(admin, field, value, words):
+    body = {"title": "t", "category": "c", field: value}
+    content = json.dumps(body).replace("Infinity", "1e999999").encode()
+    refused(admin.put("/series/S", content=content, headers={"Content-Type": "application/json"}), words)
+
+
+def test_an_integer_past_a_bigint_in_a_body_is_a_400(admin):
+    body = {"market_ticker": "M", "incentive_type": "volume", "start_date": "2030-01-01T00:00:00Z",
+            "end_date": "2030-02-01T00:00:00Z", "period_reward": TOO_BIG}
+    refused(admin.put("/incentive_programs/p", json=body), "period_reward")
+
+
+def test_a_nul_byte_in_a_body_is_a_400_on_postgresql(hostile_server, http, admin):
+    response = admin.put("/series/NUL", json={"title": "a\x00b", "category": "c"})
+    if hostile_server.services.settings.database_url.startswith("postgresql"):
+        refused(response, "cannot be stored")
+    else:  # SQLite text holds a NUL
+        assert response.status_code == 200, response.text
+    alive(http)
