@@ -372,18 +372,23 @@ def demo_key(
 @contextlib.contextmanager
 def _transaction(url: str):
     """One transaction on the store, schema created if needed: an error exits 1 with nothing written."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
     from .store.accounts import AccountError
 
     engine = _open_store(url)
     try:
-        with engine.begin() as conn:
+        with db.writing(engine) as conn:
             yield conn
     except typer.Exit:
         raise
     except AccountError as exc:
         _fail(str(exc))
+    except DBAPIError as exc:
+        conflict = db.write_conflict(exc)
+        if conflict is None:
+            _fail(f"database error: {_reason(exc, url)}")
+        _fail(f"another write got in the way: {conflict}; nothing was written, try again")
     except (SQLAlchemyError, RuntimeError) as exc:
         _fail(f"database error: {_reason(exc, url)}")
     finally:

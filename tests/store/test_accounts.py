@@ -119,6 +119,18 @@ def test_a_short_withdrawal_fails_and_changes_nothing(conn):
     assert rows(conn, schema.transfers) == 1
 
 
+def test_a_deposit_past_the_largest_balance_fails_and_changes_nothing(conn):
+    most_cents = accounts.MAX_BALANCE // 10_000
+    user = accounts.create_user(conn, "alice", now_us=NOW, balance_cents=most_cents - 100)
+    with pytest.raises(AccountError, match=r"the deposit of \$1\.01 would take the balance past \$1000000000000\.00"):
+        accounts.deposit(conn, user.seq, 101, now_us=NOW)
+    accounts.deposit(conn, user.seq, 100, now_us=NOW)  # up to the limit exactly is fine
+    assert accounts.balance(conn, user.seq).balance == accounts.MAX_BALANCE
+    with pytest.raises(AccountError, match=r"a transfer is at most \$1000000000000\.00"):
+        accounts.withdraw(conn, user.seq, most_cents + 1, now_us=NOW)
+    assert rows(conn, schema.transfers) == 2
+
+
 @pytest.mark.parametrize("amount", [0, -5, True, "100"])
 @pytest.mark.parametrize("move", [accounts.deposit, accounts.withdraw])
 def test_amounts_must_be_positive_whole_cents(conn, move, amount):

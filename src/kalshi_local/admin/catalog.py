@@ -6,12 +6,14 @@ left out of the body, since the path names it. Every write is one transaction.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..api.bodies import transaction
 from ..api.responses import json_response
 from ..errors import NotFound
 from ..models.inputs import (
@@ -25,13 +27,12 @@ from ..models.inputs import (
     StructuredTargetIn,
 )
 from ..store import events, exchange, incentive_programs, live_data, milestones, series, structured_targets
-from ..api.bodies import transaction
 from .bodies import decode, now_us, to_json
 
 
 def _put(shape: type, key: str, name: str, write: Callable) -> Callable:
     async def put(request: Request) -> Response:
-        spec = await decode(request, shape, key)
+        spec: msgspec.Struct = await decode(request, shape, key)
         with transaction(request) as conn:
             write(conn, spec, now_us(request))
         return json_response({name: to_json(spec)})

@@ -9,12 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..api.bodies import convert, json_body
 from ..api.responses import json_response, services
 from ..errors import Conflict, InvalidParameter
 from ..exchange.clock import MAX_US, MICROS, MIN_US, Clock, ManualClock, OutOfRange, to_rfc3339
 from ..models.inputs import time_us
-from ..api.bodies import convert, json_body
-
 
 # No move can take the clock past 9999-12-31 (exchange.clock.MAX_US); this bound
 # only keeps the arithmetic small.
@@ -51,6 +50,7 @@ def _target(clock: ManualClock, move: ClockMove) -> int:
         raise InvalidParameter("give exactly one of advance_seconds or set")
     if move.advance_seconds is not None:
         return clock.now_us() + move.advance_seconds * MICROS
+    assert move.set is not None  # one of the two is given (checked above)
     try:
         target = time_us(move.set)
     except (ValueError, OverflowError):

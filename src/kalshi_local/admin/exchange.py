@@ -6,13 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.responses import json_response, services
+from ..api.bodies import transaction
 from ..api.params import parse_int
+from ..api.responses import json_response, services
 from ..errors import InvalidParameter, NotFound
 from ..exchange.clock import to_rfc3339
 from ..models.inputs import AnnouncementIn, ExchangeIn
 from ..store import exchange as store
-from ..api.bodies import transaction
 from .bodies import decode, to_json
 
 

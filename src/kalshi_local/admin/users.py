@@ -6,19 +6,20 @@ Trade API's /portfolio/deposits and /portfolio/withdrawals show every change.
 
 from __future__ import annotations
 
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..api.bodies import transaction
 from ..api.responses import json_response
 from ..errors import NotFound
 from ..exchange.money import Amount
 from ..models.inputs import Cents, UserIn
 from ..store import accounts
-from ..api.bodies import transaction
 from .bodies import decode, now_us
 
 
@@ -33,7 +34,7 @@ def _shown(conn, user: accounts.User) -> dict:
         "user_id": user.user_id,
         "name": user.name,
         "tier": user.tier,
-        "balance": Amount(cash.balance).to_dollars_exact(),
+        "balance": Amount(cash.balance if cash else 0).to_dollars_exact(),
         "api_key_ids": [key.key_id for key in accounts.keys_of(conn, user.seq)],
     }
 

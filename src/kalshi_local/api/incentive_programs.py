@@ -22,7 +22,7 @@ async def get_incentive_programs(request: Request):
     svc = services(request)
     with svc.reading() as conn:
         page = store.page(conn, flt, q.str("cursor"), limit, svc.clock.now_us())
-    body = {"incentive_programs": [render.incentive_program(r) for r in page.rows]}
+    body: dict[str, object] = {"incentive_programs": [render.incentive_program(r) for r in page.rows]}
     if page.cursor:
         body["next_cursor"] = page.cursor
     return json_response(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import Raw
 from sqlalchemy import Connection
@@ -69,7 +70,7 @@ def _market_filter(q: Query) -> store.MarketFilter:
     return flt
 
 
-def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[object, Raw]]:
+def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[Any, Raw]]:
     """(reference, Market JSON) for market references (store.markets.REF_COLUMNS), via the cache."""
 
     def key(ref) -> tuple:

@@ -9,8 +9,10 @@ digits are refused. Every failure names the parameter.
 
 from __future__ import annotations
 
+import builtins
 import re
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Literal, overload
 
 from starlette.datastructures import QueryParams
 
@@ -35,10 +37,13 @@ def parse_int(text: str) -> int | None:
 
 
 class Query:
+    """The query string of one request. Its methods are named after what they read, so
+    the annotations here spell the builtins out (`builtins.int`)."""
+
     def __init__(self, params: QueryParams) -> None:
         self._params = params
 
-    def _raw(self, name: str, required: bool) -> str | None:
+    def _raw(self, name: builtins.str, required: builtins.bool) -> builtins.str | None:
         value = self._params.get(name)
         if value is None or value == "":
             if required:
@@ -46,17 +51,48 @@ class Query:
             return None
         return value
 
-    def str(self, name: str, required: bool = False) -> str | None:
+    def str(self, name: builtins.str, required: builtins.bool = False) -> builtins.str | None:
         return self._raw(name, required)
+
+    @overload
+    def int(
+        self,
+        name: builtins.str,
+        default: builtins.int,
+        minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
+        required: builtins.bool = False,
+    ) -> builtins.int: ...
+
+    @overload
+    def int(
+        self,
+        name: builtins.str,
+        default: None = None,
+        minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
+        *,
+        required: Literal[True],
+    ) -> builtins.int: ...
+
+    @overload
+    def int(
+        self,
+        name: builtins.str,
+        default: None = None,
+        minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
+        required: builtins.bool = False,
+    ) -> builtins.int | None: ...
 
     def int(
         self,
-        name: str,
-        default: int | None = None,
-        minimum: int | None = None,
-        maximum: int | None = None,
-        required: bool = False,
-    ) -> int | None:
+        name: builtins.str,
+        default: builtins.int | None = None,
+        minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
+        required: builtins.bool = False,
+    ) -> builtins.int | None:
         raw = self._raw(name, required)
         if raw is None:
             return default
@@ -71,12 +107,12 @@ class Query:
             raise InvalidParameter(f"{name} must be at most {maximum}, got {value}")
         return value
 
-    def timestamp_us(self, name: str) -> int | None:
+    def timestamp_us(self, name: builtins.str) -> builtins.int | None:
         """A Unix timestamp in seconds, returned in microseconds (bounded so it fits a BIGINT)."""
         seconds = self.int(name, minimum=MIN_TIMESTAMP_S, maximum=MAX_TIMESTAMP_S)
         return None if seconds is None else seconds * MICROS
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool = False) -> builtins.bool:
         raw = self._raw(name, False)
         if raw is None:
             return default
@@ -87,7 +123,17 @@ class Query:
             return False
         raise InvalidParameter(f"{name} must be true or false, got {raw[:40]!r}")
 
-    def enum(self, name: str, choices: Sequence[str], default: str | None = None) -> str | None:
+    @overload
+    def enum(self, name: builtins.str, choices: Sequence[builtins.str], default: builtins.str) -> builtins.str: ...
+
+    @overload
+    def enum(
+        self, name: builtins.str, choices: Sequence[builtins.str], default: None = None
+    ) -> builtins.str | None: ...
+
+    def enum(
+        self, name: builtins.str, choices: Sequence[builtins.str], default: builtins.str | None = None
+    ) -> builtins.str | None:
         raw = self._raw(name, False)
         if raw is None:
             return default
@@ -95,7 +141,7 @@ class Query:
             raise InvalidParameter(f"{name} must be one of {', '.join(choices)}; got {raw[:60]!r}")
         return raw
 
-    def datetime_us(self, name: str) -> int | None:
+    def datetime_us(self, name: builtins.str) -> builtins.int | None:
         raw = self._raw(name, False)
         if raw is None:
             return None
@@ -106,7 +152,9 @@ class Query:
                 f"{name} must be an RFC 3339 date-time in the years 0001 to 9999, got {raw[:60]!r}"
             ) from None
 
-    def list(self, name: str, max_items: int | None = None, required: bool = False) -> list[str]:
+    def list(
+        self, name: builtins.str, max_items: builtins.int | None = None, required: builtins.bool = False
+    ) -> builtins.list[builtins.str]:
         """A repeated parameter; a comma-separated value is split as well."""
         values = [part for raw in self._params.getlist(name) for part in raw.split(",") if part]
         if required and not values:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 MICROS = 1_000_000
 _EPOCH = date(1970, 1, 1)
@@ -106,6 +106,6 @@ def parse_datetime(text: str) -> int:
         value = value[:-1] + "+00:00"
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    delta = parsed - datetime(1970, 1, 1, tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    delta = parsed - datetime(1970, 1, 1, tzinfo=UTC)
     return check_range((delta.days * 86_400 + delta.seconds) * MICROS + delta.microseconds)

@@ -287,7 +287,7 @@ class MilestoneIn(_In, kw_only=True):
         _check_keys(self.details, ("competition",), "details")
         start = _check_time(self.start_date, "start_date")
         end = _check_time(self.end_date, "end_date")
-        if end is not None and end < start:
+        if end is not None and start is not None and end < start:
             raise _FieldError("end_date", "must not be before start_date")
         # related_event_tickers is always a superset of primary_event_tickers.
         extra = [t for t in self.primary_event_tickers if t not in self.related_event_tickers]
@@ -354,7 +354,9 @@ class IncentiveProgramIn(_In, kw_only=True):
     target_size_fp: CountFp | None = None
 
     def __post_init__(self) -> None:
-        if _check_time(self.end_date, "end_date") < _check_time(self.start_date, "start_date"):
+        start = _check_time(self.start_date, "start_date")
+        end = _check_time(self.end_date, "end_date")
+        if start is not None and end is not None and end < start:
             raise ValueError("end_date is before start_date")
 
 

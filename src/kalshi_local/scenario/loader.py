@@ -16,18 +16,29 @@ from __future__ import annotations
 import contextlib
 import gc
 import typing
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import yaml
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from ..errors import ApiError
-from ..store import accounts, events, exchange, incentive_programs, live_data, milestones, series, structured_targets
-from ..store.bulk import RowError
 from ..models.inputs import ExchangeIn, Scenario, describe
+from ..store import (
+    accounts,
+    db,
+    events,
+    exchange,
+    incentive_programs,
+    live_data,
+    milestones,
+    series,
+    structured_targets,
+)
+from ..store.bulk import RowError
 
 Progress = Callable[[int], None]
 
@@ -45,7 +56,17 @@ class ScenarioError(ValueError):
     """Names the file, the path of the bad field and the reason."""
 
 
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class ScenarioConflict(ScenarioError):
+    """Another writer got in the way (a duplicate key, a lock, a deadlock); loading again may succeed."""
+
+
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's loader when the wheel has it: many times faster
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_SafeLoader):
     """Safe YAML, except that unquoted dates stay strings: the shapes check them."""
 
 
@@ -156,20 +177,19 @@ def _check_yaml_shape(text: str, source: str) -> None:
     open_nodes: list[list] = []  # [nodes so far, anchor] per open collection
     added = 0
     for event in yaml.parse(text, Loader=_YamlLoader):
-        kind = type(event)
-        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        if isinstance(event, yaml.CollectionStartEvent):
             if len(open_nodes) >= MAX_YAML_DEPTH:
                 raise ScenarioError(f"{source}: the document is nested too deeply (more than {MAX_YAML_DEPTH} levels)")
             open_nodes.append([1, event.anchor])
             continue
-        if kind is yaml.ScalarEvent:
+        if isinstance(event, yaml.ScalarEvent):
             size, anchor = 1, event.anchor
-        elif kind is yaml.AliasEvent:
-            size, anchor = sizes.get(event.anchor, 1), None
+        elif isinstance(event, yaml.AliasEvent):
+            size, anchor = sizes.get(event.anchor or "", 1), None
             added += size
             if added > MAX_ALIAS_NODES:
                 raise ScenarioError(f"{source}: aliases expand to more than {MAX_ALIAS_NODES} nodes")
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        elif isinstance(event, yaml.CollectionEndEvent):
             size, anchor = open_nodes.pop()
         else:
             continue
@@ -230,7 +250,7 @@ def open_file(path: str | Path) -> Document:
     source = str(path)
     with _no_gc():
         try:
-            top = msgspec.json.decode(_read(path), type=_RawScenario)
+            top: Any = msgspec.json.decode(_read(path), type=_RawScenario)  # a Struct made at run time
         except _JSON_ERRORS as exc:
             raise _json_error(source, exc) from None
     document = Document(source, None, {name: getattr(top, name) for name in _WRITERS}, raw=True)
@@ -259,8 +279,14 @@ def apply_all(
 ) -> list[dict[str, int]]:
     """Several documents, in order, in one transaction (a later one may use an earlier one's series)."""
     large = sum(d.count() for d in documents) > CHUNK
-    with _no_gc(), engine.begin() as conn, _big_cache(conn, large):
-        return [write(conn, document, now_us, progress) for document in documents]
+    try:
+        with _no_gc(), db.writing(engine) as conn, _big_cache(conn, large):
+            return [write(conn, document, now_us, progress) for document in documents]
+    except DBAPIError as exc:
+        reason = db.write_conflict(exc)
+        if reason is None:
+            raise
+        raise ScenarioConflict(f"another write got in the way: {reason}; try again") from None
 
 
 def write(conn: Connection, document: Document, now_us: int, progress: Progress | None = None) -> dict[str, int]:

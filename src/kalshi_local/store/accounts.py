@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, Select, bindparam, select
 
 from ..auth.keys import load_public_key, normalize_scopes
 from ..auth.ratelimit import TIERS
@@ -24,6 +24,8 @@ MAX_NAME = 100
 KINDS = ("deposit", "withdrawal")
 METHODS = ("ach", "wire", "crypto", "debit", "apm")  # the spec's Deposit.type / Withdrawal.type
 PRIMARY = 0  # the subaccount every user has
+# The most an account holds: $1 trillion keeps every sum of balances inside a 64-bit integer.
+MAX_BALANCE = Amount.from_dollars("1000000000000").raw
 
 
 class AccountError(ValueError):
@@ -110,12 +112,13 @@ def create_user(
 def _insert_user(conn: Connection, name: str, tier: str, user_id: str | None, now_us: int) -> User | None:
     """The new user with an empty primary subaccount, or None when the name or id is taken.
     One statement decides, so two processes creating one name cannot both succeed."""
-    values = {"user_id": user_id or str(uuid.uuid4()), "name": name, "tier": tier, "created_us": now_us}
+    user_id = user_id or str(uuid.uuid4())
+    values = {"user_id": user_id, "name": name, "tier": tier, "created_us": now_us}
     row = rows.insert_new(conn, user_rows, values, returning=[user_rows.c.seq])
     if row is None:
         return None
     conn.execute(balances.insert().values(user_seq=row.seq, subaccount=PRIMARY, balance=0, updated_us=now_us))
-    return User(row.seq, values["user_id"], name, tier, now_us)
+    return User(row.seq, user_id, name, tier, now_us)
 
 
 def user_by_name(conn: Connection, name: str) -> User | None:
@@ -165,7 +168,7 @@ def _check_tier(tier: str) -> None:
 
 
 # GET /portfolio/balance runs this on every call: compiled once.
-_balance = StatementCache(
+_balance: StatementCache[None] = StatementCache(
     lambda _: select(balances.c.balance, balances.c.updated_us).where(
         balances.c.user_seq == bindparam("user_seq"), balances.c.subaccount == bindparam("subaccount")
     )
@@ -180,7 +183,11 @@ def balance(conn: Connection, user_seq: int, subaccount: int = PRIMARY) -> Balan
 def deposit(conn: Connection, user_seq: int, amount_cents: int, *, now_us: int, method: str = "ach") -> Transfer:
     _check_transfer(amount_cents, method)
     if not _add_to_balance(conn, user_seq, amount_cents, now_us):
-        raise AccountError(f"no user with seq {user_seq}")
+        if balance(conn, user_seq) is None:
+            raise AccountError(f"no user with seq {user_seq}")
+        wanted = Amount.from_cents(amount_cents).to_dollars(2)
+        most = Amount(MAX_BALANCE).to_dollars(2)
+        raise AccountError(f"the deposit of ${wanted} would take the balance past ${most}, the most an account holds")
     return _record(conn, user_seq, "deposit", method, amount_cents, now_us)
 
 
@@ -192,17 +199,20 @@ def withdraw(conn: Connection, user_seq: int, amount_cents: int, *, now_us: int,
         if found is None:
             raise AccountError(f"no user with seq {user_seq}")
         have = Amount(found.balance).to_dollars_exact()
-        raise AccountError(f"the withdrawal of ${Amount.from_cents(amount_cents).to_dollars(2)} exceeds the balance of ${have}")
+        wanted = Amount.from_cents(amount_cents).to_dollars(2)
+        raise AccountError(f"the withdrawal of ${wanted} exceeds the balance of ${have}")
     return _record(conn, user_seq, "withdrawal", method, amount_cents, now_us)
 
 
 def _add_to_balance(conn: Connection, user_seq: int, cents: int, now_us: int) -> bool:
-    """One conditional UPDATE, so two withdrawals at once can never overdraw."""
+    """One conditional UPDATE, so two withdrawals at once can never overdraw (nor
+    two deposits take the balance past MAX_BALANCE)."""
     b = balances.c
     units = Amount.from_cents(cents).raw
     statement = (
         balances.update()
         .where(b.user_seq == user_seq, b.subaccount == PRIMARY, b.balance + units >= 0)
+        .where(b.balance <= MAX_BALANCE - units)
         .values(balance=b.balance + units, updated_us=now_us)
     )
     return conn.execute(statement).rowcount == 1
@@ -230,6 +240,9 @@ def _record(conn: Connection, user_seq: int, kind: str, method: str, amount_cent
 def _check_transfer(amount_cents: int, method: str) -> None:
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise AccountError(f"amount_cents must be a positive whole number of cents, got {amount_cents!r}")
+    if Amount.from_cents(amount_cents).raw > MAX_BALANCE:
+        most = Amount(MAX_BALANCE).to_dollars(2)
+        raise AccountError(f"a transfer is at most ${most}, got {amount_cents} cents")
     if method not in METHODS:
         raise AccountError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
 
@@ -292,12 +305,12 @@ def _key_values(
     _check_name("name", name)
     try:
         load_public_key(public_key)
-        scopes = normalize_scopes(scopes)
+        normalized = normalize_scopes(scopes)
     except ValueError as exc:
         raise AccountError(str(exc)) from None
     return {
         "key_id": key_id, "user_seq": user_seq, "name": name, "public_key": public_key,
-        "scopes": ",".join(scopes), "created_us": now_us,
+        "scopes": ",".join(normalized), "created_us": now_us,
     }
 
 
@@ -316,7 +329,7 @@ def delete_key(conn: Connection, user_seq: int, key_id: str) -> bool:
     return conn.execute(api_keys.delete().where(k.key_id == key_id, k.user_seq == user_seq)).rowcount == 1
 
 
-def _owner_statement(_shape):
+def _owner_statement(_shape: str) -> Select:
     k, u = api_keys.c, user_rows.c
     return (
         select(k.key_id, k.scopes, k.public_key, k.user_seq, u.user_id, u.tier)
@@ -363,7 +376,9 @@ def upsert_user(conn: Connection, spec, now_us: int) -> User:
         _set_balance(conn, user.seq, cents, now_us)
     for key in spec.api_keys:
         _replace_key(conn, user.seq, key, now_us)
-    return user_by_seq(conn, user.seq)
+    found = user_by_seq(conn, user.seq)
+    assert found is not None  # inserted or found above in this transaction, and users are never deleted
+    return found
 
 
 def _set_balance(conn: Connection, user_seq: int, cents: int, now_us: int) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -102,10 +103,10 @@ def delete_in(conn: Connection, table: Table, column: str, values: Sequence) -> 
 
 def lookup(
     conn: Connection, table: Table, key: str, column: str, keys: Iterable[str], share: bool = False
-) -> dict[str, object]:
-    """key -> column for the `keys` found in `table`. With `share`, the rows found stay
+) -> dict[str, Any]:
+    """key -> column (as stored) for the `keys` found in `table`. With `share`, the rows found stay
     until the commit (PostgreSQL's FOR KEY SHARE: a concurrent delete waits)."""
-    wanted, found = list(dict.fromkeys(keys)), dict[str, object]()
+    wanted, found = list(dict.fromkeys(keys)), dict[str, Any]()
     for start in range(0, len(wanted), _MAX_ROWS):
         chunk = wanted[start : start + _MAX_ROWS]
         query = select(table.c[key], table.c[column]).where(table.c[key].in_(chunk))

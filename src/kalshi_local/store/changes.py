@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import mmap
 import os
-from typing import Callable, Hashable
+from collections.abc import Callable, Hashable
 
 from sqlalchemy import Connection
 

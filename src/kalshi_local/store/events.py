@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from sqlalchemy import Connection, Row, exists, select
 
@@ -104,6 +104,8 @@ def _upsert_markets(conn: Connection, rows: dict[str, tuple], places: dict[str, 
     for ticker in rows:
         if ticker not in written.seqs:
             owner = conn.execute(select(markets.c.event_ticker).where(markets.c.ticker == ticker)).scalar()
+            # Skipped only for a conflicting row of another event, which the conflict locked: it is still there.
+            assert owner is not None
             index, m_index, _ = places.get(ticker, (0, None, ""))
             raise _moved(index, m_index, ticker, owner)
 

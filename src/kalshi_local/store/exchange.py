@@ -10,6 +10,8 @@ show once their delivery time has come, so a scenario can schedule them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
 from sqlalchemy import Connection, Row, bindparam, select
 
@@ -40,7 +42,9 @@ ALWAYS_OPEN = WeeklyScheduleIn(
 
 # GET /exchange/status reads the state on every call: the query is compiled once,
 # and the parsed state is kept while its text is unchanged.
-_STATE = StatementCache(lambda _: select(exchange_state.c.value).where(exchange_state.c.key == bindparam("key")))
+_STATE: StatementCache[None] = StatementCache(
+    lambda _: select(exchange_state.c.value).where(exchange_state.c.key == bindparam("key"))
+)
 _parsed: dict[str, ExchangeIn] = {}
 
 
@@ -72,14 +76,14 @@ def schedule(conn: Connection) -> ExchangeIn:
     return msgspec.structs.replace(current, standard_hours=[ALWAYS_OPEN])
 
 
-def list_announcements(conn: Connection, now_us: int) -> list[Row]:
+def list_announcements(conn: Connection, now_us: int) -> Sequence[Row]:
     """Delivered announcements (delivery time reached), newest first."""
     a = announcements.c
     query = select(announcements).where(a.delivery_us <= now_us).order_by(a.delivery_us.desc(), a.seq)
     return conn.execute(query).all()
 
 
-def all_announcements(conn: Connection) -> list[Row]:
+def all_announcements(conn: Connection) -> Sequence[Row]:
     """Every announcement, delivered or not, in the order they were added (admin API)."""
     return conn.execute(select(announcements).order_by(announcements.c.seq)).all()
 
@@ -94,7 +98,10 @@ def add_announcement(conn: Connection, spec: AnnouncementIn) -> int:
         "status": spec.status,
     }
     key = schema.announcement_key(conn.dialect.name)
-    return rows.upsert(conn, announcements, key, values, keep=("message", "delivery_us"), returning=[announcements.c.seq]).seq
+    keep = ("message", "delivery_us")
+    written = rows.upsert(conn, announcements, key, values, keep=keep, returning=[announcements.c.seq])
+    assert written is not None  # without `where` the upsert always writes, so RETURNING gives the row
+    return written.seq
 
 
 def update_announcement(conn: Connection, seq: int, spec: AnnouncementIn) -> bool:
@@ -113,7 +120,7 @@ def delete_announcement(conn: Connection, seq: int) -> bool:
     return conn.execute(announcements.delete().where(announcements.c.seq == seq)).rowcount > 0
 
 
-def list_fee_changes(conn: Connection, series_ticker: str | None, since_us: int | None) -> list[Row]:
+def list_fee_changes(conn: Connection, series_ticker: str | None, since_us: int | None) -> Sequence[Row]:
     query = select(fee_changes).order_by(fee_changes.c.scheduled_us, fee_changes.c.seq)
     if series_ticker is not None:
         query = query.where(fee_changes.c.series_ticker == series_ticker)

@@ -6,10 +6,10 @@ so status filters take `now_us` and become SQL on the stored status and times.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, bindparam, false, func, literal, or_, select
 
 from ..exchange.lifecycle import FILTER_CONDITIONS
 from .cursors import Page, decode_cursor, page_of
@@ -75,7 +75,11 @@ _RANGES = (
 )
 
 
-def _page_statement(shape: tuple):
+# (event slots, ticker slots, by series, status, mve, names of the bounds present)
+_PageShape = tuple[int, int, bool, str | None, str | None, tuple[str, ...]]
+
+
+def _page_statement(shape: _PageShape) -> Select:
     event_slots, ticker_slots, by_series, status, mve, bounds = shape
     query = select(*REF_COLUMNS).select_from(_WITH_SERIES).where(m.seq > bindparam("after"))
     if event_slots:
@@ -115,11 +119,11 @@ def page(conn: Connection, flt: MarketFilter, now_us: int, cursor: str | None, l
             if value is not None:
                 bounds.append(f"{side}_{name}")
                 params[f"{side}_{name}"] = value
-    shape = (event_slots, ticker_slots, flt.series_ticker is not None, flt.status, flt.mve, tuple(bounds))
+    shape: _PageShape = (event_slots, ticker_slots, flt.series_ticker is not None, flt.status, flt.mve, tuple(bounds))
     return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
 
 
-_NEXT_CHANGE = StatementCache(
+_NEXT_CHANGE: StatementCache[None] = StatementCache(
     lambda _: select(
         select(func.min(m.open_us)).where(m.open_us > bindparam("now")).scalar_subquery().label("open_us"),
         select(func.min(m.close_us)).where(m.close_us > bindparam("now")).scalar_subquery().label("close_us"),
@@ -137,12 +141,12 @@ def get(conn: Connection, ticker: str) -> Row | None:
     return conn.execute(select(markets).where(m.ticker == ticker)).first()
 
 
-def by_seqs(conn: Connection, seqs: Iterable[int]) -> list[Row]:
+def by_seqs(conn: Connection, seqs: Iterable[int]) -> Sequence[Row]:
     """Whole market rows, for the markets a page has to render."""
     return conn.execute(select(markets).where(m.seq.in_(list(seqs)))).all()
 
 
-def refs_of_events(conn: Connection, event_tickers: Iterable[str]) -> list[Row]:
+def refs_of_events(conn: Connection, event_tickers: Iterable[str]) -> Sequence[Row]:
     """Market references (REF_COLUMNS) of the events, in creation order."""
     tickers = list(dict.fromkeys(event_tickers))
     if not tickers:
@@ -151,7 +155,7 @@ def refs_of_events(conn: Connection, event_tickers: Iterable[str]) -> list[Row]:
     return conn.execute(query).all()
 
 
-def of_events(conn: Connection, event_tickers: Iterable[str]) -> list[Row]:
+def of_events(conn: Connection, event_tickers: Iterable[str]) -> Sequence[Row]:
     """Every market of the events, in creation order."""
     tickers = list(dict.fromkeys(event_tickers))
     if not tickers:

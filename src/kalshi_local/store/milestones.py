@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable
 
-from sqlalchemy import Connection, Row, bindparam, func, select
+from sqlalchemy import Connection, Row, Select, bindparam, func, select
 
 from ..models.inputs import MilestoneIn, time_us
 from . import bulk
@@ -31,7 +31,7 @@ class MilestoneFilter:
 _EQUALS = ("competition", "source_id", "type")
 
 
-def _page_statement(shape: tuple[str, ...]):
+def _page_statement(shape: tuple[str, ...]) -> Select:
     m = milestones.c
     # References only: the JSON of most rows comes from the cache (models/json_cache.py).
     query = select(m.seq, m.version).where(m.seq > bindparam("after")).limit(bindparam("limit"))
@@ -69,7 +69,7 @@ def page(conn: Connection, flt: MilestoneFilter, cursor: str | None, limit: int)
     return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
 
 
-def by_seqs(conn: Connection, seqs: Iterable[int]) -> list[Row]:
+def by_seqs(conn: Connection, seqs: Iterable[int]) -> Sequence[Row]:
     return conn.execute(select(milestones).where(milestones.c.seq.in_(list(seqs)))).all()
 
 
@@ -77,7 +77,7 @@ def get(conn: Connection, milestone_id: str) -> Row | None:
     return conn.execute(select(milestones).where(milestones.c.id == milestone_id)).first()
 
 
-def related_to_events(conn: Connection, event_tickers: Iterable[str]) -> list[Row]:
+def related_to_events(conn: Connection, event_tickers: Iterable[str]) -> Sequence[Row]:
     """Milestones whose related_event_tickers name any of the events, each once."""
     tickers = list(event_tickers)
     if not tickers:
@@ -111,13 +111,13 @@ def upsert(conn: Connection, spec: MilestoneIn, now_us: int) -> bool:
 
 def upsert_many(conn: Connection, specs: Iterable[MilestoneIn], now_us: int) -> int:
     """Insert or replace milestones in bulk (a later duplicate id wins); returns how many are new."""
-    specs = {spec.id: spec for spec in specs}
-    rows = (_row(spec, now_us) for spec in specs.values())
+    by_id = {spec.id: spec for spec in specs}
+    rows = (_row(spec, now_us) for spec in by_id.values())
     written = bulk.upsert(conn, milestones, "id", _COLUMNS, rows, increment="version")
     bulk.delete_in(conn, milestone_events, "milestone_seq", written.updated_seqs())
     links = [
         (ticker, written.seqs[spec.id])
-        for spec in specs.values()
+        for spec in by_id.values()
         for ticker in dict.fromkeys(spec.related_event_tickers)
     ]
     bulk.insert(conn, milestone_events, ("event_ticker", "milestone_seq"), links)

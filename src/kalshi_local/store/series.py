@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import Connection, Row, func, select
 
@@ -21,7 +21,7 @@ class SeriesFilter:
     min_updated_us: int | None = None
 
 
-def listing(conn: Connection, flt: SeriesFilter) -> list[Row]:
+def listing(conn: Connection, flt: SeriesFilter) -> Sequence[Row]:
     """Every matching series, oldest first (GET /series has no cursor)."""
     query = select(series).order_by(series.c.seq)
     if flt.category is not None:

@@ -10,8 +10,9 @@ the driver's cursor; rows come back as named tuples.
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, bindparam
 from sqlalchemy.sql import Select
@@ -35,14 +36,17 @@ def _row_type(names: list[str]) -> Any:
     return namedtuple("Row", names)  # field names known only at run time
 
 
-class StatementCache:
+Shape = TypeVar("Shape", bound=Hashable)
+
+
+class StatementCache(Generic[Shape]):
     """`build(shape)` returns the SELECT for a shape; values come at run time."""
 
-    def __init__(self, build: Callable[[Hashable], Select]) -> None:
+    def __init__(self, build: Callable[[Shape], Select]) -> None:
         self._build = build
-        self._compiled: dict[tuple[str, Hashable], _Compiled] = {}
+        self._compiled: dict[tuple[str, Shape], _Compiled] = {}
 
-    def _compile(self, conn: Connection, shape: Hashable) -> _Compiled:
+    def _compile(self, conn: Connection, shape: Shape) -> _Compiled:
         key = (conn.dialect.name, shape)
         found = self._compiled.get(key)
         if found is None:
@@ -54,7 +58,7 @@ class StatementCache:
             found = self._compiled[key] = _Compiled(str(compiled), positional, defaults, row)
         return found
 
-    def all(self, conn: Connection, shape: Hashable, params: Mapping[str, Any]) -> Sequence[Any]:
+    def all(self, conn: Connection, shape: Shape, params: Mapping[str, Any]) -> Sequence[Any]:
         compiled = self._compile(conn, shape)
         cursor = conn.connection.cursor()
         try:

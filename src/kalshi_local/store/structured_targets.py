@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, Select, bindparam, select
 
 from ..models.inputs import StructuredTargetIn
 from . import bulk
@@ -25,7 +26,7 @@ class TargetFilter:
     competition: str | None = None
 
 
-def _page_statement(shape: tuple[int, bool, bool]):
+def _page_statement(shape: tuple[int, bool, bool]) -> Select:
     id_slots, by_type, by_competition = shape
     t = structured_targets.c
     if by_competition:
@@ -51,7 +52,7 @@ _pages = StatementCache(_page_statement)
 
 def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) -> Page[Row]:
     """A page of (seq, version) references; the JSON of most rows comes from the cache."""
-    params = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1}
+    params: dict[str, Any] = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1}
     id_slots = slotted("id", flt.ids, params)
     if flt.type is not None:
         params["type"] = flt.type
@@ -61,7 +62,7 @@ def page(conn: Connection, flt: TargetFilter, cursor: str | None, limit: int) ->
     return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
 
 
-def by_seqs(conn: Connection, seqs: Iterable[int]) -> list[Row]:
+def by_seqs(conn: Connection, seqs: Iterable[int]) -> Sequence[Row]:
     return conn.execute(select(structured_targets).where(structured_targets.c.seq.in_(list(seqs)))).all()
 
 
@@ -79,13 +80,13 @@ def upsert(conn: Connection, spec: StructuredTargetIn, now_us: int) -> bool:
 
 def upsert_many(conn: Connection, specs: Iterable[StructuredTargetIn], now_us: int) -> int:
     """Insert or replace targets in bulk (a later duplicate id wins); returns how many are new."""
-    specs = {spec.id: spec for spec in specs}
+    by_id = {spec.id: spec for spec in specs}
     rows = (
-        (s.id, s.name, s.type, dumps(s.details), s.source_id, dumps(s.source_ids), now_us) for s in specs.values()
+        (s.id, s.name, s.type, dumps(s.details), s.source_id, dumps(s.source_ids), now_us) for s in by_id.values()
     )
     written = bulk.upsert(conn, structured_targets, "id", _COLUMNS, rows, increment="version")
     bulk.delete_in(conn, target_competitions, "target_seq", written.updated_seqs())
-    links = [(name, written.seqs[s.id]) for s in specs.values() for name in competitions(s.details)]
+    links = [(name, written.seqs[s.id]) for s in by_id.values() for name in competitions(s.details)]
     bulk.insert(conn, target_competitions, ("competition", "target_seq"), links)
     return written.created
 
