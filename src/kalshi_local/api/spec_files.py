@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 import yaml
@@ -17,10 +18,11 @@ def _file(name: str) -> bytes:
 _METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def operations() -> list[tuple[str, str]]:
-    """(METHOD, path template) of every operation in the packaged openapi.yaml."""
+@functools.cache
+def operations() -> tuple[tuple[str, str], ...]:
+    """(METHOD, path template) of every operation in the packaged openapi.yaml (parsed once)."""
     paths = yaml.load(_file("openapi.yaml"), Loader=yaml.CSafeLoader)["paths"]
-    return [(method.upper(), path) for path, item in paths.items() for method in item if method in _METHODS]
+    return tuple((method.upper(), path) for path, item in paths.items() for method in item if method in _METHODS)
 
 
 async def openapi(_request: Request) -> Response:
