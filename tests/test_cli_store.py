@@ -169,3 +169,17 @@ def test_a_role_without_create_on_public_is_one_line(pg_cluster, scenario):
         result = run(*args, "--database-url", reader_url)
         assert_one_line_error(result, f"error: cannot open the store {reader_url}: ")
         assert "permission denied for schema public" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ('role "nobody" does not exist', 'role "nobody" does not exist'),  # the password "e" is left in words
+        ("to postgresql://kalshi:e@localhost/db failed", "to postgresql://kalshi:***@localhost/db failed"),
+        ("invalid dsn: host=x password=e port=1", "invalid dsn: host=x password=*** port=1"),
+    ],
+)
+def test_store_errors_hide_the_password_only_where_it_stands(reason, shown):
+    from kalshi_local.cli import _reason
+
+    assert _reason(RuntimeError(reason), "postgresql://kalshi:e@localhost:5432/db") == shown

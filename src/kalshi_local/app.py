@@ -10,9 +10,9 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Router
 
 from . import api
 from .admin import routes as admin
@@ -38,13 +38,23 @@ async def _http_error(request: Request, exc: HTTPException):
     error: ApiError
     if exc.status_code == 404:
         error = NotFound(f"no route for {request.method} {request.url.path}")
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        error = ApiError(f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}")
+        error.status, error.code = 405, "method_not_allowed"
     else:
         error = ApiError(exc.detail or "request failed")
         error.status = exc.status_code
-        error.code = {405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+        error.code = "bad_request"
     response = await _api_error(request, error)
     response.headers.update(exc.headers or {})  # e.g. Allow on a 405
     return response
+
+
+async def _client_gone(request: Request, _exc: ClientDisconnect) -> Response:
+    # The client closed the connection before its body arrived: nobody reads the answer.
+    log.debug("client left before its body arrived: %s %r", request.method, request.url.path)
+    return Response(status_code=400)
 
 
 async def _unexpected(request: Request, exc: Exception):
@@ -63,13 +73,18 @@ def build_app(services: Services) -> Starlette:
         ApiError: _api_error,
         InvalidCursor: _invalid_cursor,
         HTTPException: _http_error,
+        ClientDisconnect: _client_gone,
         Exception: _unexpected,
     }
     app = Starlette(
-        routes=[Mount(api.PREFIX, app=IndexedRouter(api.routes())), Mount(admin.PREFIX, routes=admin.routes)],
+        routes=[
+            Mount(api.PREFIX, app=IndexedRouter(api.routes())),
+            Mount(admin.PREFIX, app=Router(admin.routes, redirect_slashes=False)),
+        ],
         exception_handlers=handlers,
         middleware=[Middleware(NulGuard)],
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # `/trade-api/v2` without its slash is a 404 too, not a redirect
     app.state.services = services
     return app

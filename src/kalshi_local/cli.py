@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import gc
 import os
+import re
 import signal
 import socket
 import sys
@@ -231,7 +232,10 @@ def _reason(exc: BaseException, url: str) -> str:
         password = make_url(url).password
     except ArgumentError:
         password = None
-    return reason.replace(str(password), "***") if password else reason
+    # Only where a password stands (a URL's user:password@, a password=... setting): masking
+    # every occurrence of a short password would garble the driver's words.
+    reason = re.sub(r"(password=)\S+", r"\1***", reason)
+    return reason.replace(f":{password}@", ":***@") if password else reason
 
 
 @contextlib.contextmanager

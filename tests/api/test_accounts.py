@@ -126,6 +126,15 @@ def test_deposits_limit_is_1_to_500(alice, limit):
     assert "limit" in alice.error("/portfolio/deposits", {"limit": limit})["message"]
 
 
+@pytest.mark.parametrize("move", ["deposits", "withdrawals"])
+@pytest.mark.parametrize("amount", ["0", "0.00"])
+def test_a_transfer_of_nothing_is_refused_naming_the_amount_field(admin, alice, move, amount):
+    response = admin._http.post(f"/users/{alice.user['name']}/{move}", json={"amount": amount})
+    assert response.status_code == 400
+    assert response.json()["message"] == f"$.amount: must be more than 0, got {amount!r}"
+    assert alice.ok("/portfolio/balance")["balance"] == 25050
+
+
 def test_withdrawing_more_than_the_balance_is_refused_and_changes_nothing(admin, alice):
     response = admin._http.post(f"/users/{alice.user['name']}/withdrawals", json={"amount": "1000"})
     assert response.status_code == 400 and "exceeds the balance" in response.json()["message"]

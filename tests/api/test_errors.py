@@ -4,6 +4,9 @@ server failures."""
 
 from __future__ import annotations
 
+import logging
+import socket
+import time
 from importlib import resources
 
 import httpx
@@ -11,6 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from kalshi_local.scenario import loader
+
+from ..servers import ADMIN_TOKEN
 
 ERROR_KEYS = {"code", "message", "service"}
 FIELD_KEYS = ERROR_KEYS | {"details"}
@@ -54,6 +59,15 @@ def test_unknown_route_is_a_404_in_the_error_shape(http, path):
 
 
 @pytest.mark.parametrize(
+    "path", ["/trade-api/v2/markets/", "/trade-api/v2", "/trade-api/v2/", "/admin/v1", "/admin/v1/"]
+)
+def test_a_path_is_served_as_written_never_redirected_to_add_or_drop_a_slash(http, path):
+    response = http.get(path, follow_redirects=False)
+    body = assert_error_shape(response, 404)
+    assert body["message"] == f"no route for GET {path}"
+
+
+@pytest.mark.parametrize(
     ("method", "path"),
     [
         ("POST", "/trade-api/v2/milestones"),
@@ -72,6 +86,23 @@ def test_a_405_names_the_methods_the_route_allows(http):
     response = http.post("/trade-api/v2/milestones")
     assert response.status_code == 405
     assert "GET" in response.headers.get("allow", ""), f"no Allow header: {dict(response.headers)}"
+    message = response.json()["message"]
+    assert message.startswith("POST is not allowed on /trade-api/v2/milestones; allowed: ") and "GET" in message
+
+
+def test_a_client_that_leaves_before_its_body_arrives_is_not_logged_as_a_server_error(demo_server, caplog):
+    caplog.set_level(logging.DEBUG, logger="kalshi_local")
+    host, port = demo_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(b"POST /admin/v1/clock HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN_TOKEN.encode()
+                     + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"advance")
+    deadline = time.monotonic() + 10  # the server notices the disconnect on its own thread
+    while "client left" not in caplog.text and "unhandled error" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "client left before its body arrived: POST '/admin/v1/clock'" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+    with httpx.Client(base_url=demo_server.url) as client:  # and goes on serving
+        assert client.get("/trade-api/v2/exchange/status").status_code == 200
 
 
 def test_a_server_failure_is_a_500_in_the_error_shape_without_internals(empty_server):

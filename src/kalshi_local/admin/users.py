@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from ..api.bodies import transaction
 from ..api.responses import json_response
-from ..errors import NotFound
+from ..errors import InvalidParameter, NotFound
 from ..exchange.money import Amount
 from ..models.inputs import Cents, UserIn
 from ..store import accounts
@@ -56,6 +56,8 @@ def _mover(move: Callable) -> Callable:
         name = request.path_params["name"]
         body = await decode(request, TransferIn)
         cents = Amount.from_dollars(body.amount).to_cents()
+        if cents <= 0:
+            raise InvalidParameter(f"$.amount: must be more than 0, got {body.amount!r}")
         with transaction(request) as conn:
             user = accounts.user_by_name(conn, name)
             if user is None:

@@ -24,7 +24,8 @@ from ..errors import NotServed
 
 class IndexedRouter(Router):
     def __init__(self, routes: list[BaseRoute]) -> None:
-        super().__init__(routes=routes)
+        # No redirect from `/markets/` to `/markets`: a path is served as written, or it is a 404.
+        super().__init__(routes=routes, redirect_slashes=False)
         self._fixed = {
             (r.path, method): r
             for r in routes
