@@ -56,6 +56,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class PayloadTooLarge(ApiError):
+    """A request body over the size the route accepts."""
+
+    status = 413
+    code = "payload_too_large"
+
+
 class NotServed(ApiError):
     """An operation of the Trade API that kalshi-local does not implement yet."""
 

@@ -10,6 +10,10 @@ import json
 import httpx
 import pytest
 
+from kalshi_local.admin import scenarios
+from kalshi_local.api.bodies import MAX_JSON_BODY
+from kalshi_local.models.inputs import MAX_LONG_LIST, MAX_SHORT_LIST
+
 from ..conftest import BACKENDS, new_database_url
 from ..servers import ADMIN_TOKEN, start_server
 from ..signing import Signer, new_private_key
@@ -282,4 +286,139 @@ def test_a_nul_byte_in_a_body_is_a_400_on_postgresql(hostile_server, http, admin
         refused(response, "cannot be stored")
     else:  # SQLite text holds a NUL
         assert response.status_code == 200, response.text
+    alive(http)
+
+
+# 8. body sizes: a single object is refused past bodies.MAX_JSON_BODY, a scenario past
+# scenarios.MAX_SCENARIO_BODY (made small here), both before the body is read whole
+
+
+def padded(body: dict, size: int) -> bytes:
+    """`body` as JSON, padded with spaces to exactly `size` bytes."""
+    content = json.dumps(body).encode()
+    return content + b" " * (size - len(content))
+
+
+def in_pieces(content: bytes, piece: int = 16_384):
+    """A body sent chunked, without Content-Length: the server must count as it reads."""
+    for start in range(0, len(content), piece):
+        yield content[start : start + piece]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_an_oversized_admin_body_is_a_413_naming_the_limit(http, admin, chunked):
+    content = padded({"title": "big", "category": "c"}, MAX_JSON_BODY + 1)
+    body = in_pieces(content) if chunked else content
+    response = admin.put("/series/KXBIG", content=body, headers={"Content-Type": "application/json"})
+    assert refused(response, "1 MiB", status=413)["code"] == "payload_too_large"
+    refused(http.get("/trade-api/v2/series/KXBIG"), status=404)
+    alive(http)
+
+
+def test_a_body_of_exactly_the_limit_is_read(admin):
+    content = padded({"title": "just fits", "category": "c"}, MAX_JSON_BODY)
+    assert admin.put("/series/KXFITS", content=content, headers={"Content-Type": "application/json"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api_keys", "/api_keys/generate"])
+def test_an_oversized_signed_body_is_a_413(http, path):
+    full = "/trade-api/v2" + path
+    headers = {**SIGNER.headers("POST", full), "Content-Type": "application/json"}
+    refused(http.post(full, content=padded({"name": "k"}, MAX_JSON_BODY + 1), headers=headers), "1 MiB", status=413)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+@pytest.mark.parametrize("content_type", ["application/yaml", "application/json"])
+def test_an_oversized_scenario_is_a_413_pointing_to_the_cli(http, admin, monkeypatch, chunked, content_type):
+    monkeypatch.setattr(scenarios, "MAX_SCENARIO_BODY", 100_000)
+    monkeypatch.setattr(scenarios, "MAX_YAML_SCENARIO_BODY", 100_000)
+    series = [{"ticker": f"KXS{i}", "title": "t", "category": "c"} for i in range(3000)]
+    content = json.dumps({"series": series}).encode()
+    assert len(content) > 100_000
+    body = in_pieces(content) if chunked else content
+    response = admin.post("/scenario", content=body, headers={"Content-Type": content_type})
+    refused(response, "97.6562 KiB", "kalshi-local load", status=413)
+    refused(http.get("/trade-api/v2/series/KXS0"), status=404)
+    alive(http)
+
+
+@pytest.mark.parametrize("content_type", ["application/yaml", "application/json"])
+def test_a_scenario_under_the_limit_loads(admin, monkeypatch, content_type):
+    monkeypatch.setattr(scenarios, "MAX_SCENARIO_BODY", 100_000)
+    monkeypatch.setattr(scenarios, "MAX_YAML_SCENARIO_BODY", 100_000)
+    content = json.dumps({"series": [{"ticker": "KXUNDER", "title": "t", "category": "c"}]}).encode()
+    response = admin.post("/scenario", content=in_pieces(content, 7), headers={"Content-Type": content_type})
+    assert response.status_code == 200 and response.json()["loaded"]["series"] == 1, response.text
+
+
+def test_a_yaml_scenario_has_the_smaller_limit(admin):
+    assert scenarios.MAX_YAML_SCENARIO_BODY < scenarios.MAX_SCENARIO_BODY
+    content = b"series: []" + b" " * scenarios.MAX_YAML_SCENARIO_BODY
+    response = admin.post("/scenario", content=content, headers={"Content-Type": "application/yaml"})
+    refused(response, "16 MiB", "as JSON", status=413)
+
+
+# 9. lists without a natural bound are capped, naming the field
+
+MILESTONE = {"category": "Sports", "type": "football_game", "title": "g", "start_date": "2030-01-01T00:00:00Z"}
+SERIES = {"title": "t", "category": "c"}
+CAPPED_LISTS = [
+    ("/series/KXCAP", SERIES, "tags", "tag", MAX_SHORT_LIST),
+    ("/series/KXCAP", SERIES, "additional_prohibitions", "no", MAX_SHORT_LIST),
+    ("/series/KXCAP", SERIES, "settlement_sources", {"name": "n"}, MAX_SHORT_LIST),
+    ("/milestones/mcap", MILESTONE, "related_event_tickers", "KXE", MAX_LONG_LIST),
+    ("/milestones/mcap", MILESTONE, "primary_event_tickers", "KXE", MAX_LONG_LIST),
+    ("/users/capped", {}, "api_keys", None, MAX_SHORT_LIST),
+]
+
+
+@pytest.mark.parametrize("path,base,field,item,cap", CAPPED_LISTS, ids=[c[2] for c in CAPPED_LISTS])
+def test_a_list_past_its_cap_is_a_400_naming_the_field(http, admin, path, base, field, item, cap):
+    items = [item if item is not None else {"id": f"k{i}", "public_key": PUBLIC} for i in range(cap + 1)]
+    refused(admin.put(path, json={**base, field: items}), f"$.{field}", f"<= {cap}")
+    if path.startswith("/users"):
+        assert "capped" not in [user["name"] for user in admin.get("/users").json()["users"]]
+    else:
+        refused(http.get("/trade-api/v2" + path), status=404)
+    alive(http)
+
+
+def test_source_ids_past_the_cap_are_a_400(admin):
+    body = {"name": "t", "type": "t", "source_ids": {f"s{i}": "x" for i in range(MAX_SHORT_LIST + 1)}}
+    refused(admin.put("/structured_targets/capped", json=body), "$.source_ids")
+
+
+def test_a_list_at_its_cap_is_taken(http, admin):
+    tags = [f"t{i}" for i in range(MAX_SHORT_LIST)]
+    assert admin.put("/series/KXATCAP", json={"title": "t", "category": "c", "tags": tags}).status_code == 200
+    assert http.get("/trade-api/v2/series/KXATCAP").json()["series"]["tags"] == tags
+
+
+# 10. fee multipliers are not negative
+
+
+@pytest.mark.parametrize("value", [-1, -0.5, -(2**63)])
+def test_a_negative_fee_multiplier_is_a_400(http, admin, value):
+    refused(admin.put("/series/KXNEG", json={"title": "t", "category": "c", "fee_multiplier": value}), "fee_multiplier")
+    refused(http.get("/trade-api/v2/series/KXNEG"), status=404)
+    change = {"series_ticker": "KXNEG", "fee_type": "flat", "fee_multiplier": value,
+              "scheduled_time": "2030-01-01T00:00:00Z"}
+    refused(admin.put("/fee_changes/fneg", json=change), "fee_multiplier")
+    event = {"series_ticker": "KXNEG", "title": "e", "fee_multiplier_override": value}
+    refused(admin.put("/events/KXNEG-E", json=event), "fee_multiplier_override")
+
+
+def test_a_zero_fee_multiplier_is_taken(admin):
+    assert admin.put("/series/KXZERO", json={"title": "t", "category": "c", "fee_multiplier": 0}).status_code == 200
+
+
+# 11. a YAML scenario is UTF-8, strictly
+
+
+def test_a_yaml_scenario_that_is_not_utf8_is_a_400_naming_the_byte(http, admin):
+    content = b"series:\n  - {ticker: KXU\xff, title: t, category: c}\n"
+    response = admin.post("/scenario", content=content, headers={"Content-Type": "application/yaml"})
+    bad = content.index(b"\xff")
+    refused(response, "not UTF-8", f"at byte {bad}")
+    refused(http.get("/trade-api/v2/series/KXU"), status=404)
     alive(http)

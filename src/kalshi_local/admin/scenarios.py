@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import msgspec
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import demo
-from ..api.bodies import convert, json_body
+from ..api.bodies import convert, json_body, read_body
 from ..api.responses import json_response, services
 from ..errors import Conflict, InvalidParameter
 from ..scenario import loader
@@ -18,6 +19,13 @@ from ..store import db
 from .bodies import now_us
 
 SOURCE = "body"
+# Bytes of an uploaded scenario; `kalshi-local load FILE` takes bigger files. Parsing
+# YAML costs about 70 bytes of memory per byte of text, JSON (split into raw items,
+# decoded chunk by chunk) about 10: YAML gets the smaller limit.
+MAX_SCENARIO_BODY = 64 << 20
+MAX_YAML_SCENARIO_BODY = 16 << 20
+_BIGGER = "; load a bigger scenario with `kalshi-local load FILE` (the server may be running)"
+_BIGGER_YAML = f"; send it as JSON (up to {MAX_SCENARIO_BODY >> 20} MiB) or load it with `kalshi-local load FILE`"
 
 
 class ResetOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -25,17 +33,27 @@ class ResetOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 async def post_scenario(request: Request) -> Response:
-    """A scenario document, JSON or (with a YAML content type) YAML, loaded in one transaction."""
-    document = _document(await request.body(), request.headers.get("content-type", ""))
+    """A scenario document, JSON or (with a YAML content type) YAML, loaded in one transaction.
+    Bodies over MAX_SCENARIO_BODY bytes (MAX_YAML_SCENARIO_BODY for YAML) are refused (413)
+    as soon as they pass it."""
+    content_type = request.headers.get("content-type", "")
+    if "yaml" in content_type:
+        body = await read_body(request, MAX_YAML_SCENARIO_BODY, _BIGGER_YAML)
+    else:
+        body = await read_body(request, MAX_SCENARIO_BODY, _BIGGER)
     engine = services(request).engine
     try:
-        # Big documents take seconds: keep the event loop serving reads meanwhile.
-        counts = await run_in_threadpool(loader.apply, engine, document, now_us(request), SOURCE)
+        # Parsing and writing a big document take seconds: keep the event loop serving reads meanwhile.
+        counts = await run_in_threadpool(_load, engine, body, content_type, now_us(request))
     except loader.ScenarioConflict as exc:
         raise Conflict(str(exc)) from None
     except loader.ScenarioError as exc:
         raise InvalidParameter(str(exc)) from None
     return json_response({"loaded": counts})
+
+
+def _load(engine: Engine, body: bytes, content_type: str, now: int) -> dict[str, int]:
+    return loader.apply(engine, _document(body, content_type), now, SOURCE)
 
 
 async def reset(request: Request) -> Response:
@@ -61,12 +79,17 @@ def _reset(engine, now: int, load_demo: bool) -> None:
 def _document(body: bytes, content_type: str) -> loader.Document:
     try:
         if "yaml" in content_type:
-            scenario = loader.parse_text(body.decode("utf-8", errors="replace"), SOURCE)
-        else:
-            scenario = loader.parse_json(body, SOURCE)
+            return loader.Document.of(loader.parse_text(_text(body), SOURCE), SOURCE)
+        return loader.open_json(body, SOURCE)
     except loader.ScenarioError as exc:
         raise InvalidParameter(str(exc)) from None
-    return loader.Document.of(scenario, SOURCE)
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidParameter(f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
 
 
 routes = [

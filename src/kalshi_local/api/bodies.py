@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.requests import Request
 
-from ..errors import ApiError, Conflict, InvalidParameter, NotFound
+from ..errors import ApiError, Conflict, InvalidParameter, NotFound, PayloadTooLarge
 from ..models.inputs import describe
 from ..store import db
 from ..store.bulk import RowError
@@ -19,15 +19,18 @@ from .responses import services
 
 T = TypeVar("T")
 
+MAX_JSON_BODY = 1 << 20  # bytes: a single object (a series, a user, an API key...) is far smaller
+
 
 async def decode(request: Request, shape: type[T]) -> T:
     return convert(await json_body(request), shape)
 
 
 async def json_body(request: Request, empty: Any = None) -> Any:
-    """The body as JSON (`empty`, default {}, when blank). Raises InvalidParameter
-    for invalid JSON, text that is not UTF-8 or nesting too deep to decode."""
-    body = await request.body()
+    """The body as JSON (`empty`, default {}, when blank). Raises PayloadTooLarge past
+    MAX_JSON_BODY bytes, InvalidParameter for invalid JSON, text that is not UTF-8 or
+    nesting too deep to decode."""
+    body = await read_body(request, MAX_JSON_BODY)
     if not body.strip():
         return {} if empty is None else empty
     try:
@@ -38,6 +41,31 @@ async def json_body(request: Request, empty: Any = None) -> Any:
         raise InvalidParameter(f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
     except RecursionError:
         raise InvalidParameter("the body is nested too deeply") from None
+
+
+async def read_body(request: Request, limit: int, advice: str = "") -> bytes:
+    """The raw body, read piece by piece. Raises PayloadTooLarge as soon as it passes
+    `limit` bytes, or before reading when Content-Length already says so (`advice`
+    ends the message: what to do instead)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit, advice)
+    pieces: list[bytes] = []
+    size = 0
+    async for piece in request.stream():
+        size += len(piece)
+        if size > limit:
+            raise _too_large(limit, advice)
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def _too_large(limit: int, advice: str) -> PayloadTooLarge:
+    return PayloadTooLarge(f"the body is larger than {_size(limit)} ({limit} bytes){advice}")
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit / 2**10:g} KiB"
 
 
 def convert(data: Any, shape: type[T]) -> T:

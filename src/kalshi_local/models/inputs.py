@@ -34,8 +34,15 @@ Dollars = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$")]
 CountFp = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 # Strikes and fee multipliers are JSON numbers: 64-bit integers or finite floats.
 Number = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)] | Annotated[float, Meta(ge=-1e300, le=1e300)]
+# Fees scale with the multiplier: a negative one would pay traders to trade.
+FeeMultiplier = Annotated[int, Meta(ge=0, le=2**63 - 1)] | Annotated[float, Meta(ge=0, le=1e300)]
 Int64 = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 Count64 = Annotated[int, Meta(ge=0, le=2**63 - 1)]
+# Lists and maps of a catalog object are capped, so that one object (and every
+# response that carries it) stays small: the error names the field and the cap.
+MAX_SHORT_LIST = 100  # tags, settlement sources, source ids, API keys, scopes, schedules...
+MAX_LONG_LIST = 1_000  # events a milestone names, maintenance windows
+MAX_MARKETS = 10_000  # markets of one event
 MAX_JSON_DEPTH = 32  # free-form JSON fields (details, stats, product_metadata)
 MAX_JSON_BYTES = 65_536  # each, encoded
 
@@ -131,19 +138,25 @@ class SettlementSourceIn(_In, kw_only=True):
     url: Text = ""
 
 
+SettlementSources = Annotated[list[SettlementSourceIn], Meta(max_length=MAX_SHORT_LIST)]
+Texts = Annotated[list[Text], Meta(max_length=MAX_SHORT_LIST)]
+Tickers = Annotated[list[Ticker], Meta(max_length=MAX_LONG_LIST)]
+SourceIds = Annotated[dict[str, Text], Meta(max_length=MAX_SHORT_LIST)]
+
+
 class SeriesIn(_In, kw_only=True):
     ticker: Ticker
     title: Name
     category: Key
     frequency: Text = "custom"
-    tags: list[Text] = []
-    settlement_sources: list[SettlementSourceIn] = []
+    tags: Texts = []
+    settlement_sources: SettlementSources = []
     contract_url: Text = ""
     contract_terms_url: Text = ""
     product_metadata: Json | None = None
     fee_type: FeeType = "quadratic"
-    fee_multiplier: Number = 1
-    additional_prohibitions: list[Text] = []
+    fee_multiplier: FeeMultiplier = 1
+    additional_prohibitions: Texts = []
 
     def __post_init__(self) -> None:
         _check_json(self.product_metadata, "product_metadata")
@@ -185,7 +198,7 @@ class MarketIn(_In, kw_only=True):
     floor_strike: Number | None = None
     cap_strike: Number | None = None
     functional_strike: Text | None = None
-    custom_strike: dict[str, Text] | None = None
+    custom_strike: Annotated[dict[str, Text], Meta(max_length=MAX_SHORT_LIST)] | None = None
     rules_primary: Text = ""
     rules_secondary: Text = ""
     yes_bid_dollars: Dollars = "0.0000"
@@ -253,13 +266,13 @@ class EventIn(_In, kw_only=True):
     available_on_brokers: bool = True
     product_metadata: Json | None = None
     fee_type_override: FeeType | None = None
-    fee_multiplier_override: Number | None = None
+    fee_multiplier_override: FeeMultiplier | None = None
     image_url: Text = ""
     featured_image_url: Text = ""
-    settlement_sources: list[SettlementSourceIn] = []
+    settlement_sources: SettlementSources = []
     competition: OptionalKey | None = None
     competition_scope: Text | None = None
-    markets: list[MarketIn] = []
+    markets: Annotated[list[MarketIn], Meta(max_length=MAX_MARKETS)] = []
 
     def __post_init__(self) -> None:
         _check_json(self.product_metadata, "product_metadata")
@@ -277,10 +290,10 @@ class MilestoneIn(_In, kw_only=True):
     end_date: Text | None = None
     notification_message: Text = ""
     source_id: OptionalKey | None = None
-    source_ids: dict[str, Text] = {}
+    source_ids: SourceIds = {}
     details: Json = {}
-    primary_event_tickers: list[Ticker] = []
-    related_event_tickers: list[Ticker] = []
+    primary_event_tickers: Tickers = []
+    related_event_tickers: Tickers = []
 
     def __post_init__(self) -> None:
         _check_json(self.details, "details")
@@ -300,7 +313,7 @@ class StructuredTargetIn(_In, kw_only=True):
     type: Key
     details: Json = {}
     source_id: OptionalKey | None = None
-    source_ids: dict[str, Text] = {}
+    source_ids: SourceIds = {}
 
     def __post_init__(self) -> None:
         _check_json(self.details, "details")
@@ -334,7 +347,7 @@ class FeeChangeIn(_In, kw_only=True):
     id: Key
     series_ticker: Ticker
     fee_type: FeeType
-    fee_multiplier: Number
+    fee_multiplier: FeeMultiplier
     scheduled_time: Text
 
     def __post_init__(self) -> None:
@@ -365,16 +378,19 @@ class DailyScheduleIn(_In, kw_only=True):
     close_time: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$")]
 
 
+_Sessions = Annotated[list[DailyScheduleIn], Meta(max_length=MAX_SHORT_LIST)]
+
+
 class WeeklyScheduleIn(_In, kw_only=True):
     start_time: Text
     end_time: Text
-    monday: list[DailyScheduleIn] = []
-    tuesday: list[DailyScheduleIn] = []
-    wednesday: list[DailyScheduleIn] = []
-    thursday: list[DailyScheduleIn] = []
-    friday: list[DailyScheduleIn] = []
-    saturday: list[DailyScheduleIn] = []
-    sunday: list[DailyScheduleIn] = []
+    monday: _Sessions = []
+    tuesday: _Sessions = []
+    wednesday: _Sessions = []
+    thursday: _Sessions = []
+    friday: _Sessions = []
+    saturday: _Sessions = []
+    sunday: _Sessions = []
 
     def __post_init__(self) -> None:
         _check_time(self.start_time, "start_time")
@@ -394,8 +410,8 @@ class ExchangeIn(_In, kw_only=True):
     exchange_active: bool = True
     trading_active: bool = True
     exchange_estimated_resume_time: Text | None = None
-    standard_hours: list[WeeklyScheduleIn] = []
-    maintenance_windows: list[MaintenanceWindowIn] = []
+    standard_hours: Annotated[list[WeeklyScheduleIn], Meta(max_length=MAX_SHORT_LIST)] = []
+    maintenance_windows: Annotated[list[MaintenanceWindowIn], Meta(max_length=MAX_LONG_LIST)] = []
 
     def __post_init__(self) -> None:
         _check_time(self.exchange_estimated_resume_time, "exchange_estimated_resume_time")
@@ -408,7 +424,7 @@ class ApiKeyIn(_In, kw_only=True):
     id: Annotated[str, Meta(min_length=1, max_length=200)]
     public_key: Annotated[str, Meta(min_length=1, max_length=10_000)]
     name: Annotated[str, Meta(min_length=1, max_length=100)] = "scenario"
-    scopes: list[Text] | None = None
+    scopes: Texts | None = None
 
 
 class UserIn(_In, kw_only=True):
@@ -420,7 +436,7 @@ class UserIn(_In, kw_only=True):
     user_id: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
     tier: Literal[TIERS] | None = None  # type: ignore[valid-type]
     balance: Cents | None = None
-    api_keys: list[ApiKeyIn] = []
+    api_keys: Annotated[list[ApiKeyIn], Meta(max_length=MAX_SHORT_LIST)] = []
 
 
 class Scenario(_In, kw_only=True):

@@ -7,8 +7,9 @@ error names the file, the path of the bad field and the reason, as in
 Large files: a `.json` file is split into raw items first and each chunk of
 items is decoded straight into the shapes just before it is written (YAML
 parsing is the slow part of a million-row file, and a million decoded
-milestones held at once cost gigabytes). Milestones, structured targets and
-events go to the store in bulk, many rows per statement.
+milestones held at once cost gigabytes). Series, events, milestones and
+structured targets go to the store in bulk, many rows per statement; the other
+sections item by item, in smaller chunks.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ from ..store.bulk import RowError
 Progress = Callable[[int], None]
 
 CHUNK = 5_000  # items per bulk write; progress moves once per chunk
+# Writers of one item at a time build SQLAlchemy statements that hold reference
+# cycles (tens of KB per item); with the collector off during a load, those are
+# only freed by the collection after each chunk, so their chunks are smaller.
+ONE_BY_ONE_CHUNK = 500
 # A YAML document is refused beyond these before it is built: the C composer
 # recurses per level (a deep document crashes the process), and aliases can
 # stand for exponentially many nodes ("billion laughs").
@@ -92,15 +97,21 @@ def _one_by_one(write: Callable) -> Callable:
 # Section -> (bulk writer, items per call). Order matters: events need their
 # series, live data its milestone, incentive programs their market.
 _WRITERS: dict[str, tuple[Callable, int]] = {
-    "series": (_one_by_one(series.upsert), CHUNK),
+    "series": (series.upsert_many, CHUNK),
     "events": (events.upsert_many, CHUNK // 5),
     "structured_targets": (structured_targets.upsert_many, CHUNK),
     "milestones": (milestones.upsert_many, CHUNK),
-    "live_data": (_one_by_one(live_data.upsert), CHUNK),
-    "announcements": (_one_by_one(lambda conn, spec, _now: exchange.add_announcement(conn, spec)), CHUNK),
-    "fee_changes": (_one_by_one(lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec)), CHUNK),
-    "incentive_programs": (_one_by_one(lambda conn, spec, _now: incentive_programs.upsert(conn, spec)), CHUNK),
-    "users": (_one_by_one(accounts.upsert_user), CHUNK),
+    "live_data": (_one_by_one(live_data.upsert), ONE_BY_ONE_CHUNK),
+    "announcements": (
+        _one_by_one(lambda conn, spec, _now: exchange.add_announcement(conn, spec)),
+        ONE_BY_ONE_CHUNK,
+    ),
+    "fee_changes": (_one_by_one(lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec)), ONE_BY_ONE_CHUNK),
+    "incentive_programs": (
+        _one_by_one(lambda conn, spec, _now: incentive_programs.upsert(conn, spec)),
+        ONE_BY_ONE_CHUNK,
+    ),
+    "users": (_one_by_one(accounts.upsert_user), ONE_BY_ONE_CHUNK),
 }
 
 # Sections as reported after a load: markets come inside events.
@@ -247,10 +258,15 @@ def open_file(path: str | Path) -> Document:
     path = Path(path)
     if path.suffix.lower() != ".json":
         return Document.of(parse_file(path), str(path))
-    source = str(path)
+    return open_json(_read(path), str(path))
+
+
+def open_json(data: bytes, source: str) -> Document:
+    """A JSON scenario ready to write, split into raw items: each chunk is decoded
+    (and checked) just before it is written. Raises ScenarioError."""
     with _no_gc():
         try:
-            top: Any = msgspec.json.decode(_read(path), type=_RawScenario)  # a Struct made at run time
+            top: Any = msgspec.json.decode(data, type=_RawScenario)  # a Struct made at run time
         except _JSON_ERRORS as exc:
             raise _json_error(source, exc) from None
     document = Document(source, None, {name: getattr(top, name) for name in _WRITERS}, raw=True)
@@ -305,6 +321,9 @@ def write(conn: Connection, document: Document, now_us: int, progress: Progress 
             except DataError as exc:  # a value the database refuses, e.g. a NUL character on PostgreSQL
                 where = f"$.{name}[{start}:{start + len(batch)}]"
                 raise ScenarioError(f"{document.source}: {where}: a value cannot be stored: {exc.orig}") from None
+            # The collector is off for the load: free what this chunk left in cycles. Only the
+            # youngest generation, so each pass costs about the objects made since the last one.
+            gc.collect(0)
             if progress:
                 progress(len(batch))
             if name == "events":
@@ -331,7 +350,8 @@ def _read(path: Path) -> bytes:
 
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
-    # Millions of new objects would set off full collections over and over; none of them form cycles.
+    # Millions of new objects would set off full collections over and over. Parsing
+    # makes no cycles; writing makes some, which `write` collects after each chunk.
     enabled = gc.isenabled()
     gc.disable()
     try:

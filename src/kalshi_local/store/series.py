@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, func, select
 
 from ..errors import Conflict
 from ..models.inputs import SeriesIn
-from . import rows
+from . import bulk
 from .jsontext import dumps, loads
 from .schema import events, markets, series
 
@@ -54,22 +54,52 @@ def volumes(conn: Connection, tickers: Iterable[str]) -> dict[str, int]:
     return {ticker: int(found.get(ticker, 0)) for ticker in wanted}
 
 
+_COLUMNS = (
+    "ticker",
+    "frequency",
+    "title",
+    "category",
+    "tags",
+    "settlement_sources",
+    "contract_url",
+    "contract_terms_url",
+    "product_metadata",
+    "fee_type",
+    "fee_multiplier",
+    "additional_prohibitions",
+    "updated_us",
+)
+
+
 def upsert(conn: Connection, spec: SeriesIn, now_us: int) -> None:
-    values = {
-        "frequency": spec.frequency,
-        "title": spec.title,
-        "category": spec.category,
-        "tags": dumps(spec.tags),
-        "settlement_sources": dumps(spec.settlement_sources),
-        "contract_url": spec.contract_url,
-        "contract_terms_url": spec.contract_terms_url,
-        "product_metadata": None if spec.product_metadata is None else dumps(spec.product_metadata),
-        "fee_type": spec.fee_type,
-        "fee_multiplier": dumps(spec.fee_multiplier),
-        "additional_prohibitions": dumps(spec.additional_prohibitions),
-        "updated_us": now_us,
-    }
-    rows.upsert(conn, series, ["ticker"], {"ticker": spec.ticker, **values})
+    """Insert or replace one series (it keeps its seq, so its place in listings)."""
+    upsert_many(conn, [spec], now_us)
+
+
+def upsert_many(conn: Connection, specs: Iterable[SeriesIn], now_us: int) -> None:
+    """Insert or replace series in bulk, in order (a later duplicate ticker wins). Each
+    statement inserts or updates its rows at once, so a concurrent writer of the same
+    tickers cannot make it fail on the unique key."""
+    by_ticker = {spec.ticker: spec for spec in specs}
+    bulk.upsert(conn, series, "ticker", _COLUMNS, (_row(spec, now_us) for spec in by_ticker.values()))
+
+
+def _row(spec: SeriesIn, now_us: int) -> tuple:
+    return (
+        spec.ticker,
+        spec.frequency,
+        spec.title,
+        spec.category,
+        dumps(spec.tags),
+        dumps(spec.settlement_sources),
+        spec.contract_url,
+        spec.contract_terms_url,
+        None if spec.product_metadata is None else dumps(spec.product_metadata),
+        spec.fee_type,
+        dumps(spec.fee_multiplier),
+        dumps(spec.additional_prohibitions),
+        now_us,
+    )
 
 
 def delete(conn: Connection, ticker: str) -> bool:
