@@ -4,11 +4,16 @@ ErrorResponse (`code`, `message`, `details`, `service`)."""
 from __future__ import annotations
 
 
+MAX_MESSAGE = 500  # characters: a message that echoes a 60 KB id stays readable
+
+
 class ApiError(Exception):
     status = 500
     code = "internal_server_error"
 
     def __init__(self, message: str, details: str | None = None) -> None:
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 3] + "..."
         super().__init__(message)
         self.message = message
         self.details = details

@@ -81,6 +81,11 @@ def test_wrong_method_on_a_known_route_is_a_405_in_the_error_shape(http, method,
     assert body["code"] == "method_not_allowed"
 
 
+def test_a_message_that_echoes_a_huge_id_is_cut_short(http):
+    body = assert_error_shape(http.get("/trade-api/v2/markets/" + "A" * 60_000), 404)
+    assert len(body["message"]) == 500 and body["message"].startswith("market AAAA") and body["message"].endswith("...")
+
+
 def test_a_405_names_the_methods_the_route_allows(http):
     # RFC 9110 requires the Allow header on a 405.
     response = http.post("/trade-api/v2/milestones")
