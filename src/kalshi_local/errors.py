@@ -3,7 +3,6 @@ ErrorResponse (`code`, `message`, `details`, `service`)."""
 
 from __future__ import annotations
 
-
 MAX_MESSAGE = 500  # characters: a message that echoes a 60 KB id stays readable
 
 
