@@ -15,29 +15,14 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
-from pathlib import Path
 
-from harness import run_wrk
+from harness import run_wrk, start_server
 
 
 def start(src: str, store: str, port: int) -> subprocess.Popen:
-    cli = str(Path(sys.executable).parent / "kalshi-local")
-    env = {**os.environ, "PYTHONPATH": src}
-    args = [cli, "serve", "--db", store, "--port", str(port), "--rate-limits", "off"]
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/v1/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit(f"the server from {src} did not start")
+    return start_server(store, port, "--rate-limits", "off", env={**os.environ, "PYTHONPATH": src})
 
 
 def main() -> None:

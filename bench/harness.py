@@ -13,13 +13,14 @@ from pathlib import Path
 Case = Callable[[int, int], None]  # runs items [start, stop)
 
 
-def start_server(store: str, port: int, *options: str) -> subprocess.Popen:
+def start_server(store: str, port: int, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """`kalshi-local serve` on `store` (a SQLite path or a database URL), once it answers /admin/v1/health."""
     store_option = ["--database-url", store] if "://" in store else ["--db", store]
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "kalshi-local"), "serve", *store_option, "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

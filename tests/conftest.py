@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from kalshi_local.store import db
+
 from .client import AdminClient, ApiClient
 from .servers import ADMIN_TOKEN, PostgresCluster, start_server
 
@@ -29,6 +31,15 @@ def new_database_url(request, backend: str) -> str:
         return request.getfixturevalue("pg_cluster").new_database()
     directory = request.getfixturevalue("tmp_path_factory").mktemp("db")
     return f"sqlite:///{directory}/kalshi-local.db"
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request):
+    """A fresh, empty store with its schema, on each backend."""
+    engine = db.open_engine(db.database_url(url=new_database_url(request, request.param)))
+    db.create_schema(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -13,8 +13,6 @@ from kalshi_local.models.inputs import Scenario
 from kalshi_local.scenario import loader
 from kalshi_local.store import db
 
-from ..conftest import BACKENDS, new_database_url
-
 NOW = 1_795_000_000_000_000
 ITEMS = 2 * loader.ONE_BY_ONE_CHUNK + 100  # more than one chunk of every section
 LEFT_OVER = 2_000  # cyclic objects a load may leave; one item written alone leaves about 100
@@ -38,14 +36,6 @@ SECTIONS = {
     },
     "users": lambda i: {"name": f"user{i}", "balance": "10.00"},
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request):
-    engine = db.open_engine(db.database_url(url=new_database_url(request, request.param)))
-    db.create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 def cyclic_garbage_after(engine, document: loader.Document) -> int:

@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kalshi_local.scenario import loader
-from kalshi_local.store import db, schema
-
-from ..conftest import BACKENDS, new_database_url
+from kalshi_local.store import schema
 
 NOW = 1_795_000_000_000_000
 SERIES = {"ticker": "KXS", "title": "Series", "category": "Economics"}
@@ -28,14 +26,6 @@ def event(ticker: str, *markets: dict, series: str = "KXS", **extra) -> dict:
 def milestone(ident: str, **extra) -> dict:
     return {"id": ident, "category": "Sports", "type": "football_game", "title": f"Game {ident}",
             "start_date": "2027-01-10T18:00:00Z", **extra}
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request):
-    engine = db.open_engine(db.database_url(url=new_database_url(request, request.param)))
-    db.create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 def write_file(tmp_path, name: str, content) -> str:

@@ -9,17 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from kalshi_local.models.inputs import AnnouncementIn
 from kalshi_local.store import db, exchange, schema
 
-from ..conftest import BACKENDS, new_database_url
-
 DAY_US = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request):
-    engine = db.open_engine(db.database_url(url=new_database_url(request, request.param)))
-    db.create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 def announcement(message: str, kind: str = "info") -> dict:
