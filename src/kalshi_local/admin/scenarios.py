@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import msgspec
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import demo
-from ..api.bodies import convert, json_body, read_body
+from ..api.bodies import convert, json_body, read_body, transaction
 from ..api.responses import json_response, services
 from ..errors import Conflict, InvalidParameter
 from ..scenario import loader
@@ -59,18 +58,12 @@ def _load(engine: Engine, body: bytes, content_type: str, now: int) -> dict[str,
 async def reset(request: Request) -> Response:
     options = convert(await json_body(request), ResetOptions)
     load_demo = services(request).settings.load_demo if options.demo is None else options.demo
-    try:
-        await run_in_threadpool(_reset, services(request).engine, now_us(request), load_demo)
-    except DBAPIError as exc:
-        reason = db.write_conflict(exc)
-        if reason is None:
-            raise
-        raise Conflict(f"another write got in the way: {reason}; nothing was reset, try again") from None
+    await run_in_threadpool(_reset, request, now_us(request), load_demo)
     return json_response({"demo_loaded": load_demo})
 
 
-def _reset(engine, now: int, load_demo: bool) -> None:
-    with db.writing(engine) as conn:
+def _reset(request: Request, now: int, load_demo: bool) -> None:
+    with transaction(request) as conn:  # a lost race with another writer is a 409, as for every write
         db.wipe(conn)
         if load_demo:
             demo.write(conn, now)
