@@ -148,6 +148,7 @@ markets = Table(
     _money("volume"),
     _money("volume_24h"),
     _money("open_interest"),
+    Column("liquidity", BigInteger, nullable=False, server_default="0"),
     _money("settlement_value", nullable=True),
     _us("settlement_us", nullable=True),
     Column("expiration_value", Text, nullable=False),
@@ -320,6 +321,7 @@ balances = Table(
     Column("user_seq", Seq, ForeignKey("users.seq"), nullable=False),
     Column("subaccount", Integer, nullable=False),
     _money("balance"),
+    Column("reserved", BigInteger, nullable=False, server_default="0"),  # locked by resting orders; available = balance - reserved
     _us("updated_us"),
     PrimaryKeyConstraint("user_seq", "subaccount"),
 )
@@ -354,8 +356,108 @@ transfers = Table(
     Index("ix_transfers_user_kind", "user_seq", "kind", "seq"),
 )
 
+# --- Trading state, written only by the engine (engine/writer.py) from domain events. ---
+# Prices are yes prices in $0.0001, counts in 0.01 contracts, money in $0.000001 (exchange/orders.py).
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the venue's order seq: time priority
+    Column("order_id", Text, nullable=False, unique=True),
+    Column("user_seq", Seq, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("ticker", Text, nullable=False),
+    Column("event_ticker", Text, nullable=False),
+    Column("book_side", Text, nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("initial_count", BigInteger, nullable=False),
+    Column("remaining_count", BigInteger, nullable=False),
+    Column("fill_count", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("time_in_force", Text, nullable=False),
+    Column("self_trade_prevention", Text, nullable=False),
+    Column("client_order_id", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("side", Text, nullable=False),
+    Column("post_only", Boolean, nullable=False),
+    Column("reduce_only", Boolean, nullable=False),
+    Column("cancel_order_on_pause", Boolean, nullable=False),
+    Column("order_group_id", Text, nullable=True),
+    _us("expiration_us", nullable=True),
+    _us("created_us"),
+    _us("updated_us"),
+    _money("taker_fill_cost"),
+    _money("maker_fill_cost"),
+    _money("taker_fees"),
+    _money("maker_fees"),
+    _money("fee_accumulator"),
+    _money("reserved"),
+    Index("ix_orders_user", "user_seq", "seq"),
+    Index("ix_orders_user_ticker", "user_seq", "ticker", "seq"),
+    Index("ix_orders_book", "ticker", "status", "book_side", "price"),
+    Index("ix_orders_resting", "status", "seq"),
+)
+
+fills = Table(
+    "fills",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the event seq
+    Column("fill_id", Text, nullable=False, unique=True),
+    Column("trade_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("user_seq", Seq, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("ticker", Text, nullable=False),
+    Column("book_side", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("side", Text, nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("count", BigInteger, nullable=False),
+    Column("is_taker", Boolean, nullable=False),
+    _money("fee"),
+    _us("created_us"),
+    Index("ix_fills_user", "user_seq", "seq"),
+    Index("ix_fills_user_ticker", "user_seq", "ticker", "seq"),
+    Index("ix_fills_order", "order_id"),
+    Index("ix_fills_created", "created_us"),
+)
+
+trades = Table(
+    "trades",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the event seq
+    Column("trade_id", Text, nullable=False, unique=True),
+    Column("ticker", Text, nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("count", BigInteger, nullable=False),
+    Column("taker_book_side", Text, nullable=False),
+    _us("created_us"),
+    Index("ix_trades_ticker", "ticker", "seq"),
+    Index("ix_trades_created", "created_us"),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("user_seq", Seq, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("ticker", Text, nullable=False),
+    Column("event_ticker", Text, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    _money("total_traded"),
+    _money("market_exposure"),
+    _money("realized_pnl"),
+    _money("fees_paid"),
+    Column("resting_orders_count", Integer, nullable=False, default=0),
+    _us("updated_us"),
+    Column("seq", BigInteger, nullable=False),  # event seq of the last change: the cursor order
+    PrimaryKeyConstraint("user_seq", "subaccount", "ticker"),
+    Index("ix_positions_user_seq", "user_seq", "seq"),
+    Index("ix_positions_user_event", "user_seq", "event_ticker"),
+)
+
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.
 # SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
 for _table in metadata.tables.values():
-    if "seq" in _table.c and _table.c.seq.primary_key:
+    if "seq" in _table.c and _table.c.seq.primary_key and _table.c.seq.autoincrement is not False:
         _table.dialect_options["sqlite"]["autoincrement"] = True

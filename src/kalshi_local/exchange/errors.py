@@ -1,0 +1,100 @@
+"""Why the venue refuses a command: one class per Kalshi error code.
+
+REST renders them as ErrorResponse (errors.py); WebSocket and FIX gateways map the
+same classes. Codes are those the Kalshi docs name for REST (changelog, order
+validation codes) and, where REST names none, FIX's Text (58) values in lower case
+(fix/order-entry.md).
+"""
+
+from __future__ import annotations
+
+from ..errors import ApiError, Conflict, NotFound
+
+
+class TradingError(ApiError):
+    """A command the venue refused. Nothing was changed."""
+
+    status = 400
+    code = "invalid_order"
+
+
+class InvalidOrder(TradingError):
+    code = "invalid_order"
+
+
+class PostOnlyCross(InvalidOrder):
+    """A post-only order would have taken liquidity (changelog: code "invalid_order", details "post only cross")."""
+
+    def __init__(self, message: str = "the post-only order would cross the book") -> None:
+        super().__init__(message, details="post only cross")
+
+
+class InvalidOrderSize(TradingError):
+    code = "invalid_order_size"
+
+
+class InvalidPrice(InvalidOrder):
+    """A price off the market's price grid or outside (0, 1)."""
+
+
+class InsufficientBalance(TradingError):
+    code = "insufficient_balance"
+
+
+class MarketNotFound(TradingError, NotFound):
+    status = 404
+    code = "market_not_found"
+
+
+class MarketClosed(TradingError):
+    """The market does not accept orders (not active)."""
+
+    code = "market_closed"
+
+
+class OrderNotFound(TradingError, NotFound):
+    status = 404
+    code = "not_found"
+
+
+class OrderAlreadyExists(TradingError, Conflict):
+    """The client_order_id is already used by one of the user's open orders."""
+
+    status = 409
+    code = "order_already_exists"
+
+
+class FillOrKillInsufficientVolume(TradingError):
+    code = "fok_insufficient_volume"
+
+
+class ExceededSellPositionFloor(TradingError):
+    """A reduce-only or sell_position_floor order with no position left to reduce."""
+
+    code = "exceeded_sell_position_floor"
+
+
+class OrderSideMismatch(TradingError):
+    code = "order_side_mismatch"
+
+
+class OrderTickerMismatch(TradingError):
+    code = "order_ticker_mismatch"
+
+
+class OrderIdAndClientOrderIdMismatch(TradingError):
+    code = "order_id_and_client_order_id_mismatch"
+
+
+class CannotUpdateFilledOrder(TradingError):
+    code = "cannot_update_filled_order"
+
+
+class InvalidAmendQuantity(TradingError):
+    code = "invalid_amend_qty_for_order"
+
+
+class AccountNotFound(TradingError, NotFound):
+    status = 404
+    code = "customer_account_not_found"
+

@@ -1,0 +1,71 @@
+"""Domain events: every state change the venue makes, in the order it made them.
+
+The engine persists them (each snapshot event is an upsert, each fill and trade an
+insert) and, once durable, hands them to subscribers (the WebSocket gateway,
+candlesticks). Replaying a stream from empty gives the same state: snapshot events
+carry the whole object as it stands after the change.
+Every event has `seq`, a number that grows by one per event across the exchange.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanged:
+    """An order was created, filled, amended, decreased, cancelled or expired.
+    `reason` is one of created, filled, amended, decreased, canceled, expired."""
+
+    seq: int
+    order: Order  # a copy: later changes do not show through
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    seq: int
+    fill: Fill
+
+
+@dataclass(frozen=True, slots=True)
+class Traded:
+    seq: int
+    trade: Trade
+
+
+@dataclass(frozen=True, slots=True)
+class BookChanged:
+    """The resting count at one price level changed by `delta` (signed Count).
+    `price` is the yes price of the level; `book_side` bid holds YES bids, ask NO bids."""
+
+    seq: int
+    ticker: str
+    book_side: BookSide
+    price: int
+    delta: int
+    client_order_id: str | None  # of the order whose change this is, for its owner
+    user_seq: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketChanged:
+    seq: int
+    stats: MarketStats  # a copy
+
+
+@dataclass(frozen=True, slots=True)
+class PositionChanged:
+    seq: int
+    position: Position  # a copy
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceChanged:
+    seq: int
+    account: Account  # a copy
+
+
+Event = OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged
