@@ -225,19 +225,23 @@ class Venue:
 
     def state(self) -> dict[str, object]:
         """Everything the venue holds, as plain comparable values (for tests and checks)."""
+        markets = {  # a market only looked at (rules cached, nothing traded) is not state
+            ticker: m for ticker, m in sorted(self._markets.items())
+            if m.book.entries or m.window or m.stats != MarketStats(ticker)
+        }
         books = {
             ticker: [
                 [(price, [(e.key, e.remaining) for e in m.book.queue_of(side, price)]) for price, _ in m.book.levels(side)]
                 for side in (True, False)
             ]
-            for ticker, m in sorted(self._markets.items())
+            for ticker, m in markets.items()
         }
         return {
             "orders": {k: copy.copy(v) for k, v in sorted(self._orders.items())},
             "accounts": {k: copy.copy(v) for k, v in sorted(self._accounts.items())},
             "positions": {k: copy.copy(v) for k, v in sorted(self._positions.items())},
-            "stats": {k: copy.copy(m.stats) for k, m in sorted(self._markets.items())},
-            "windows": {k: list(m.window) for k, m in sorted(self._markets.items()) if m.window},
+            "stats": {k: copy.copy(m.stats) for k, m in markets.items()},
+            "windows": {k: list(m.window) for k, m in markets.items() if m.window},
             "books": books,
             "client_ids": dict(sorted(self._client_ids.items())),
         }
