@@ -15,9 +15,9 @@ from kalshi_local.exchange.money import (
     Price,
     count_contracts,
     count_fp,
-    price_cents,
     dollars_raw,
     parse_multiplier,
+    price_cents,
     price_dollars,
 )
 
@@ -154,7 +154,15 @@ def test_amount_to_dollars_exact_shows_cents_or_every_micro_dollar():
     assert (-Amount(10_000)).to_dollars_exact() == "-0.01"
 
 
-@pytest.mark.parametrize(("text", "fraction"), [("1", (1_000_000, 1_000_000)), ("0.5", (500_000, 1_000_000)), ("1.25", (1_250_000, 1_000_000)), ("0", (0, 1_000_000))])
+@pytest.mark.parametrize(
+    ("text", "fraction"),
+    [
+        ("1", (1_000_000, 1_000_000)),
+        ("0.5", (500_000, 1_000_000)),
+        ("1.25", (1_250_000, 1_000_000)),
+        ("0", (0, 1_000_000)),
+    ],
+)
 def test_fee_multipliers_parse_to_exact_fractions(text, fraction):
     assert parse_multiplier(text) == fraction
 

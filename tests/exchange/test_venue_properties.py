@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 
 from hypothesis import HealthCheck, given, settings
@@ -19,16 +20,30 @@ START = 20 * DOLLAR
 
 creates = st.builds(
     lambda user, ticker, side, cents, count, tif, stp, post, reduce: order(
-        user, ticker, side, cents * 100, count, time_in_force=tif, self_trade_prevention=stp,
-        post_only=post, reduce_only=reduce,
+        user,
+        ticker,
+        side,
+        cents * 100,
+        count,
+        time_in_force=tif,
+        self_trade_prevention=stp,
+        post_only=post,
+        reduce_only=reduce,
     ),
-    st.sampled_from(USERS), st.sampled_from(TICKERS), st.sampled_from(["bid", "ask"]),
-    st.integers(1, 99), st.integers(1, 1500),
+    st.sampled_from(USERS),
+    st.sampled_from(TICKERS),
+    st.sampled_from(["bid", "ask"]),
+    st.integers(1, 99),
+    st.integers(1, 1500),
     st.sampled_from(["good_till_canceled", "good_till_canceled", "immediate_or_cancel", "fill_or_kill"]),
-    st.sampled_from(["taker_at_cross", "maker"]), st.sampled_from([False, False, False, True]), st.sampled_from([False, False, False, True]),
+    st.sampled_from(["taker_at_cross", "maker"]),
+    st.sampled_from([False, False, False, True]),
+    st.sampled_from([False, False, False, True]),
 )
 actions = st.one_of(
-    creates, creates, creates,
+    creates,
+    creates,
+    creates,
     st.tuples(st.just("cancel"), st.integers(0, 50)),
     st.tuples(st.just("decrease"), st.integers(0, 50), st.integers(1, 500)),
     st.tuples(st.just("amend"), st.integers(0, 50), st.integers(1, 99), st.integers(1, 1500)),
@@ -46,8 +61,14 @@ def _command(venue: Venue, action):
         return CancelOrder(target.user_seq, target.order_id)
     if action[0] == "decrease":
         return DecreaseOrder(target.user_seq, target.order_id, reduce_by=action[2])
-    return AmendOrder(target.user_seq, target.order_id, target.ticker, target.book_side, action[2] * 100,
-                      target.fill_count + action[3])
+    return AmendOrder(
+        target.user_seq,
+        target.order_id,
+        target.ticker,
+        target.book_side,
+        action[2] * 100,
+        target.fill_count + action[3],
+    )
 
 
 def _check(venue: Venue, deposited: int) -> None:
@@ -69,7 +90,9 @@ def _check(venue: Venue, deposited: int) -> None:
         assert stats is None or stats.open_interest == yes[ticker]
     for account in venue.accounts():
         assert 0 <= account.reserved <= account.balance
-        assert account.reserved == sum(o.reserved for o in venue.orders() if o.account == (account.user_seq, account.subaccount))
+        assert account.reserved == sum(
+            o.reserved for o in venue.orders() if o.account == (account.user_seq, account.subaccount)
+        )
     for resting in venue.orders():
         assert resting.remaining_count > 0 and resting.fill_count >= 0 and resting.reserved > 0
     cash = sum(a.balance for a in venue.accounts())
@@ -92,9 +115,14 @@ def _restored(venue: Venue, events) -> Venue:
         elif isinstance(event, Traded):
             trades.append(event.trade)
     rebuilt = Venue(MARKETS.get, lambda user, sub: None, venue.next_seq, venue.next_order)
-    copies = [__import__("copy").copy(x) for x in (o for o in orders.values() if o.status == "resting")]
-    rebuilt.restore(sorted(copies, key=lambda o: o.seq), [__import__("copy").copy(p) for p in positions.values()],
-                    [__import__("copy").copy(a) for a in accounts.values()], [__import__("copy").copy(s) for s in stats.values()], trades)
+    resting = sorted((copy.copy(o) for o in orders.values() if o.status == "resting"), key=lambda o: o.seq)
+    rebuilt.restore(
+        resting,
+        [copy.copy(p) for p in positions.values()],
+        [copy.copy(a) for a in accounts.values()],
+        [copy.copy(s) for s in stats.values()],
+        trades,
+    )
     return rebuilt
 
 
@@ -106,13 +134,19 @@ def _stream(seed: int) -> list:
     for _ in range(60):
         roll = rng.random()
         if roll < 0.65:
-            stream.append(order(
-                rng.choice(USERS), rng.choice(TICKERS), rng.choice(["bid", "ask"]), rng.randint(30, 70) * 100,
-                rng.choice([rng.randint(1, 1500), rng.randint(1, 10) * 100]),
-                time_in_force=rng.choice(["good_till_canceled"] * 3 + ["immediate_or_cancel", "fill_or_kill"]),
-                self_trade_prevention=rng.choice(["taker_at_cross", "maker"]),
-                post_only=rng.random() < 0.1, reduce_only=rng.random() < 0.15,
-            ))
+            stream.append(
+                order(
+                    rng.choice(USERS),
+                    rng.choice(TICKERS),
+                    rng.choice(["bid", "ask"]),
+                    rng.randint(30, 70) * 100,
+                    rng.choice([rng.randint(1, 1500), rng.randint(1, 10) * 100]),
+                    time_in_force=rng.choice(["good_till_canceled"] * 3 + ["immediate_or_cancel", "fill_or_kill"]),
+                    self_trade_prevention=rng.choice(["taker_at_cross", "maker"]),
+                    post_only=rng.random() < 0.1,
+                    reduce_only=rng.random() < 0.15,
+                )
+            )
         elif roll < 0.8:
             stream.append(("cancel", rng.randrange(50)))
         elif roll < 0.9:
@@ -156,7 +190,7 @@ def test_random_streams_keep_every_invariant_and_replay_to_the_same_state(stream
     rebuilt = _restored(venue, events)
     for account in touched:  # accounts never touched by an event still hold the start balance
         if rebuilt.account(account.user_seq) is None:
-            rebuilt.restore([], [], [__import__("copy").copy(account)], [])
+            rebuilt.restore([], [], [copy.copy(account)], [])
     assert rebuilt.state() == venue.state()
     follow = order(1, "CENT", "bid", 5000, 300)
     assert _attempt(rebuilt, follow) == _attempt(venue, follow)

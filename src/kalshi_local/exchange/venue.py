@@ -44,6 +44,7 @@ from .events import (
 )
 from .fees import FeeSchedule, round_fill
 from .matching import Plan, execute, plan
+from .money import Amount, count_fp, price_dollars
 from .orders import (
     Account,
     AccountKey,
@@ -226,12 +227,16 @@ class Venue:
     def state(self) -> dict[str, object]:
         """Everything the venue holds, as plain comparable values (for tests and checks)."""
         markets = {  # a market only looked at (rules cached, nothing traded) is not state
-            ticker: m for ticker, m in sorted(self._markets.items())
+            ticker: m
+            for ticker, m in sorted(self._markets.items())
             if m.book.entries or m.window or m.stats != MarketStats(ticker)
         }
         books = {
             ticker: [
-                [(price, [(e.key, e.remaining) for e in m.book.queue_of(side, price)]) for price, _ in m.book.levels(side)]
+                [
+                    (price, [(e.key, e.remaining) for e in m.book.queue_of(side, price)])
+                    for price, _ in m.book.levels(side)
+                ]
                 for side in (True, False)
             ]
             for ticker, m in markets.items()
@@ -294,7 +299,9 @@ class Venue:
         if cmd.buy_max_cost is not None and cmd.buy_max_cost <= 0:
             raise errors.InvalidOrder("buy_max_cost must be positive")
         if cmd.client_order_id and (cmd.user_seq, cmd.client_order_id) in self._client_ids:
-            raise errors.OrderAlreadyExists(f"client_order_id {cmd.client_order_id!r} is used by one of your open orders")
+            raise errors.OrderAlreadyExists(
+                f"client_order_id {cmd.client_order_id!r} is used by one of your open orders"
+            )
         count = cmd.count
         key = (account.user_seq, account.subaccount)
         position = self._positions.get((key, cmd.ticker))
@@ -309,7 +316,7 @@ class Venue:
         walk = plan(market.book, is_bid, cmd.price, count, cmd.user_seq, cmd.self_trade_prevention == "maker")
         if time_in_force == "fill_or_kill" and walk.filled < count and not walk.self_crossed:
             raise errors.FillOrKillInsufficientVolume(
-                f"fill_or_kill: only {walk.filled / 100:.2f} of {count / 100:.2f} contracts can fill now"
+                f"fill_or_kill: only {count_fp(walk.filled)} of {count_fp(count)} contracts can fill now"
             )
         order = Order(
             seq=self._seq,
@@ -342,7 +349,7 @@ class Venue:
         cost, fees = self._check_funds(account, market, order, walk, rests, now)
         if cmd.buy_max_cost is not None and cost + fees > cmd.buy_max_cost:
             raise errors.FillOrKillInsufficientVolume(
-                f"buy_max_cost: the fills would cost {(cost + fees) / 1e6:.6f} dollars with fees, above buy_max_cost"
+                f"buy_max_cost: the fills would cost {_usd(cost + fees)} dollars with fees, above buy_max_cost"
             )
         self._next_order += 1
         change = _Change(now)
@@ -387,8 +394,8 @@ class Venue:
         reserved = account.reserved - old_reserve + new_reserve
         if cash < reserved:
             raise errors.InsufficientBalance(
-                f"insufficient balance: the order needs {(reserved - account.reserved + account.balance - cash) / 1e6:.6f}"
-                f" dollars with fees and collateral, {account.available / 1e6:.6f} available"
+                f"insufficient balance: the order needs {_usd(reserved - account.reserved + account.balance - cash)}"
+                f" dollars with fees and collateral; {_usd(account.available)} available"
             )
         return cost, fees
 
@@ -405,15 +412,25 @@ class Venue:
         for entry, take in walk.fills:
             self._match(change, market, order, self._orders[entry.key], take)
         execute(market.book, _fills_only(walk))
-        for entry, take in walk.fills:
+        for entry, _ in walk.fills:
             maker = self._orders[entry.key]
             if maker.remaining_count == 0:
                 self._forget(maker, "executed")
         if order.remaining_count and rests:
             order.seq = self._seq
             self._rest(order, market)
-            self._emit(change, BookChanged(self._seq, order.ticker, order.book_side, order.price, order.remaining_count,
-                                           order.client_order_id or None, order.user_seq))
+            self._emit(
+                change,
+                BookChanged(
+                    self._seq,
+                    order.ticker,
+                    order.book_side,
+                    order.price,
+                    order.remaining_count,
+                    order.client_order_id or None,
+                    order.user_seq,
+                ),
+            )
         elif order.remaining_count:
             outcome.reduced_by = order.remaining_count
             order.remaining_count = 0
@@ -429,8 +446,12 @@ class Venue:
         self._emit(change, Traded(self._seq, trade))
         taker_fill = self._fill(change, market, taker, trade, take, is_taker=True)
         self._fill(change, market, maker, trade, take, is_taker=False)
-        self._emit(change, BookChanged(self._seq, maker.ticker, maker.book_side, price, -take,
-                                       maker.client_order_id or None, maker.user_seq))
+        self._emit(
+            change,
+            BookChanged(
+                self._seq, maker.ticker, maker.book_side, price, -take, maker.client_order_id or None, maker.user_seq
+            ),
+        )
         outcome = change.outcome
         outcome.fill_count += take
         outcome.fill_cost += unit_cost(taker.book_side == "bid", price) * take
@@ -521,7 +542,7 @@ class Venue:
             to = cmd.reduce_to
             if to is None or to < 0 or to > order.remaining_count:
                 raise errors.InvalidAmendQuantity(
-                    f"reduce_to must be from 0 to the remaining count {order.remaining_count / 100:.2f}"
+                    f"reduce_to must be from 0 to the remaining count {count_fp(order.remaining_count)}"
                 )
             by = order.remaining_count - to
         change = _Change(now)
@@ -538,14 +559,16 @@ class Venue:
         if cmd.ticker != order.ticker:
             raise errors.OrderTickerMismatch(f"order {order.order_id} is in {order.ticker}, not {cmd.ticker}")
         if cmd.book_side != order.book_side:
-            raise errors.OrderSideMismatch(f"order {order.order_id} is on the {order.book_side} side, not {cmd.book_side}")
+            raise errors.OrderSideMismatch(
+                f"order {order.order_id} is on the {order.book_side} side, not {cmd.book_side}"
+            )
         if cmd.client_order_id is not None and cmd.client_order_id != order.client_order_id:
             raise errors.OrderIdAndClientOrderIdMismatch("client_order_id does not match the order's")
         self._check_price(market, cmd.price)
         _check_count(cmd.count, "count")
         if cmd.count <= order.fill_count:
             raise errors.InvalidAmendQuantity(
-                f"count must be above the filled count {order.fill_count / 100:.2f} (it is the new total)"
+                f"count must be above the filled count {count_fp(order.fill_count)} (it is the new total)"
             )
         new_id = cmd.updated_client_order_id
         if new_id and new_id != order.client_order_id and (order.user_seq, new_id) in self._client_ids:
@@ -585,14 +608,26 @@ class Venue:
             order.client_order_id = new_id
             self._client_ids[(order.user_seq, new_id)] = order.order_id
 
-    def _take_off(self, change: _Change, order: Order, market: _Market, count: int, reason: str, keep: bool = False) -> None:
+    def _take_off(
+        self, change: _Change, order: Order, market: _Market, count: int, reason: str, keep: bool = False
+    ) -> None:
         """Take `count` off a resting order; all of it leaves the book (cancelled, or with `keep`
         out of the book for now, to be placed again)."""
         market.book.reduce(market.book.entries[order.order_id], count)
         order.remaining_count -= count
         order.updated_us = change.now
-        self._emit(change, BookChanged(self._seq, order.ticker, order.book_side, order.price, -count,
-                                       order.client_order_id or None, order.user_seq))
+        self._emit(
+            change,
+            BookChanged(
+                self._seq,
+                order.ticker,
+                order.book_side,
+                order.price,
+                -count,
+                order.client_order_id or None,
+                order.user_seq,
+            ),
+        )
         change.markets[order.ticker] = market
         change.order(order, reason)
         self._touch_reserve(change, order.account, order.ticker)
@@ -606,7 +641,8 @@ class Venue:
         balance = account.balance + cmd.delta if isinstance(cmd, AdjustBalance) else cmd.balance
         if balance < account.reserved or balance < 0:
             raise errors.InsufficientBalance(
-                f"the balance would be {balance / 1e6:.6f} dollars, below the {account.reserved / 1e6:.6f} locked by open orders"
+                f"the balance would be {_usd(balance)} dollars,"
+                f" below the {_usd(account.reserved)} locked by open orders"
             )
         if balance > MAX_BALANCE:
             raise errors.InvalidBalance("a balance may not exceed 1000000000000 dollars")
@@ -658,12 +694,14 @@ class Venue:
     def _check_price(self, market: _Market, price: int) -> None:
         if not is_tradable(market.rules.price_level_structure, price):
             raise errors.InvalidPrice(
-                f"price {price / 10_000:.4f} is not on the {market.rules.price_level_structure} grid"
+                f"price {price_dollars(price)} is not on the {market.rules.price_level_structure} grid"
                 " strictly between 0 and 1"
             )
 
     def _rest(self, order: Order, market: _Market) -> None:
-        market.book.add(Resting(order.order_id, order.user_seq, order.book_side == "bid", order.price, order.remaining_count))
+        market.book.add(
+            Resting(order.order_id, order.user_seq, order.book_side == "bid", order.price, order.remaining_count)
+        )
         self._orders[order.order_id] = order
         self._user_orders.setdefault((order.account, order.ticker), {})[order.order_id] = order
         if order.client_order_id:
@@ -693,7 +731,7 @@ class Venue:
         """Re-lock collateral where it may have moved, refresh market stats, emit the snapshots."""
         for key, ticker in change.reserve_keys:
             self._relock(change, key, ticker)
-        for ticker, market in change.markets.items():
+        for market in change.markets.values():
             self._refresh(market, change.now)
         for changed, reason in change.orders.values():
             self._emit(change, OrderChanged(self._seq, copy.copy(changed), reason))
@@ -722,8 +760,13 @@ class Venue:
                 order.reserved = new
                 if order.order_id not in change.orders:
                     change.order(order, "collateral")
-        for order_id, (changed, _) in change.orders.items():
-            if changed.remaining_count == 0 and changed.reserved and changed.account == key and changed.ticker == ticker:
+        for changed, _ in change.orders.values():
+            if (
+                changed.remaining_count == 0
+                and changed.reserved
+                and changed.account == key
+                and changed.ticker == ticker
+            ):
                 account.reserved -= changed.reserved
                 changed.reserved = 0
         if position is not None or own:
@@ -748,7 +791,9 @@ class Venue:
 
 def _check_count(count: int, name: str) -> None:
     if not 0 < count <= MAX_COUNT:
-        raise errors.InvalidOrderSize(f"{name} must be above 0 and at most {MAX_COUNT // 100} contracts, in steps of 0.01")
+        raise errors.InvalidOrderSize(
+            f"{name} must be above 0 and at most {MAX_COUNT // 100} contracts, in steps of 0.01"
+        )
 
 
 def _fills_only(walk: Plan) -> Plan:
@@ -758,3 +803,7 @@ def _fills_only(walk: Plan) -> Plan:
     only = Plan()
     only.fills = walk.fills
     return only
+
+
+def _usd(amount: int) -> str:
+    return Amount(amount).to_dollars_exact()
