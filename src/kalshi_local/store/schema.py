@@ -365,6 +365,7 @@ orders = Table(
     Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the venue's order seq: time priority
     Column("order_id", Text, nullable=False, unique=True),
     Column("user_seq", Seq, nullable=False),
+    Column("user_id", Text, nullable=False),  # the owner's public id, so a rebuild needs no join
     Column("subaccount", Integer, nullable=False),
     Column("ticker", Text, nullable=False),
     Column("event_ticker", Text, nullable=False),
