@@ -34,7 +34,6 @@ from kalshi_local.exchange.orders import (
 from kalshi_local.exchange.venue import Outcome
 
 ONE = 10_000  # $1 in Price units
-AMOUNT_PER = 100  # Price x Count (1e-4 x 1e-2) to Amount (1e-6)
 
 
 class StandInVenue:
@@ -137,8 +136,9 @@ class StandInVenue:
         order.reserved -= locked
         account.reserved -= locked
         account.balance -= paid
-        fill = Fill(self.next_seq, f"f-{self.next_seq}", trade_id, order.order_id, order.user_seq, order.subaccount,
-                    order.ticker, order.book_side, order.action, order.side, price, count, is_taker, 0, now)  # fmt: skip
+        seq = self.next_seq
+        fill = Fill(seq, f"f-{seq}", trade_id, order.order_id, order.user_seq, order.subaccount, order.ticker,
+                    order.book_side, order.action, order.side, price, count, is_taker, 0, now)  # fmt: skip
         self._emit(Filled, fill)
         key = (order.user_seq, order.subaccount, order.ticker)
         position = self.positions.setdefault(key, Position(*key, order.event_ticker))
@@ -208,4 +208,4 @@ class StandInVenue:
 
 def _collateral(book_side: str, price: int, count: int) -> int:
     per = price if book_side == "bid" else ONE - price
-    return per * count * AMOUNT_PER // 100
+    return per * count  # Price (1e-4) x Count (1e-2) is an Amount (1e-6)

@@ -100,8 +100,16 @@ class Lookups:
         m, e, s = markets.c, events.c, series.c
         query = (
             select(
-                m.ticker, m.event_ticker, m.status, m.open_us, m.close_us, m.price_level_structure,
-                e.fee_type_override, e.fee_multiplier_override, s.fee_type, s.fee_multiplier,
+                m.ticker,
+                m.event_ticker,
+                m.status,
+                m.open_us,
+                m.close_us,
+                m.price_level_structure,
+                e.fee_type_override,
+                e.fee_multiplier_override,
+                s.fee_type,
+                s.fee_multiplier,
             )  # fmt: skip
             .select_from(markets.outerjoin(events, e.event_ticker == m.event_ticker))
             .outerjoin(series, s.ticker == m.series_ticker)
