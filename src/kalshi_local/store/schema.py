@@ -321,7 +321,8 @@ balances = Table(
     Column("user_seq", Seq, ForeignKey("users.seq"), nullable=False),
     Column("subaccount", Integer, nullable=False),
     _money("balance"),
-    Column("reserved", BigInteger, nullable=False, server_default="0"),  # locked by resting orders; available = balance - reserved
+    # Locked by resting orders: what a new order may spend is balance - reserved.
+    Column("reserved", BigInteger, nullable=False, server_default="0"),
     _us("updated_us"),
     PrimaryKeyConstraint("user_seq", "subaccount"),
 )
