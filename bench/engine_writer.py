@@ -25,8 +25,9 @@ from kalshi_local.store import accounts, db
 def order_events(n: int, seq: int) -> list:
     """Events of order n: half rest, half cross a resting order of another user."""
     ticker = f"M-{n % 100}"
-    order = Order(n, f"o-{n}", 1 + n % 50, "u", 0, ticker, "E", "bid", 5000, 100, 100, 0, "resting",
-                  "good_till_canceled", "taker_at_cross", "", "buy", "yes", False, False, False, None, None, n, n)  # fmt: skip
+    user = 1 + n % 50
+    order = Order(n, f"o-{n}", user, "u", 0, ticker, "E", "bid", 5000, 100, 100, 0, "resting", "good_till_canceled",
+                  "taker_at_cross", "", "buy", "yes", False, False, False, None, None, n, n)  # fmt: skip
     events = [OrderChanged(seq, order, "created"), BalanceChanged(seq + 1, Account(1 + n % 50, 0, 10**9, 5 * 10**5))]
     seq += 2
     if n % 2:

@@ -43,15 +43,41 @@ class State:
 def load_state(conn: Connection) -> State:
     """The trading state as the store holds it."""
     o, p, b = orders.c, positions.c, balances.c
-    resting = select(*(o[name] for name in _ORDER_FIELDS)).where(o.status == "resting").order_by(o.seq)
     return State(
-        orders=[Order(*row) for row in conn.execute(resting)],
+        orders=_resting_orders(conn),
         positions=[Position(*row) for row in conn.execute(select(*(p[n] for n in _POSITION_FIELDS)))],
         accounts=[Account(*row) for row in conn.execute(select(*(b[n] for n in _ACCOUNT_FIELDS)))],
         stats=[_stats(row) for row in conn.execute(select(markets.c.ticker, *_stats_columns())).all()],
         last_seq=max(writer.load_counters(conn)[0], _max_seq(conn)),
         last_order=max(writer.load_counters(conn)[1], conn.execute(select(func.max(o.seq))).scalar() or 0),
     )
+
+
+_BOOLEANS = [i for i, name in enumerate(_ORDER_FIELDS) if name in ("post_only", "reduce_only", "cancel_order_on_pause")]
+
+
+def _resting_orders(conn: Connection) -> list[Order]:
+    """Resting orders in seq order. A million of them: read on the driver's own cursor,
+    which skips SQLAlchemy's per-row processing (SQLite then gives booleans as 0/1)."""
+    o = orders.c
+    query = select(*(o[name] for name in _ORDER_FIELDS)).where(o.status == "resting").order_by(o.seq)
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if conn.dialect.name != "sqlite":
+        return [Order(*row) for row in rows]
+    first, second, third = _BOOLEANS
+    found = []
+    for row in rows:
+        order = Order(*row)
+        order.post_only, order.reduce_only = row[first] == 1, row[second] == 1
+        order.cancel_order_on_pause = row[third] == 1
+        found.append(order)
+    return found
 
 
 def _stats_columns():
