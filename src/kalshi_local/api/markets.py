@@ -119,9 +119,13 @@ async def get_market(request: Request):
     return json_response({"market": render.market(row, svc.clock.now_us(), categories.get(row.series_ticker, ""))})
 
 
+MAX_DEPTH = 100
+
+
 async def get_orderbook(request: Request):
     ticker = request.path_params["ticker"]
-    depth = Query(request.query_params).int("depth", default=0, minimum=0, maximum=100)
+    # The SDKs document 0 or a negative depth as every level; the spec allows at most 100.
+    depth = min(max(Query(request.query_params).int("depth", default=0), 0), MAX_DEPTH)
     with services(request).reading() as conn:
         if store.get(conn, ticker) is None:
             raise NotFound(f"market {ticker} not found")
