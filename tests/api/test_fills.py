@@ -5,17 +5,27 @@ from __future__ import annotations
 import pytest
 
 from . import trading_rows as rows
-from .trading_fixtures import admin, alice, bob, server  # noqa: F401
+from . import trading_fixtures as fixtures
+
+admin = fixtures.admin
+alice = fixtures.alice
+bob = fixtures.bob
+server = fixtures.server
 
 
 def test_a_fill_carries_the_spec_fields_and_the_legacy_ones(server, alice):
-    made = rows.fill(server, alice.user_seq, book_side="ask", action="buy", side="no", price=4_200, count=250, fee=17_500)
+    made = rows.fill(
+        server, alice.user_seq, book_side="ask", action="buy", side="no", price=4_200, count=250, fee=17_500
+    )
     (found,) = alice.ok("/portfolio/fills", {"order_id": made["order_id"]})["fills"]
     assert found["fill_id"] == made["fill_id"] and found["market_ticker"] == found["ticker"] == "MKT-A"
     assert (found["book_side"], found["outcome_side"], found["action"], found["side"]) == ("ask", "no", "buy", "no")
     assert (found["yes_price_dollars"], found["no_price_dollars"]) == ("0.4200", "0.5800")
     assert (found["yes_price_fixed"], found["no_price_fixed"], found["yes_price"], found["no_price"]) == (
-        "0.4200", "0.5800", 42, 58,
+        "0.4200",
+        "0.5800",
+        42,
+        58,
     )
     assert (found["count_fp"], found["count"]) == ("2.50", 2)
     assert found["price"] == 0.58  # legacy: the fill's own side, in dollars

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from . import trading_rows as rows
-from .trading_fixtures import admin, alice, public, server  # noqa: F401
+from . import trading_fixtures as fixtures
+
+admin = fixtures.admin
+alice = fixtures.alice
+public = fixtures.public
+server = fixtures.server
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +31,15 @@ def test_an_empty_book_has_empty_sides_never_null(public, ticker):
 
 def test_bids_per_outcome_ascending_best_last_and_depth_keeps_the_best(server, public, alice, ticker):
     def rest(book_side, price, count, status="resting"):
-        rows.order(server, alice.user_seq, ticker=ticker, book_side=book_side, price=price, remaining_count=count,
-                   status=status)
+        rows.order(
+            server,
+            alice.user_seq,
+            ticker=ticker,
+            book_side=book_side,
+            price=price,
+            remaining_count=count,
+            status=status,
+        )
 
     rest("bid", 4_200, 1_000)
     rest("bid", 4_200, 250)  # same level: summed

@@ -38,8 +38,18 @@ def bob(server, admin):
 
 def test_an_order_carries_the_spec_fields_and_the_legacy_ones(server, alice):
     made = rows.order(
-        server, alice.user_seq, book_side="ask", action="buy", side="no", price=4_200, initial_count=1_000,
-        remaining_count=700, fill_count=300, taker_fill_cost=1_740_000, taker_fees=21_000, expiration_us=None,
+        server,
+        alice.user_seq,
+        book_side="ask",
+        action="buy",
+        side="no",
+        price=4_200,
+        initial_count=1_000,
+        remaining_count=700,
+        fill_count=300,
+        taker_fill_cost=1_740_000,
+        taker_fees=21_000,
+        expiration_us=None,
     )
     order = alice.ok(f"/portfolio/orders/{made['order_id']}")["order"]
     assert order["user_id"] == alice.user_id
@@ -94,12 +104,20 @@ def test_filters(server, alice, params, expected):
     made = {
         "a": rows.order(server, alice.user_seq, created_us=(1_700_000_000 + 2_000_000) * 10**6),
         "b": rows.order(
-            server, alice.user_seq, ticker="MKT-B", event_ticker="EVT-B",
+            server,
+            alice.user_seq,
+            ticker="MKT-B",
+            event_ticker="EVT-B",
             created_us=(1_700_000_000 + 2_000_100) * 10**6,
         ),
         "c": rows.order(
-            server, alice.user_seq, ticker="MKT-C", event_ticker="EVT-C", status="canceled",
-            subaccount=2, created_us=(1_700_000_000 + 2_000_200) * 10**6,
+            server,
+            alice.user_seq,
+            ticker="MKT-C",
+            event_ticker="EVT-C",
+            status="canceled",
+            subaccount=2,
+            created_us=(1_700_000_000 + 2_000_200) * 10**6,
         ),
     }
     ids = {row["order_id"]: name for name, row in made.items()}

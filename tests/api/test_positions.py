@@ -6,14 +6,38 @@ from __future__ import annotations
 import pytest
 
 from . import trading_rows as rows
-from .trading_fixtures import admin, alice, bob, server  # noqa: F401
+from . import trading_fixtures as fixtures
+
+admin = fixtures.admin
+alice = fixtures.alice
+bob = fixtures.bob
+server = fixtures.server
 
 
 def test_market_and_event_positions_carry_spec_and_legacy_fields(server, alice):
-    rows.position(server, alice.user_seq, ticker="EV1-A", event_ticker="EV1", position=-250, total_traded=1_450_000,
-                  market_exposure=1_450_000, realized_pnl=-10_000, fees_paid=35_000, resting_orders_count=2)
-    rows.position(server, alice.user_seq, ticker="EV1-B", event_ticker="EV1", position=100, total_traded=420_000,
-                  market_exposure=420_000, realized_pnl=0, fees_paid=7_000)
+    rows.position(
+        server,
+        alice.user_seq,
+        ticker="EV1-A",
+        event_ticker="EV1",
+        position=-250,
+        total_traded=1_450_000,
+        market_exposure=1_450_000,
+        realized_pnl=-10_000,
+        fees_paid=35_000,
+        resting_orders_count=2,
+    )
+    rows.position(
+        server,
+        alice.user_seq,
+        ticker="EV1-B",
+        event_ticker="EV1",
+        position=100,
+        total_traded=420_000,
+        market_exposure=420_000,
+        realized_pnl=0,
+        fees_paid=7_000,
+    )
     body = alice.ok("/portfolio/positions", {"event_ticker": "EV1"})
     by_ticker = {p["ticker"]: p for p in body["market_positions"]}
     a = by_ticker["EV1-A"]
@@ -49,7 +73,11 @@ def test_positions_page_with_a_cursor_and_stay_private(server, alice, bob):
 
 @pytest.mark.parametrize(
     ("count_filter", "expected"),
-    [("position", ["CF-OPEN"]), ("total_traded", ["CF-OPEN", "CF-CLOSED"]), ("position,total_traded", ["CF-OPEN", "CF-CLOSED"])],
+    [
+        ("position", ["CF-OPEN"]),
+        ("total_traded", ["CF-OPEN", "CF-CLOSED"]),
+        ("position,total_traded", ["CF-OPEN", "CF-CLOSED"]),
+    ],
 )
 def test_count_filter_keeps_rows_with_any_named_field_non_zero(server, alice, count_filter, expected):
     rows.position(server, alice.user_seq, ticker="CF-OPEN", event_ticker="CF", position=100, total_traded=10)

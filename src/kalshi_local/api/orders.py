@@ -149,8 +149,13 @@ async def batch_create_v2(request: Request, caller: Caller):
         made = _created_v2(result)
         items.append(
             out.BatchCreateV2Item(
-                made.order_id, made.client_order_id, made.fill_count, made.remaining_count,
-                made.average_fill_price, made.average_fee_paid, made.ts_ms,
+                made.order_id,
+                made.client_order_id,
+                made.fill_count,
+                made.remaining_count,
+                made.average_fill_price,
+                made.average_fee_paid,
+                made.ts_ms,
             )
         )
     return json_response({"orders": items}, status=201)

@@ -184,7 +184,7 @@ def _price(value: str | int, field: str) -> int:
     try:
         raw = Price.from_dollars(str(value)).raw
     except ValueError:
-        raise _fail(field, f"must be a dollar amount like \"0.5600\", got {str(value)[:40]!r}") from None
+        raise _fail(field, f'must be a dollar amount like "0.5600", got {str(value)[:40]!r}') from None
     if not 0 < raw < PRICE_SCALE:
         raise _fail(field, f"must be between 0 and 1 dollar exclusive, got {value!r}")
     return raw
@@ -195,7 +195,7 @@ def _count(value: str | int, field: str, allow_zero: bool = False) -> int:
     try:
         raw = Count.from_fp(str(value)).raw
     except ValueError:
-        raise _fail(field, f"must be a contract count like \"10.00\", got {str(value)[:40]!r}") from None
+        raise _fail(field, f'must be a contract count like "10.00", got {str(value)[:40]!r}') from None
     if raw < 0 or (raw == 0 and not allow_zero):
         raise _fail(field, f"must be {'at least 0' if allow_zero else 'positive'}, got {value!r}")
     return raw

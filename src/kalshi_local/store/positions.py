@@ -59,18 +59,22 @@ class EventSums:
 def event_sums(conn: Connection, user_seq: int, flt: PositionFilter) -> list[EventSums]:
     """Per event of the matching positions, event tickers in order."""
     p = positions.c
-    query = _where(
-        select(
-            p.event_ticker,
-            func.sum(p.total_traded),
-            func.sum(func.abs(p.position)),
-            func.sum(p.market_exposure),
-            func.sum(p.realized_pnl),
-            func.sum(p.fees_paid),
-        ),
-        user_seq,
-        flt,
-    ).group_by(p.event_ticker).order_by(p.event_ticker)
+    query = (
+        _where(
+            select(
+                p.event_ticker,
+                func.sum(p.total_traded),
+                func.sum(func.abs(p.position)),
+                func.sum(p.market_exposure),
+                func.sum(p.realized_pnl),
+                func.sum(p.fees_paid),
+            ),
+            user_seq,
+            flt,
+        )
+        .group_by(p.event_ticker)
+        .order_by(p.event_ticker)
+    )
     return [EventSums(row[0], *(int(v) for v in row[1:])) for row in conn.execute(query).all()]
 
 
