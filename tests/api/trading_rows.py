@@ -21,11 +21,11 @@ PRIVATE, PUBLIC = new_private_key()
 
 
 @contextlib.contextmanager
-def trader(server, admin: AdminClient, balance: str = "100.00") -> Iterator[ApiClient]:
+def trader(server, admin: AdminClient, balance: str = "100.00", tier: str = "prime") -> Iterator[ApiClient]:
     """A new user with one key; the client has `.user_seq` and `.user_id`."""
     name = f"trader-{next(_names)}"
     key_id = f"{name}-key"
-    body = {"tier": "prime", "balance": balance, "api_keys": [{"id": key_id, "public_key": PUBLIC}]}
+    body = {"tier": tier, "balance": balance, "api_keys": [{"id": key_id, "public_key": PUBLIC}]}
     admin.request("PUT", f"/users/{name}", body)
     with ApiClient(server.api, Signer(key_id, PRIVATE)) as api:
         with server.services.engine.connect() as conn:
