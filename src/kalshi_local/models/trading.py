@@ -51,7 +51,7 @@ def _legacy_dollars_number(price: int) -> msgspec.Raw:
     return msgspec.Raw(price_dollars(price).encode())
 
 
-class Order(_Out):
+class Order(_Out, frozen=True):
     order_id: str
     user_id: str
     client_order_id: str
@@ -134,7 +134,7 @@ def order(row: Any, user_id: str) -> Order:
     )
 
 
-class Fill(_Out):
+class Fill(_Out, frozen=True):
     fill_id: str
     trade_id: str
     order_id: str
@@ -192,7 +192,7 @@ def fill(row: Any) -> Fill:
     )
 
 
-class Trade(_Out):
+class Trade(_Out, frozen=True):
     trade_id: str
     ticker: str
     count_fp: str
@@ -231,7 +231,7 @@ def trade(row: Any) -> Trade:
     )
 
 
-class MarketPosition(_Out):
+class MarketPosition(_Out, frozen=True):
     ticker: str
     total_traded_dollars: str
     position_fp: str
@@ -268,7 +268,7 @@ def market_position(row: Any) -> MarketPosition:
     )
 
 
-class EventPosition(_Out):
+class EventPosition(_Out, frozen=True):
     event_ticker: str
     total_cost_dollars: str
     total_cost_shares_fp: str
@@ -303,24 +303,24 @@ def event_position(row: Any) -> EventPosition:
 # --- order book --------------------------------------------------------------------------------
 
 
-class OrderbookFp(_Out):
+class OrderbookFp(_Out, frozen=True):
     yes_dollars: list[tuple[str, str]]
     no_dollars: list[tuple[str, str]]
 
 
-class LegacyOrderbook(_Out):
+class LegacyOrderbook(_Out, frozen=True):
     yes: list[tuple[int, int]]  # [cents, contracts]
     no: list[tuple[int, int]]
     yes_dollars: list[tuple[str, str]]
     no_dollars: list[tuple[str, str]]
 
 
-class OrderbookResponse(_Out):
+class OrderbookResponse(_Out, frozen=True):
     orderbook_fp: OrderbookFp
     orderbook: LegacyOrderbook
 
 
-class MarketOrderbook(_Out):
+class MarketOrderbook(_Out, frozen=True):
     ticker: str
     orderbook_fp: OrderbookFp
 
@@ -347,7 +347,7 @@ def orderbook_response(yes_bids: list[tuple[int, int]], no_bids: list[tuple[int,
 # --- write responses -----------------------------------------------------------------------------
 
 
-class CreateOrderV2Response(_Out):
+class CreateOrderV2Response(_Out, frozen=True):
     order_id: str
     client_order_id: str
     fill_count: str
@@ -365,7 +365,7 @@ def average_price(fill_cost: int, fill_count: int) -> str | None:
     return Amount(fill_cost * 100 // fill_count).to_dollars(6)
 
 
-class AmendOrderV2Response(_Out):
+class AmendOrderV2Response(_Out, frozen=True):
     order_id: str
     client_order_id: str
     remaining_count: str
@@ -375,21 +375,21 @@ class AmendOrderV2Response(_Out):
     average_fee_paid: str | None = None
 
 
-class DecreaseOrderV2Response(_Out):
+class DecreaseOrderV2Response(_Out, frozen=True):
     order_id: str
     client_order_id: str
     remaining_count: str
     ts_ms: int
 
 
-class CancelOrderV2Response(_Out):
+class CancelOrderV2Response(_Out, frozen=True):
     order_id: str
     client_order_id: str
     reduced_by: str
     ts_ms: int
 
 
-class ErrorBody(_Out):
+class ErrorBody(_Out, frozen=True):
     code: str
     message: str
     details: str = ""
@@ -415,7 +415,7 @@ class BatchCancelV2Item(msgspec.Struct, omit_defaults=True, frozen=True):
     error: ErrorBody | None = None
 
 
-class CancelOrderResponse(_Out):
+class CancelOrderResponse(_Out, frozen=True):
     order: Order
     reduced_by_fp: str
     reduced_by: int
@@ -435,7 +435,7 @@ class BatchCancelV1Item(msgspec.Struct, omit_defaults=True, frozen=True):
     error: ErrorBody | None = None
 
 
-class QueuePosition(_Out):
+class QueuePosition(_Out, frozen=True):
     order_id: str
     market_ticker: str
     queue_position_fp: str

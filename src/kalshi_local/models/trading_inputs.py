@@ -9,7 +9,7 @@ price in $0.0001 (exchange/orders.py): a V1 `no_price` p becomes 1 - p.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 from msgspec import Meta
@@ -166,7 +166,10 @@ class BatchCancelV1(_In):
 # --- decoding ------------------------------------------------------------------------------------
 
 
-def decode(data: object, shape: type[msgspec.Struct], prefix: str = "") -> msgspec.Struct:
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def decode(data: object, shape: type[S], prefix: str = "") -> S:
     """`data` (decoded JSON) as `shape`. Raises InvalidParameter naming the field."""
     try:
         return msgspec.convert(data, shape)
