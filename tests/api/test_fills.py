@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from . import trading_rows as rows
 from . import trading_fixtures as fixtures
+from . import trading_rows as rows
 
 admin = fixtures.admin
 alice = fixtures.alice

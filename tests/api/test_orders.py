@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ..client import AdminClient
 from ..conftest import BACKENDS, new_database_url
 from ..servers import ADMIN_TOKEN, start_server
-from ..client import AdminClient
 from . import trading_rows as rows
 
 

@@ -1,11 +1,11 @@
-"""GET /markets/trades: public, fields (spec and legacy), filters, cursor; the fixed path wins over /markets/{ticker}."""
+"""GET /markets/trades: public, spec and legacy fields, filters, cursor; the fixed path beats /markets/{ticker}."""
 
 from __future__ import annotations
 
 import pytest
 
-from . import trading_rows as rows
 from . import trading_fixtures as fixtures
+from . import trading_rows as rows
 
 public = fixtures.public
 server = fixtures.server
