@@ -14,8 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.bodies import transaction
-from ..api.responses import json_response
+from ..api.responses import json_response, services
 from ..errors import InvalidParameter, NotFound
 from ..exchange.money import Amount
 from ..models.inputs import Cents, UserIn
@@ -41,13 +40,16 @@ def _shown(conn, user: accounts.User) -> dict:
 
 async def put_user(request: Request) -> Response:
     spec = await decode(request, UserIn, "name")
-    with transaction(request) as conn:
-        user = accounts.upsert_user(conn, spec, now_us(request))
-        return json_response({"user": _shown(conn, user)})
+    shown = await services(request).run_write(_put_user, spec, now_us(request))
+    return json_response({"user": shown})
 
 
-async def get_users(request: Request) -> Response:
-    with transaction(request) as conn:
+def _put_user(conn, spec: UserIn, now: int) -> dict:
+    return _shown(conn, accounts.upsert_user(conn, spec, now))
+
+
+def get_users(request: Request) -> Response:
+    with services(request).reading() as conn:
         return json_response({"users": [_shown(conn, user) for user in accounts.users(conn)]})
 
 
@@ -58,12 +60,16 @@ def _mover(move: Callable) -> Callable:
         cents = Amount.from_dollars(body.amount).to_cents()
         if cents <= 0:
             raise InvalidParameter(f"$.amount: must be more than 0, got {body.amount!r}")
-        with transaction(request) as conn:
+        now = now_us(request)
+
+        def transfer(conn) -> dict:
             user = accounts.user_by_name(conn, name)
             if user is None:
                 raise NotFound(f"user {name} not found")
-            move(conn, user.seq, cents, now_us=now_us(request), method=body.type)
-            return json_response({"user": _shown(conn, user)})
+            move(conn, user.seq, cents, now_us=now, method=body.type)
+            return _shown(conn, user)
+
+        return json_response({"user": await services(request).run_write(transfer)})
 
     return post
 

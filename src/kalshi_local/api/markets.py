@@ -8,13 +8,13 @@ from typing import Any
 from msgspec import Raw
 from sqlalchemy import Connection
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import InvalidParameter, NotFound
 from ..exchange.lifecycle import MARKET_STATUS_FILTERS, effective_status
 from ..models import render
 from ..services import Services
 from ..store import markets as store
+from .endpoints import route
 from .params import Query
 from .responses import cached_response, json_response, services, store_marker
 
@@ -93,7 +93,7 @@ def _store_and_statuses(request: Request, conn: Connection):
 
 
 @cached_response(_store_and_statuses)
-async def get_markets(request: Request):
+def get_markets(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=0, maximum=1000) or 100
     flt = _market_filter(q)
@@ -105,7 +105,7 @@ async def get_markets(request: Request):
     return json_response(body)
 
 
-async def get_market(request: Request):
+def get_market(request: Request):
     ticker = request.path_params["ticker"]
     svc = services(request)
     with svc.reading() as conn:
@@ -117,6 +117,6 @@ async def get_market(request: Request):
 
 
 routes = [
-    Route("/markets", get_markets, methods=["GET"]),
-    Route("/markets/{ticker}", get_market, methods=["GET"]),
+    route("/markets", get_markets),
+    route("/markets/{ticker}", get_market),
 ]

@@ -17,7 +17,7 @@ from .responses import json_response, services
 MAX_SUBACCOUNT = 32
 
 
-async def get_balance(request: Request, caller: Caller):
+def get_balance(request: Request, caller: Caller):
     subaccount = 0
     if request.scope["query_string"]:  # most calls have none: skip parsing
         subaccount = Query(request.query_params).int("subaccount", default=0, minimum=0, maximum=MAX_SUBACCOUNT)
@@ -37,11 +37,11 @@ async def get_balance(request: Request, caller: Caller):
     )
 
 
-async def get_deposits(request: Request, caller: Caller):
+def get_deposits(request: Request, caller: Caller):
     return _transfers(request, caller, "deposit", "deposits")
 
 
-async def get_withdrawals(request: Request, caller: Caller):
+def get_withdrawals(request: Request, caller: Caller):
     return _transfers(request, caller, "withdrawal", "withdrawals")
 
 

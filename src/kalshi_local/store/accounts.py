@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, Select, bindparam, select
 
 from ..auth.keys import load_public_key, normalize_scopes
 from ..auth.ratelimit import TIERS
+from ..errors import InvalidParameter
 from ..exchange.money import Amount
 from . import rows
 from .cursors import Page, decode_cursor, page_of
@@ -28,7 +29,7 @@ PRIMARY = 0  # the subaccount every user has
 MAX_BALANCE = Amount.from_dollars("1000000000000").raw
 
 
-class AccountError(ValueError):
+class AccountError(InvalidParameter):
     """A bad request about an account: the message names the field and value."""
 
 
