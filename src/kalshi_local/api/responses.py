@@ -16,7 +16,7 @@ from ..models.response_cache import ResponseCache
 from ..services import Services
 from ..store.changes import CATALOG, data_marker, scope_marker
 
-_encoder = msgspec.json.Encoder()
+_encoder = msgspec.json.Encoder(decimal_format="number")  # exact decimals (fee multipliers) as numbers
 
 
 def json_response(body: Any, status: int = 200) -> Response:
