@@ -47,9 +47,17 @@ change_counters = Table(
 
 # Tables whose writes move no scope marker: order flow. Their readers use data_marker.
 MARKET_DATA_TABLES = frozenset({"orders", "fills", "trades", "positions", "balances", "transfers"})
+CATALOG_TABLES = frozenset(
+    {
+        "series", "events", "markets", "milestones", "milestone_events", "structured_targets",
+        "target_competitions", "live_data", "announcements", "fee_changes", "incentive_programs",
+        "exchange_state",
+    }
+)  # fmt: skip
 _TABLE_SCOPES = {"users": (KEYS,), "api_keys": (KEYS,), "change_counters": (), "schema_info": ()}
 _TABLE_SCOPES.update({name: () for name in MARKET_DATA_TABLES})
-_ALL = SCOPES  # any other table, new ones too: assume the worst
+_TABLE_SCOPES.update({name: (CATALOG,) for name in CATALOG_TABLES})
+_ALL = SCOPES  # any other table, a new one too: assume the worst until it is listed here
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _TOUCHED = "changed_scopes"
 _PRICES_ONLY = "market_rows_are_prices"
