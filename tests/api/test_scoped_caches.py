@@ -43,7 +43,8 @@ def _milestone_title(api: ApiClient) -> str:
 
 def _retitle_behind_the_back(untracked, title: str) -> None:
     with untracked.begin() as conn:
-        conn.execute(update(schema.milestones).where(schema.milestones.c.id == MILESTONE).values(title=title, version=schema.milestones.c.version + 1))
+        m = schema.milestones.c
+        conn.execute(update(schema.milestones).where(m.id == MILESTONE).values(title=title, version=m.version + 1))
 
 
 def _market_data_commit(tracked) -> None:
@@ -76,7 +77,8 @@ def test_a_market_data_commit_keeps_the_structured_target_cache(api, untracked, 
     first = api.ok("/structured_targets", {"page_size": 1})["structured_targets"][0]
     with untracked.begin() as conn:
         t = schema.structured_targets.c
-        conn.execute(update(schema.structured_targets).where(t.id == first["id"]).values(name="behind the back", version=t.version + 1))
+        renamed = {"name": "behind the back", "version": t.version + 1}
+        conn.execute(update(schema.structured_targets).where(t.id == first["id"]).values(**renamed))
     _market_data_commit(tracked)
     assert api.ok("/structured_targets", {"page_size": 1})["structured_targets"][0]["name"] == first["name"]
     with db.writing(tracked) as conn:

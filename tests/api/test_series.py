@@ -160,7 +160,8 @@ def test_sdk_reads_the_series_list_and_one_series(catalog):
 
 
 def test_a_fee_multiplier_is_served_as_the_exact_number_it_was_given(api, admin):
-    for sent, shown in (("0.0175", b'"fee_multiplier":0.0175'), (1.10, b'"fee_multiplier":1.1'), ("2", b'"fee_multiplier":2')):
+    cases = (("0.0175", b'"fee_multiplier":0.0175'), (1.10, b'"fee_multiplier":1.1'), ("2", b'"fee_multiplier":2'))
+    for sent, shown in cases:
         echoed = admin.request("PUT", "/series/KXFEE", json={"title": "t", "category": "c", "fee_multiplier": sent})
         assert echoed["series"]["fee_multiplier"] == float(sent)
         assert shown in api.get("/series/KXFEE", expect=200).content
