@@ -18,7 +18,7 @@ from .auth import keys, ratelimit
 from .auth.signatures import DEFAULT_WINDOW_MS, SignatureError, Verifier, read_signed_headers, wall_clock_ms
 from .errors import Forbidden, TooManyRequests, Unauthorized
 from .store import accounts
-from .store.changes import data_marker
+from .store.changes import KEYS, scope_marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ class Authenticator:
         return caller
 
     def _key(self, conn: Connection, key_id: str) -> _Key | None:
-        marker = data_marker(conn)
+        marker = scope_marker(conn, KEYS)
         if marker != self._marker:
             self._keys.clear()
             self._marker = marker

@@ -1,16 +1,31 @@
-"""What every request handler needs: the store, the clock and the settings.
+"""What every request handler needs: the store, the clock and the settings,
+and where its blocking work runs.
 
 Built once per process from Settings (and rebuilt by nothing: a reset
 rewrites the store, and the handlers keep no other state).
+
+Nothing that can wait runs on the event loop (DESIGN.md):
+- `run_write(work, *args)`: `work(conn, *args)` in one store transaction
+  (store.db.transaction) on a worker thread; a write may wait for SQLite's lock.
+- `run_read(fn, *args)`: `fn(*args)`, a function that reads the store. On SQLite
+  it runs inline: in WAL mode a read never waits for a writer, and a thread hop
+  would cost more than most reads (bench/compare_sources.py). On PostgreSQL every
+  query is a network round trip, so it runs on a worker thread.
+- `run_cpu(fn, *args)`: CPU-heavy work (RSA key generation) on a worker thread.
+Writes and PostgreSQL reads have their own thread limits, so writers stuck
+behind a lock never take the threads that reads need.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Connection, Engine
 
 from .authenticator import Authenticator
@@ -19,6 +34,10 @@ from .exchange.clock import Clock, make_clock
 from .models.json_cache import JsonCache
 from .models.response_cache import ResponseCache
 from .store import db
+
+T = TypeVar("T")
+WRITE_THREADS = 4  # SQLite takes one writer at a time anyway; PostgreSQL writes are short
+READ_THREADS = 16  # the PostgreSQL read pool's size with its overflow (store/db.py)
 
 
 @dataclass
@@ -29,10 +48,42 @@ class Services:
     clock: Clock
     authenticator: Authenticator
     trading: Any = None  # engine.Engine, started by the app's lifespan (engine/wiring.py); None in the CLI
+    trading_off: str = "this process runs no trading engine"  # why `trading` is None, for error messages
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # this server, as an owner of the store
     json_cache: JsonCache = field(default_factory=JsonCache)
     response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _readers: list[Connection] = field(default_factory=list, repr=False)
+    _limiters: dict[str, CapacityLimiter] = field(default_factory=dict, repr=False)
+
+    @property
+    def reads_inline(self) -> bool:
+        return self.read_engine is None
+
+    async def run_read(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)`, which reads the store: inline on SQLite, on a read thread on PostgreSQL."""
+        if self.read_engine is None:
+            return fn(*args)
+        return await to_thread.run_sync(fn, *args, limiter=self._limiter("read", READ_THREADS))
+
+    async def run_write(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(conn, *args)` in one transaction (store.db.transaction: its domain
+        errors pass through) on a write thread; returns what `work` returns."""
+        return await to_thread.run_sync(self._write, work, args, limiter=self._limiter("write", WRITE_THREADS))
+
+    async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
+        return await to_thread.run_sync(fn, *args)
+
+    def _write(self, work: Callable[..., T], args: tuple) -> T:
+        with db.transaction(self.engine) as conn:
+            return work(conn, *args)
+
+    def _limiter(self, name: str, threads: int) -> CapacityLimiter:
+        # Made on first use, inside the event loop, as anyio wants.
+        limiter = self._limiters.get(name)
+        if limiter is None:
+            limiter = self._limiters[name] = CapacityLimiter(threads)
+        return limiter
 
     def reading(self) -> AbstractContextManager[Connection]:
         """A connection for one request's reads. On PostgreSQL each request checks one

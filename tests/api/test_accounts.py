@@ -137,7 +137,7 @@ def test_a_transfer_of_nothing_is_refused_naming_the_amount_field(admin, alice, 
 
 def test_withdrawing_more_than_the_balance_is_refused_and_changes_nothing(admin, alice):
     response = admin._http.post(f"/users/{alice.user['name']}/withdrawals", json={"amount": "1000"})
-    assert response.status_code == 400 and "exceeds the balance" in response.json()["message"]
+    assert response.status_code == 400 and "the balance would be -749.50" in response.json()["message"]
     assert alice.ok("/portfolio/withdrawals")["withdrawals"] == []
     assert alice.ok("/portfolio/balance")["balance"] == 25050
 

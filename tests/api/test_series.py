@@ -156,3 +156,12 @@ def test_sdk_reads_the_series_list_and_one_series(catalog):
     assert listed.series[0].product_metadata == {"scope": "US"} and listed.series[0].fee_multiplier == 0.5
     one = sdk.get_series(series_ticker="KXNFL")
     assert one.series.category == "Sports" and one.series.tags == ["Football", "Monthly"]
+
+
+
+def test_a_fee_multiplier_is_served_as_the_exact_number_it_was_given(api, admin):
+    cases = (("0.0175", b'"fee_multiplier":0.0175'), (1.10, b'"fee_multiplier":1.1'), ("2", b'"fee_multiplier":2'))
+    for sent, shown in cases:
+        echoed = admin.request("PUT", "/series/KXFEE", json={"title": "t", "category": "c", "fee_multiplier": sent})
+        assert echoed["series"]["fee_multiplier"] == float(sent)
+        assert shown in api.get("/series/KXFEE", expect=200).content

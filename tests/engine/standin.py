@@ -59,6 +59,9 @@ class StandInVenue:
         else:
             self.rules.pop(ticker, None)
 
+    def expire_due(self, now_us: int) -> Outcome:
+        return Outcome(ts_us=now_us)  # the stand-in's orders never expire
+
     def apply(self, command, now_us: int) -> Outcome:
         self._events: list = []
         if isinstance(command, CreateOrder):

@@ -9,22 +9,28 @@ import socket
 import pytest
 
 from kalshi_local.store import accounts
-from kalshi_local.store.schema import exchange_state
+from kalshi_local.store.schema import engine_state
 
 
 def mark(conn, pid: int, host: str | None = None) -> None:
     value = json.dumps({"pid": pid, "host": host or socket.gethostname()})
-    conn.execute(exchange_state.insert().values(key=accounts.OWNER_KEY, value=value))
+    conn.execute(engine_state.insert().values(key=accounts.OWNER_KEY, value=value))
 
 
 def test_balances_are_free_without_a_server_and_for_the_server_itself(engine):
     with engine.begin() as conn:
         accounts.check_balances_free(conn)
-        accounts.claim_balances(conn)
-        accounts.check_balances_free(conn)  # this process owns them
-        accounts.release_balances(conn)
+        accounts.claim_balances(conn, "me")
+        accounts.check_balances_free(conn, "me")  # this server owns them
+        with pytest.raises(accounts.BalancesOwned):
+            accounts.check_balances_free(conn, "another server of this process")
+        accounts.release_balances(conn, "someone else")  # only the owner releases its mark
+        with pytest.raises(accounts.BalancesOwned):
+            accounts.check_balances_free(conn)
+        accounts.release_balances(conn, "me")
+        accounts.check_balances_free(conn)
         mark(conn, 1)  # pid 1 lives on every host: a running server
-        with pytest.raises(accounts.AccountError, match="pid 1 .* admin API"):
+        with pytest.raises(accounts.BalancesOwned, match="pid 1 .* admin API"):
             accounts.check_balances_free(conn)
 
 
@@ -38,5 +44,5 @@ def test_a_mark_left_by_a_killed_server_is_ignored(engine):
 def test_a_server_on_another_host_is_taken_as_running(engine):
     with engine.begin() as conn:
         mark(conn, 12345, "elsewhere")
-        with pytest.raises(accounts.AccountError):
+        with pytest.raises(accounts.BalancesOwned):
             accounts.check_balances_free(conn)

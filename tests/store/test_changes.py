@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text, update
 
-from kalshi_local.store import db, schema
+from kalshi_local.store import changes, db, schema
 from kalshi_local.store.changes import _data_version_reader, data_marker
 
 from ..conftest import new_database_url
@@ -75,3 +75,68 @@ def test_on_postgresql_the_snapshot_tells(request, commits):
         assert (data_marker(reader) != before) == (commits > 0)
     reader_engine.dispose()
     writer_engine.dispose()
+
+
+# Scoped markers: catalog and keys move only when a commit wrote their tables.
+
+
+def _markers(engine) -> tuple:
+    with engine.connect() as reader:
+        return changes.scope_marker(reader, changes.CATALOG), changes.scope_marker(reader, changes.KEYS)
+
+
+def _commit(engine, statement, prices_only: bool = False) -> None:
+    with db.writing(engine) as conn:
+        if prices_only:
+            changes.market_rows_are_prices(conn)
+        conn.execute(statement)
+
+
+@pytest.mark.parametrize(
+    "statement,prices_only,moved",
+    [
+        (lambda: update(schema.markets).values(volume=1), True, (False, False)),
+        (lambda: update(schema.balances).values(balance=1), False, (False, False)),
+        (lambda: update(schema.markets).values(volume=1), False, (True, False)),
+        (lambda: update(schema.milestones).values(title="t"), True, (True, False)),
+        (lambda: insert(schema.exchange_state).values(key="k", value="1"), False, (True, False)),
+        (lambda: update(schema.users).values(tier="basic"), False, (False, True)),
+        (lambda: schema.api_keys.delete(), False, (False, True)),
+        (lambda: text("DELETE FROM series"), False, (True, False)),
+    ],
+    ids=["order flow", "cash", "market rules", "milestones", "exchange", "users", "api keys", "raw SQL"],
+)
+def test_a_commit_moves_the_markers_of_the_scopes_it_wrote(engine, statement, prices_only, moved):
+    other = db.open_engine(engine.url.render_as_string(hide_password=False))  # another process's writer
+    before = _markers(engine)
+    _commit(other, statement(), prices_only)
+    after = _markers(engine)
+    assert (after[0] != before[0], after[1] != before[1]) == moved
+    other.dispose()
+
+
+def test_a_rolled_back_write_moves_nothing(engine):
+    before = _markers(engine)
+    with pytest.raises(RuntimeError), db.writing(engine) as conn:
+        conn.execute(update(schema.users).values(tier="basic"))
+        raise RuntimeError("changed my mind")
+    _commit(engine, update(schema.balances).values(balance=1))
+    assert _markers(engine) == before
+
+
+def test_a_reset_never_takes_a_marker_back(engine):
+    _commit(engine, update(schema.users).values(tier="basic"))
+    before = _markers(engine)
+    with db.writing(engine) as conn:
+        db.wipe(conn)
+    after = _markers(engine)
+    assert after[0] > before[0] and after[1] > before[1]
+
+
+def test_a_reader_sees_the_counter_move_on_the_same_connection(engine):
+    with engine.connect() as reader:
+        before = changes.scope_marker(reader, changes.CATALOG)
+        assert changes.scope_marker(reader, changes.CATALOG) == before
+        reader.rollback()
+        _commit(engine, update(schema.milestones).values(title="t"))
+        assert changes.scope_marker(reader, changes.CATALOG) != before

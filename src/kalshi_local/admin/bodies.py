@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TypeVar
 
 import msgspec
@@ -27,8 +28,9 @@ async def decode(request: Request, shape: type[T], key: str | None = None) -> T:
 
 
 def to_json(spec: msgspec.Struct) -> dict:
-    """A shape as the JSON object a client would send to recreate it."""
-    return msgspec.to_builtins(spec)
+    """A shape as the JSON object a client would send to recreate it (decimals stay
+    Decimal: json_response writes them as JSON numbers, exactly)."""
+    return msgspec.to_builtins(spec, builtin_types=(Decimal,))
 
 
 def now_us(request: Request) -> int:

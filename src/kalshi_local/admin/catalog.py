@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.bodies import transaction
 from ..api.responses import json_response, services
 from ..engine import wiring
 from ..errors import NotFound
@@ -34,8 +33,7 @@ from .bodies import decode, now_us, to_json
 def _put(shape: type, key: str, name: str, write: Callable) -> Callable:
     async def put(request: Request) -> Response:
         spec: msgspec.Struct = await decode(request, shape, key)
-        with transaction(request) as conn:
-            write(conn, spec, now_us(request))
+        await services(request).run_write(write, spec, now_us(request))
         wiring.catalog_changed(services(request))  # engine: market rules are read again
         return json_response({name: to_json(spec)})
 
@@ -45,9 +43,8 @@ def _put(shape: type, key: str, name: str, write: Callable) -> Callable:
 def _delete(key: str, what: str, remove: Callable) -> Callable:
     async def delete(request: Request) -> Response:
         ident = request.path_params[key]
-        with transaction(request) as conn:
-            if not remove(conn, ident):
-                raise NotFound(f"{what} {ident} not found")
+        if not await services(request).run_write(remove, ident):
+            raise NotFound(f"{what} {ident} not found")
         wiring.catalog_changed(services(request))
         return Response(status_code=204)
 
@@ -57,20 +54,22 @@ def _delete(key: str, what: str, remove: Callable) -> Callable:
 async def put_market(request: Request) -> Response:
     event_ticker = request.path_params["event_ticker"]
     spec = await decode(request, MarketIn, "ticker")
-    with transaction(request) as conn:
-        event = events.get(conn, event_ticker)
-        if event is None:
-            raise NotFound(f"event {event_ticker} not found")
-        events.upsert_market(conn, spec, event_ticker, event.series_ticker, now_us(request))
+    await services(request).run_write(_write_market, spec, event_ticker, now_us(request))
     wiring.catalog_changed(services(request), spec.ticker)
     return json_response({"market": to_json(spec)})
 
 
+def _write_market(conn, spec: MarketIn, event_ticker: str, now: int) -> None:
+    event = events.get(conn, event_ticker)
+    if event is None:
+        raise NotFound(f"event {event_ticker} not found")
+    events.upsert_market(conn, spec, event_ticker, event.series_ticker, now)
+
+
 async def delete_market(request: Request) -> Response:
     event_ticker, ticker = request.path_params["event_ticker"], request.path_params["ticker"]
-    with transaction(request) as conn:
-        if not events.delete_market(conn, ticker, event_ticker):
-            raise NotFound(f"market {ticker} not found in event {event_ticker}")
+    if not await services(request).run_write(events.delete_market, ticker, event_ticker):
+        raise NotFound(f"market {ticker} not found in event {event_ticker}")
     wiring.catalog_changed(services(request), ticker)
     return Response(status_code=204)
 

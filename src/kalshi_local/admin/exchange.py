@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.bodies import transaction
 from ..api.params import parse_int
 from ..api.responses import json_response, services
 from ..errors import InvalidParameter, NotFound
@@ -16,28 +15,26 @@ from ..store import exchange as store
 from .bodies import decode, to_json
 
 
-async def get_exchange(request: Request) -> Response:
-    with services(request).engine.connect() as conn:
+def get_exchange(request: Request) -> Response:
+    with services(request).reading() as conn:
         return json_response({"exchange": to_json(store.state(conn))})
 
 
 async def put_exchange(request: Request) -> Response:
     spec = await decode(request, ExchangeIn)
-    with transaction(request) as conn:
-        store.set_state(conn, spec)
+    await services(request).run_write(store.set_state, spec)
     return json_response({"exchange": to_json(spec)})
 
 
-async def get_announcements(request: Request) -> Response:
-    with services(request).engine.connect() as conn:
+def get_announcements(request: Request) -> Response:
+    with services(request).reading() as conn:
         rows = store.all_announcements(conn)
     return json_response({"announcements": [_announcement(row) for row in rows]})
 
 
 async def post_announcement(request: Request) -> Response:
     spec = await decode(request, AnnouncementIn)
-    with transaction(request) as conn:
-        seq = store.add_announcement(conn, spec)
+    seq = await services(request).run_write(store.add_announcement, spec)
     return json_response({"announcement": {"id": seq, **to_json(spec)}}, status=201)
 
 
@@ -55,17 +52,15 @@ def _announcement_id(request: Request) -> int:
 async def put_announcement(request: Request) -> Response:
     seq = _announcement_id(request)
     spec = await decode(request, AnnouncementIn)
-    with transaction(request) as conn:
-        if not store.update_announcement(conn, seq, spec):
-            raise NotFound(f"announcement {seq} not found")
+    if not await services(request).run_write(store.update_announcement, seq, spec):
+        raise NotFound(f"announcement {seq} not found")
     return json_response({"announcement": {"id": seq, **to_json(spec)}})
 
 
 async def delete_announcement(request: Request) -> Response:
     seq = _announcement_id(request)
-    with transaction(request) as conn:
-        if not store.delete_announcement(conn, seq):
-            raise NotFound(f"announcement {seq} not found")
+    if not await services(request).run_write(store.delete_announcement, seq):
+        raise NotFound(f"announcement {seq} not found")
     return Response(status_code=204)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.routing import Route
 
+from ..api.endpoints import endpoint, route
 from ..api.responses import json_response, services
 from ..errors import Unauthorized
 from . import catalog, clock, docs, exchange, scenarios, users
@@ -33,22 +34,24 @@ def require_admin(request: Request) -> None:
         )
 
 
-def _admin_only(endpoint: Callable) -> Callable:
+def _admin_only(handler: Callable) -> Callable:
+    run = endpoint(handler)  # a plain `def` reads through Services.run_read
+
     async def guarded(request: Request):
         require_admin(request)
-        return await endpoint(request)
+        return await run(request)
 
     return guarded
 
 
-async def health(request: Request):
-    with services(request).engine.connect() as conn:
+def health(request: Request):
+    with services(request).reading() as conn:
         conn.exec_driver_sql("SELECT 1")
     return json_response({"status": "ok"})
 
 
-routes = [Route("/health", health, methods=["GET"])] + [
-    Route(route.path, _admin_only(route.endpoint), methods=sorted(route.methods - {"HEAD"}))
+routes = [route("/health", health)] + [
+    Route(r.path, _admin_only(r.endpoint), methods=sorted(r.methods - {"HEAD"}))
     for module in (catalog, exchange, clock, scenarios, users, docs)
-    for route in module.routes
+    for r in module.routes
 ]

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import demo
-from ..api.bodies import convert, json_body, read_body, transaction
+from ..api.bodies import convert, json_body, read_body
 from ..api.responses import json_response, services
 from ..engine import wiring
 from ..errors import Conflict, InvalidParameter
@@ -60,16 +60,18 @@ def _load(engine: Engine, body: bytes, content_type: str, now: int) -> dict[str,
 async def reset(request: Request) -> Response:
     options = convert(await json_body(request), ResetOptions)
     load_demo = services(request).settings.load_demo if options.demo is None else options.demo
-    await run_in_threadpool(_reset, request, now_us(request), load_demo)
-    await run_in_threadpool(wiring.reload, services(request))  # engine: rebuild from the reset store
+    svc, now = services(request), now_us(request)
+    if svc.trading is None:
+        await svc.run_write(_reset, now, load_demo)
+    else:  # between two engine batches, then the venue is rebuilt from the reset store
+        await run_in_threadpool(svc.trading.reload, lambda conn: _reset(conn, now, load_demo))
     return json_response({"demo_loaded": load_demo})
 
 
-def _reset(request: Request, now: int, load_demo: bool) -> None:
-    with transaction(request) as conn:  # a lost race with another writer is a 409, as for every write
-        db.wipe(conn)
-        if load_demo:
-            demo.write(conn, now)
+def _reset(conn, now: int, load_demo: bool) -> None:
+    db.wipe(conn)
+    if load_demo:
+        demo.write(conn, now)
 
 
 def _document(body: bytes, content_type: str) -> loader.Document:

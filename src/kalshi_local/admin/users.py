@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.bodies import transaction
 from ..api.responses import json_response, services
 from ..engine import wiring
 from ..errors import InvalidParameter, NotFound
@@ -42,28 +41,28 @@ def _shown(conn, user: accounts.User) -> dict:
 
 async def put_user(request: Request) -> Response:
     spec = await decode(request, UserIn, "name")
-    trading = services(request).trading is not None  # engine: the balance moves through it (below)
-    with transaction(request) as conn:
-        written = msgspec.structs.replace(spec, balance=None) if trading else spec
-        user = accounts.upsert_user(conn, written, now_us(request))
-        gap = _gap(conn, user, spec.balance) if trading else 0
+    svc = services(request)
+    trading = svc.trading is not None  # engine: the balance moves through it (below)
+    written = msgspec.structs.replace(spec, balance=None) if trading else spec
+    user, gap = await svc.run_write(_put_user, written, spec.balance if trading else None, now_us(request))
     if gap:
-        await wiring.move_cash(services(request), user.seq, "deposit" if gap > 0 else "withdrawal", "ach", abs(gap),
-                               now_us(request))  # fmt: skip
-    with transaction(request) as conn:
+        kind = "deposit" if gap > 0 else "withdrawal"
+        await wiring.move_cash(svc, user.seq, kind, "ach", abs(gap), now_us(request))
+    with svc.reading() as conn:
         return json_response({"user": _shown(conn, user)})
 
 
-def _gap(conn, user: accounts.User, balance: str | None) -> int:
-    """Cents to move to reach `balance` (engine wiring)."""
+def _put_user(conn, spec: UserIn, balance: str | None, now: int) -> tuple[accounts.User, int]:
+    """The user written, and the cents to move to reach `balance` (engine wiring)."""
+    user = accounts.upsert_user(conn, spec, now)
     cash = accounts.balance(conn, user.seq)
     if balance is None or cash is None:
-        return 0
-    return Amount.from_dollars(balance).to_cents() - Amount(cash.balance).to_cents()
+        return user, 0
+    return user, Amount.from_dollars(balance).to_cents() - Amount(cash.balance).to_cents()
 
 
-async def get_users(request: Request) -> Response:
-    with transaction(request) as conn:
+def get_users(request: Request) -> Response:
+    with services(request).reading() as conn:
         return json_response({"users": [_shown(conn, user) for user in accounts.users(conn)]})
 
 
@@ -74,16 +73,21 @@ def _mover(move: Callable) -> Callable:
         cents = Amount.from_dollars(body.amount).to_cents()
         if cents <= 0:
             raise InvalidParameter(f"$.amount: must be more than 0, got {body.amount!r}")
-        with transaction(request) as conn:
+        svc, now = services(request), now_us(request)
+
+        def transfer(conn) -> accounts.User:
             user = accounts.user_by_name(conn, name)
             if user is None:
                 raise NotFound(f"user {name} not found")
-            if services(request).trading is None:
-                move(conn, user.seq, cents, now_us=now_us(request), method=body.type)
-        if services(request).trading is not None:  # engine wiring: the venue holds balances
+            if svc.trading is None:
+                move(conn, user.seq, cents, now_us=now, method=body.type)
+            return user
+
+        user = await svc.run_write(transfer)
+        if svc.trading is not None:  # engine wiring: the venue holds balances
             kind = "deposit" if move is accounts.deposit else "withdrawal"
-            await wiring.move_cash(services(request), user.seq, kind, body.type, cents, now_us(request))
-        with transaction(request) as conn:
+            await wiring.move_cash(svc, user.seq, kind, body.type, cents, now)
+        with svc.reading() as conn:
             return json_response({"user": _shown(conn, user)})
 
     return post

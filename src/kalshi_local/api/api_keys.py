@@ -14,14 +14,14 @@ from ..errors import Forbidden, NotFound
 from ..models.accounts import ApiKey, CreateApiKeyRequest, GenerateApiKeyRequest
 from ..store import accounts as store
 from .authenticated import signed_route
-from .bodies import decode, transaction
+from .bodies import decode
 from .responses import json_response, services
 
 # The spec: only Premier-level users may register a public key of their own.
 OWN_KEY_TIERS = ("premier", "paragon", "prime")
 
 
-async def get_api_keys(request: Request, caller: Caller):
+def get_api_keys(request: Request, caller: Caller):
     with services(request).reading() as conn:
         found = store.keys_of(conn, caller.user_seq)
     return json_response({"api_keys": [ApiKey(k.key_id, k.name, list(k.scopes)) for k in found]})
@@ -33,30 +33,32 @@ async def create_api_key(request: Request, caller: Caller):
         raise Forbidden(
             f"creating an API key from your own public key needs the premier tier or above; yours is {caller.tier}"
         )
-    return _created(request, caller, body.name, body.public_key, body.scopes)
+    return await _created(request, caller, body.name, body.public_key, body.scopes)
 
 
 async def generate_api_key(request: Request, caller: Caller):
     body = await decode(request, GenerateApiKeyRequest)
-    private_pem, public_pem = keys.generate_key_pair()
+    private_pem, public_pem = await services(request).run_cpu(keys.generate_key_pair)
     # The private key leaves in this response only: it is never stored or logged.
-    return _created(request, caller, body.name, public_pem, body.scopes, private_key=private_pem)
+    return await _created(request, caller, body.name, public_pem, body.scopes, private_key=private_pem)
 
 
 async def delete_api_key(request: Request, caller: Caller):
     key_id = request.path_params["api_key"]
-    with transaction(request) as conn:
-        deleted = store.delete_key(conn, caller.user_seq, key_id)
+    deleted = await services(request).run_write(store.delete_key, caller.user_seq, key_id)
     if not deleted:
         raise NotFound(f"API key {key_id} not found")
     return Response(status_code=204)
 
 
-def _created(request: Request, caller: Caller, name: str, public_pem: str, scopes, **extra: str) -> Response:
+async def _created(request: Request, caller: Caller, name: str, public_pem: str, scopes, **extra: str) -> Response:
     svc = services(request)
-    with transaction(request) as conn:
+
+    def add(conn):
         now_us = svc.clock.now_us()
-        row = store.add_key(conn, caller.user_seq, name=name, public_key=public_pem, scopes=scopes, now_us=now_us)
+        return store.add_key(conn, caller.user_seq, name=name, public_key=public_pem, scopes=scopes, now_us=now_us)
+
+    row = await svc.run_write(add)
     return json_response({"api_key_id": row.key_id, **extra}, status=201)
 
 

@@ -1,8 +1,14 @@
-"""Routes that need a signed request: the handler gets the Caller as its second argument."""
+"""Routes that need a signed request: the handler gets the Caller as its second argument.
+
+As with api/endpoints.py, a plain `def` handler only reads: the key lookup and the
+handler run together through Services.run_read. An `async def` handler (a write)
+runs on the loop after the lookup.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,23 +16,26 @@ from starlette.routing import Route
 
 from ..auth import ratelimit
 from ..authenticator import Caller
-from .responses import services
+from .responses import CACHED, services
 
-Handler = Callable[[Request, Caller], Awaitable[Response]]
+Handler = Callable[[Request, Caller], object]
 
 _HEADERS = (b"kalshi-access-key", b"kalshi-access-timestamp", b"kalshi-access-signature")
 
 
 def signed_route(path: str, handler: Handler, method: str) -> Route:
-    """`path` is the spec's path template, which also names the endpoint's bucket and cost."""
+    """`path` is the spec's path template, which also names the endpoint's bucket and cost.
+    Raises TypeError for a cached handler: its cache would serve one user's answer to another."""
+    if getattr(handler, CACHED, False):
+        raise TypeError(f"{handler.__name__} is cached by path and query only; a signed route answers per user")
     bucket = ratelimit.bucket_of(method, path)
     cost = ratelimit.cost_of(method, path)
     needs_write = method != "GET"
 
-    async def endpoint(request: Request) -> Response:
+    def authenticate(request: Request) -> Caller:
         svc = services(request)
         with svc.reading() as conn:
-            caller = svc.authenticator.authenticate(
+            return svc.authenticator.authenticate(
                 conn,
                 _auth_headers(request.scope["headers"]),
                 request.scope["method"],  # as signed: HEAD reaches GET routes too
@@ -35,7 +44,20 @@ def signed_route(path: str, handler: Handler, method: str) -> Route:
                 bucket=bucket,
                 cost=cost,
             )
-        return await handler(request, caller)
+
+    if inspect.iscoroutinefunction(handler):
+
+        async def endpoint(request: Request) -> Response:
+            caller = await services(request).run_read(authenticate, request)
+            return await handler(request, caller)
+
+    else:
+
+        def read(request: Request) -> Response:
+            return handler(request, authenticate(request))  # type: ignore[return-value]
+
+        async def endpoint(request: Request) -> Response:
+            return await services(request).run_read(read, request)
 
     endpoint.__name__ = handler.__name__
     return Route(path, endpoint, methods=[method])

@@ -1,21 +1,14 @@
-"""Request bodies: JSON decoded into msgspec shapes, and the transaction every write runs in."""
+"""Request bodies: JSON decoded into msgspec shapes."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import Connection
-from sqlalchemy.exc import DataError, DBAPIError
 from starlette.requests import Request
 
-from ..errors import ApiError, Conflict, InvalidParameter, NotFound, PayloadTooLarge
+from ..errors import InvalidParameter, PayloadTooLarge
 from ..models.inputs import describe
-from ..store import db
-from ..store.bulk import RowError
-from .responses import services
 
 T = TypeVar("T")
 
@@ -76,26 +69,3 @@ def convert(data: Any, shape: type[T]) -> T:
         raise InvalidParameter(f"{path}: {reason}") from None
     except RecursionError:
         raise InvalidParameter("the body is nested too deeply") from None
-
-
-@contextlib.contextmanager
-def transaction(request: Request) -> Iterator[Connection]:
-    """One transaction per write. A RowError from the store becomes a 404
-    (a missing reference) or a 409, another ValueError a 400, and a write that
-    lost a race with another writer (a duplicate key, a lock, a serialization
-    failure; at commit too) a 409: the client may try again."""
-    try:
-        with db.writing(services(request).engine) as conn:
-            yield conn
-    except RowError as exc:
-        error: ApiError = Conflict(exc.message) if exc.conflict else NotFound(exc.message)
-        raise error from None
-    except ValueError as exc:  # a rule the store checks on write
-        raise InvalidParameter(str(exc)) from None
-    except DataError as exc:  # e.g. a NUL character, which PostgreSQL text cannot hold
-        raise InvalidParameter(f"a value in the body cannot be stored: {exc.orig}") from None
-    except DBAPIError as exc:
-        reason = db.write_conflict(exc)
-        if reason is None:
-            raise
-        raise Conflict(f"another write got in the way: {reason}; try again") from None

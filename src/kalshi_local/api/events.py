@@ -5,7 +5,6 @@ from __future__ import annotations
 from msgspec import Raw
 from sqlalchemy import Connection
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import InvalidParameter, NotFound
 from ..exchange.lifecycle import EVENT_STATUS_FILTERS
@@ -13,6 +12,7 @@ from ..models import catalog, render
 from ..services import Services
 from ..store import events as store
 from ..store import markets, milestones
+from .endpoints import route
 from .markets import rendered
 from .params import Query
 from .responses import json_response, services
@@ -28,7 +28,7 @@ def _render(conn: Connection, svc: Services, rows, now_us: int, nested: bool) ->
     return render.events(rows, by_event)
 
 
-async def get_events(request: Request):
+def get_events(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", default=200, minimum=1, maximum=200)
     flt = store.EventFilter(
@@ -49,7 +49,7 @@ async def get_events(request: Request):
     return json_response(body)
 
 
-async def get_multivariate_events(request: Request):
+def get_multivariate_events(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", default=100, minimum=1, maximum=200)
     flt = store.EventFilter(
@@ -65,7 +65,7 @@ async def get_multivariate_events(request: Request):
         return json_response({"events": _render(conn, svc, page.rows, now_us, nested), "cursor": page.cursor})
 
 
-async def get_event(request: Request):
+def get_event(request: Request):
     ticker = request.path_params["event_ticker"]
     nested = Query(request.query_params).bool("with_nested_markets")
     svc = services(request)
@@ -79,7 +79,7 @@ async def get_event(request: Request):
     return json_response({"event": render.event(row, market_json if nested else None), "markets": market_json})
 
 
-async def get_event_metadata(request: Request):
+def get_event_metadata(request: Request):
     ticker = request.path_params["event_ticker"]
     with services(request).reading() as conn:
         row = store.get(conn, ticker)
@@ -90,9 +90,9 @@ async def get_event_metadata(request: Request):
 
 
 routes = [
-    Route("/events", get_events, methods=["GET"]),
+    route("/events", get_events),
     # Before /events/{event_ticker}, which would otherwise take "multivariate" as a ticker.
-    Route("/events/multivariate", get_multivariate_events, methods=["GET"]),
-    Route("/events/{event_ticker}", get_event, methods=["GET"]),
-    Route("/events/{event_ticker}/metadata", get_event_metadata, methods=["GET"]),
+    route("/events/multivariate", get_multivariate_events),
+    route("/events/{event_ticker}", get_event),
+    route("/events/{event_ticker}/metadata", get_event_metadata),
 ]

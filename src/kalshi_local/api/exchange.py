@@ -7,29 +7,29 @@ module before series, so the route wins over /series/{series_ticker}.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..exchange.clock import to_rfc3339
 from ..models import render
 from ..store import exchange as store
+from .endpoints import route
 from .params import Query
 from .responses import json_response, services
 
 
-async def get_exchange_status(request: Request):
+def get_exchange_status(request: Request):
     svc = services(request)
     with svc.reading() as conn:
         status = store.status(conn, svc.clock.now_us())
     return json_response(render.exchange_status(status))
 
 
-async def get_exchange_schedule(request: Request):
+def get_exchange_schedule(request: Request):
     with services(request).reading() as conn:
         state = store.schedule(conn)
     return json_response({"schedule": render.schedule(state)})
 
 
-async def get_exchange_announcements(request: Request):
+def get_exchange_announcements(request: Request):
     svc = services(request)
     with svc.reading() as conn:
         rows = store.list_announcements(conn, svc.clock.now_us())
@@ -40,7 +40,7 @@ async def get_user_data_timestamp(request: Request):
     return json_response({"as_of_time": to_rfc3339(services(request).clock.now_us())})
 
 
-async def get_series_fee_changes(request: Request):
+def get_series_fee_changes(request: Request):
     q = Query(request.query_params)
     series_ticker, show_historical = q.str("series_ticker"), q.bool("show_historical")
     svc = services(request)
@@ -50,9 +50,9 @@ async def get_series_fee_changes(request: Request):
 
 
 routes = [
-    Route("/exchange/status", get_exchange_status, methods=["GET"]),
-    Route("/exchange/schedule", get_exchange_schedule, methods=["GET"]),
-    Route("/exchange/announcements", get_exchange_announcements, methods=["GET"]),
-    Route("/exchange/user_data_timestamp", get_user_data_timestamp, methods=["GET"]),
-    Route("/series/fee_changes", get_series_fee_changes, methods=["GET"]),
+    route("/exchange/status", get_exchange_status),
+    route("/exchange/schedule", get_exchange_schedule),
+    route("/exchange/announcements", get_exchange_announcements),
+    route("/exchange/user_data_timestamp", get_user_data_timestamp),
+    route("/series/fee_changes", get_series_fee_changes),
 ]

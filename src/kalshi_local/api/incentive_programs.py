@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..models import render
 from ..store import incentive_programs as store
+from .endpoints import route
 from .params import Query
 from .responses import json_response, services
 
 
-async def get_incentive_programs(request: Request):
+def get_incentive_programs(request: Request):
     q = Query(request.query_params)
     flt = store.IncentiveFilter(
         status=q.enum("status", store.STATUSES, default="all"),
@@ -28,4 +28,4 @@ async def get_incentive_programs(request: Request):
     return json_response(body)
 
 
-routes = [Route("/incentive_programs", get_incentive_programs, methods=["GET"])]
+routes = [route("/incentive_programs", get_incentive_programs)]

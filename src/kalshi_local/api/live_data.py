@@ -8,11 +8,11 @@ serving other data under it would hide the bug.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import NotFound
 from ..models import render
 from ..store import live_data as store
+from .endpoints import route
 from .params import Query
 from .responses import json_response, services
 
@@ -25,7 +25,7 @@ def _not_found(conn, milestone_id: str) -> NotFound:
     return NotFound(f"milestone {milestone_id} not found")
 
 
-async def get_live_data_by_milestone(request: Request):
+def get_live_data_by_milestone(request: Request):
     milestone_id = request.path_params["milestone_id"]
     include_player_stats = Query(request.query_params).bool("include_player_stats")
     with services(request).reading() as conn:
@@ -35,7 +35,7 @@ async def get_live_data_by_milestone(request: Request):
     return json_response({"live_data": render.live_data(row, include_player_stats)})
 
 
-async def get_live_data(request: Request):
+def get_live_data(request: Request):
     live_type, milestone_id = request.path_params["type"], request.path_params["milestone_id"]
     include_player_stats = Query(request.query_params).bool("include_player_stats")
     with services(request).reading() as conn:
@@ -47,7 +47,7 @@ async def get_live_data(request: Request):
     return json_response({"live_data": render.live_data(row, include_player_stats)})
 
 
-async def get_live_datas(request: Request):
+def get_live_datas(request: Request):
     q = Query(request.query_params)
     milestone_ids = q.list("milestone_ids", max_items=MAX_BATCH, required=True)
     include_player_stats = q.bool("include_player_stats")
@@ -56,7 +56,7 @@ async def get_live_datas(request: Request):
     return json_response({"live_datas": [render.live_data(r, include_player_stats) for r in rows]})
 
 
-async def get_game_stats(request: Request):
+def get_game_stats(request: Request):
     milestone_id = request.path_params["milestone_id"]
     with services(request).reading() as conn:
         row = store.game_stats(conn, milestone_id)
@@ -66,8 +66,8 @@ async def get_game_stats(request: Request):
 
 
 routes = [
-    Route("/live_data/batch", get_live_datas, methods=["GET"]),
-    Route("/live_data/milestone/{milestone_id}", get_live_data_by_milestone, methods=["GET"]),
-    Route("/live_data/milestone/{milestone_id}/game_stats", get_game_stats, methods=["GET"]),
-    Route("/live_data/{type}/milestone/{milestone_id}", get_live_data, methods=["GET"]),
+    route("/live_data/batch", get_live_datas),
+    route("/live_data/milestone/{milestone_id}", get_live_data_by_milestone),
+    route("/live_data/milestone/{milestone_id}/game_stats", get_game_stats),
+    route("/live_data/{type}/milestone/{milestone_id}", get_live_data),
 ]

@@ -8,7 +8,6 @@ from typing import Any
 from msgspec import Raw
 from sqlalchemy import Connection
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import InvalidParameter, NotFound
 from ..exchange.lifecycle import MARKET_STATUS_FILTERS, effective_status
@@ -18,6 +17,7 @@ from ..services import Services
 from ..store import markets as store
 from ..store import orderbook as book_store
 from ..store import trades as trade_store
+from .endpoints import route
 from .params import Query
 from .responses import cached_response, json_response, services, store_marker
 
@@ -96,7 +96,7 @@ def _store_and_statuses(request: Request, conn: Connection):
 
 
 @cached_response(_store_and_statuses)
-async def get_markets(request: Request):
+def get_markets(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=0, maximum=1000) or 100
     flt = _market_filter(q)
@@ -108,7 +108,7 @@ async def get_markets(request: Request):
     return json_response(body)
 
 
-async def get_market(request: Request):
+def get_market(request: Request):
     ticker = request.path_params["ticker"]
     svc = services(request)
     with svc.reading() as conn:
@@ -122,7 +122,7 @@ async def get_market(request: Request):
 MAX_DEPTH = 100
 
 
-async def get_orderbook(request: Request):
+def get_orderbook(request: Request):
     ticker = request.path_params["ticker"]
     # The SDKs document 0 or a negative depth as every level; the spec allows at most 100.
     depth = min(max(Query(request.query_params).int("depth", default=0), 0), MAX_DEPTH)
@@ -133,7 +133,7 @@ async def get_orderbook(request: Request):
     return json_response(out.orderbook_response(yes, no))
 
 
-async def get_orderbooks(request: Request):
+def get_orderbooks(request: Request):
     tickers = tuple(dict.fromkeys(Query(request.query_params).list("tickers", max_items=100, required=True)))
     with services(request).reading() as conn:
         books = book_store.books_of(conn, tickers)
@@ -142,7 +142,7 @@ async def get_orderbooks(request: Request):
     })
 
 
-async def get_trades(request: Request):
+def get_trades(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=0, maximum=1000) or 100
     ticker, min_us, max_us = q.str("ticker"), q.timestamp_us("min_ts"), q.timestamp_us("max_ts")
@@ -152,9 +152,9 @@ async def get_trades(request: Request):
 
 
 routes = [
-    Route("/markets", get_markets, methods=["GET"]),
-    Route("/markets/orderbooks", get_orderbooks, methods=["GET"]),
-    Route("/markets/trades", get_trades, methods=["GET"]),
-    Route("/markets/{ticker}", get_market, methods=["GET"]),
-    Route("/markets/{ticker}/orderbook", get_orderbook, methods=["GET"]),
+    route("/markets", get_markets),
+    route("/markets/orderbooks", get_orderbooks),
+    route("/markets/trades", get_trades),
+    route("/markets/{ticker}", get_market),
+    route("/markets/{ticker}/orderbook", get_orderbook),
 ]

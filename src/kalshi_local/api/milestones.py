@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import NotFound
 from ..models import render
 from ..store import milestones as store
+from .endpoints import route
 from .params import Query
 from .responses import cached_response, json_response, services, versioned_json
 
 
 @cached_response()
-async def get_milestones(request: Request):
+def get_milestones(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=1, maximum=500, required=True)
     flt = store.MilestoneFilter(
@@ -37,7 +37,7 @@ async def get_milestones(request: Request):
     return json_response({"milestones": found, "cursor": page.cursor})
 
 
-async def get_milestone(request: Request):
+def get_milestone(request: Request):
     milestone_id = request.path_params["milestone_id"]
     with services(request).reading() as conn:
         row = store.get(conn, milestone_id)
@@ -47,6 +47,6 @@ async def get_milestone(request: Request):
 
 
 routes = [
-    Route("/milestones", get_milestones, methods=["GET"]),
-    Route("/milestones/{milestone_id}", get_milestone, methods=["GET"]),
+    route("/milestones", get_milestones),
+    route("/milestones/{milestone_id}", get_milestone),
 ]

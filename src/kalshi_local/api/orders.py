@@ -12,7 +12,8 @@ from starlette.requests import Request
 
 from ..auth import ratelimit
 from ..authenticator import Caller
-from ..errors import ApiError, NotFound, NotServed, TooManyRequests
+from ..engine.errors import TradingOff
+from ..errors import ApiError, NotFound, TooManyRequests
 from ..exchange.money import count_contracts, count_fp
 from ..exchange.orders import CancelOrder, Command
 from ..exchange.venue import Outcome
@@ -35,7 +36,7 @@ def _who(caller: Caller) -> inputs.Who:
 def _engine(request: Request) -> Any:
     engine = getattr(services(request), "trading", None)
     if engine is None:
-        raise NotServed("order entry needs the trading engine, which this server did not start")
+        raise TradingOff(services(request).trading_off)
     return engine
 
 
@@ -202,11 +203,15 @@ async def amend_order_v1(request: Request, caller: Caller):
     body = inputs.decode(await json_body(request), inputs.AmendOrderV1)
     order_id = request.path_params["order_id"]
     command = inputs.amend_v1(body, _who(caller), order_id)
-    with services(request).reading() as conn:
-        old = store.get(conn, caller.user_seq, order_id)
+    old = await services(request).run_read(_stored_order, request, caller.user_seq, order_id)
     outcome = await _submit(request, command)
     new = out.order(_order_of(outcome), caller.user_id)
     return json_response({"old_order": out.order(old, caller.user_id) if old is not None else new, "order": new})
+
+
+def _stored_order(request: Request, user_seq: int, order_id: str):
+    with services(request).reading() as conn:
+        return store.get(conn, user_seq, order_id)
 
 
 async def decrease_order_v1(request: Request, caller: Caller):
@@ -250,7 +255,7 @@ async def batch_cancel_v1(request: Request, caller: Caller):
 STATUSES = ("resting", "canceled", "executed")
 
 
-async def get_orders(request: Request, caller: Caller):
+def get_orders(request: Request, caller: Caller):
     q = Query(request.query_params)
     limit = q.int("limit", default=100, minimum=1, maximum=1000)
     flt = store.OrderFilter(
@@ -276,17 +281,17 @@ def _own_order(request: Request, caller: Caller):
     return row, ahead
 
 
-async def get_order(request: Request, caller: Caller):
+def get_order(request: Request, caller: Caller):
     row, _ = _own_order(request, caller)
     return json_response({"order": out.order(row, caller.user_id)})
 
 
-async def get_queue_position(request: Request, caller: Caller):
+def get_queue_position(request: Request, caller: Caller):
     row, ahead = _own_order(request, caller)
     return json_response({"queue_position_fp": count_fp(ahead), "queue_position": count_contracts(ahead)})
 
 
-async def get_queue_positions(request: Request, caller: Caller):
+def get_queue_positions(request: Request, caller: Caller):
     q = Query(request.query_params)
     tickers = tuple(q.list("market_tickers", max_items=100))
     event_ticker = q.str("event_ticker")

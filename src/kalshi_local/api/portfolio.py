@@ -21,7 +21,7 @@ from .responses import json_response, services
 MAX_SUBACCOUNT = 32
 
 
-async def get_balance(request: Request, caller: Caller):
+def get_balance(request: Request, caller: Caller):
     subaccount = 0
     if request.scope["query_string"]:  # most calls have none: skip parsing
         subaccount = Query(request.query_params).int("subaccount", default=0, minimum=0, maximum=MAX_SUBACCOUNT)
@@ -44,11 +44,11 @@ async def get_balance(request: Request, caller: Caller):
     )
 
 
-async def get_deposits(request: Request, caller: Caller):
+def get_deposits(request: Request, caller: Caller):
     return _transfers(request, caller, "deposit", "deposits")
 
 
-async def get_withdrawals(request: Request, caller: Caller):
+def get_withdrawals(request: Request, caller: Caller):
     return _transfers(request, caller, "withdrawal", "withdrawals")
 
 
@@ -69,7 +69,7 @@ def _subaccount(q: Query) -> int | None:
     return q.int("subaccount", minimum=0, maximum=MAX_SUBACCOUNT)
 
 
-async def get_fills(request: Request, caller: Caller):
+def get_fills(request: Request, caller: Caller):
     q = Query(request.query_params)
     limit = q.int("limit", default=100, minimum=1, maximum=1000)
     flt = fill_store.FillFilter(
@@ -84,7 +84,7 @@ async def get_fills(request: Request, caller: Caller):
     return json_response({"fills": [out.fill(row) for row in page.rows], "cursor": page.cursor})
 
 
-async def get_positions(request: Request, caller: Caller):
+def get_positions(request: Request, caller: Caller):
     q = Query(request.query_params)
     limit = q.int("limit", default=100, minimum=1, maximum=1000)
     nonzero = q.list("count_filter")
@@ -107,7 +107,7 @@ async def get_positions(request: Request, caller: Caller):
     })
 
 
-async def get_total_resting_order_value(request: Request, caller: Caller):
+def get_total_resting_order_value(request: Request, caller: Caller):
     with services(request).reading() as conn:
         value = order_store.resting_value(conn, caller.user_seq)
     return json_response({

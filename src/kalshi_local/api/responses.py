@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Hashable
+import inspect
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import msgspec
@@ -13,9 +14,9 @@ from starlette.responses import Response
 
 from ..models.response_cache import ResponseCache
 from ..services import Services
-from ..store.changes import data_marker
+from ..store.changes import CATALOG, data_marker, scope_marker
 
-_encoder = msgspec.json.Encoder()
+_encoder = msgspec.json.Encoder(decimal_format="number")  # exact decimals (fee multipliers) as numbers
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -34,21 +35,33 @@ def versioned_json(request: Request, kind: str, refs, fetch, make) -> list[Raw]:
 
 
 def store_marker(request: Request, conn) -> Hashable:
+    """Moves on every commit: for responses that show market data (prices, volumes)."""
     return data_marker(conn)
 
 
-def cached_response(marker_of: Callable[[Request, Any], Hashable] = store_marker):
-    """Serve a handler's 200 JSON responses again while `marker_of(request, conn)` holds.
+def catalog_marker(request: Request, conn) -> Hashable:
+    """Moves only on commits that change the catalog, never on order flow."""
+    return scope_marker(conn, CATALOG)
 
-    The marker must change whenever anything the response depends on, besides the
-    path and query string, may have changed.
+
+CACHED = "_cached_response"  # set on handlers cached_response made; signed_route refuses them
+
+
+def cached_response(marker_of: Callable[[Request, Any], Hashable] = catalog_marker):
+    """Serve a public read handler's 200 JSON responses again while `marker_of(request, conn)` holds.
+
+    The cache key is the path and query string only, so the handler must answer
+    the same to everyone: signed routes refuse cached handlers (authenticated.py).
+    The marker must change whenever anything else the response depends on may have changed.
     """
 
-    def decorate(handler: Callable[[Request], Awaitable[Response]]):
+    def decorate(handler: Callable[[Request], Response]):
+        if inspect.iscoroutinefunction(handler):
+            raise TypeError(f"cached_response takes a plain `def` read handler, not async {handler.__name__}")
         name = f"{handler.__module__}.{handler.__qualname__}"
 
         @functools.wraps(handler)
-        async def serve(request: Request) -> Response:
+        def serve(request: Request) -> Response:
             svc = services(request)
             with svc.reading() as conn:
                 marker = marker_of(request, conn)
@@ -57,11 +70,12 @@ def cached_response(marker_of: Callable[[Request, Any], Hashable] = store_marker
             body = cache.get(marker, key)
             if body is not None:
                 return Response(body, media_type="application/json")
-            response = await handler(request)
+            response = handler(request)
             if response.status_code == 200:
                 cache.put(marker, key, bytes(response.body))
             return response
 
+        setattr(serve, CACHED, True)
         return serve
 
     return decorate

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..models import render
 from ..store import search as store
+from .endpoints import route
 from .responses import json_response, services
 
 
-async def get_tags_for_series_categories(request: Request):
+def get_tags_for_series_categories(request: Request):
     with services(request).reading() as conn:
         tags = store.tags_by_categories(conn)
     return json_response({"tags_by_categories": tags})
 
 
-async def get_filters_for_sports(request: Request):
+def get_filters_for_sports(request: Request):
     with services(request).reading() as conn:
         sports = store.sports(conn)
     return json_response(
@@ -28,6 +28,6 @@ async def get_filters_for_sports(request: Request):
 
 
 routes = [
-    Route("/search/tags_by_categories", get_tags_for_series_categories, methods=["GET"]),
-    Route("/search/filters_by_sport", get_filters_for_sports, methods=["GET"]),
+    route("/search/tags_by_categories", get_tags_for_series_categories),
+    route("/search/filters_by_sport", get_filters_for_sports),
 ]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import NotFound
 from ..models import render
 from ..store import series as store
+from .endpoints import route
 from .params import Query
 from .responses import json_response, services
 
 
-async def get_series_list(request: Request):
+def get_series_list(request: Request):
     q = Query(request.query_params)
     flt = store.SeriesFilter(
         category=q.str("category"),
@@ -28,7 +28,7 @@ async def get_series_list(request: Request):
     )
 
 
-async def get_series(request: Request):
+def get_series(request: Request):
     ticker = request.path_params["series_ticker"]
     with_volume = Query(request.query_params).bool("include_volume")
     with services(request).reading() as conn:
@@ -41,6 +41,6 @@ async def get_series(request: Request):
 
 
 routes = [
-    Route("/series", get_series_list, methods=["GET"]),
-    Route("/series/{series_ticker}", get_series, methods=["GET"]),
+    route("/series", get_series_list),
+    route("/series/{series_ticker}", get_series),
 ]

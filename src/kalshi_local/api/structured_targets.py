@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from ..errors import NotFound
 from ..models import render
 from ..store import structured_targets as store
+from .endpoints import route
 from .params import Query
 from .responses import cached_response, json_response, services, versioned_json
 
@@ -15,7 +15,7 @@ MAX_IDS = 2000
 
 
 @cached_response()
-async def get_structured_targets(request: Request):
+def get_structured_targets(request: Request):
     q = Query(request.query_params)
     flt = store.TargetFilter(
         ids=tuple(q.list("ids", max_items=MAX_IDS)),
@@ -35,7 +35,7 @@ async def get_structured_targets(request: Request):
     return json_response({"structured_targets": found, "cursor": page.cursor})
 
 
-async def get_structured_target(request: Request):
+def get_structured_target(request: Request):
     target_id = request.path_params["structured_target_id"]
     with services(request).reading() as conn:
         row = store.get(conn, target_id)
@@ -45,6 +45,6 @@ async def get_structured_target(request: Request):
 
 
 routes = [
-    Route("/structured_targets", get_structured_targets, methods=["GET"]),
-    Route("/structured_targets/{structured_target_id}", get_structured_target, methods=["GET"]),
+    route("/structured_targets", get_structured_targets),
+    route("/structured_targets/{structured_target_id}", get_structured_target),
 ]

@@ -26,3 +26,10 @@ class EngineFault(ApiError):
 
     status = 500
     code = "internal_server_error"
+
+
+class TradingOff(ApiError):
+    """This server runs no engine: another running server owns trading on the store."""
+
+    status = 503
+    code = "service_unavailable"

@@ -21,11 +21,13 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import Engine as DbEngine
 
+from ..errors import ApiError
 from ..exchange.clock import Clock
 from ..exchange.errors import TradingError
 from ..exchange.events import Event
 from ..exchange.orders import Command
 from ..exchange.venue import Outcome, Venue
+from ..store import db
 from . import rebuild, writer
 from .errors import EngineClosed, EngineFault, WriteFailed
 from .subscribers import Subscriber, Subscribers
@@ -171,9 +173,12 @@ class Engine:
                 self._venue.forget_rules(control.ticker)
             elif control.action == "reload":
                 if control.write is not None:
-                    self._transaction(control.write)
+                    with db.domain_errors():  # e.g. a lock held too long is a Conflict, not a 500
+                        self._transaction(control.write)
                 self._rebuild()
             control.done.set_result(None)
+        except ApiError as exc:  # a domain error for the caller, e.g. a Conflict
+            control.done.set_exception(exc)
         except Exception as exc:
             log.exception("engine %s failed", control.action)
             control.done.set_exception(exc)

@@ -17,10 +17,18 @@ log = logging.getLogger("kalshi_local.engine")
 
 
 def start(services: Any) -> None:
-    """Rebuilds the venue from the store and marks the balances as this process's."""
+    """Marks the balances as this server's and starts the engine (rebuilt from the
+    store). When another running server owns them, this one serves without trading:
+    two venues on one store would spend the same cash twice (docs/architecture.md)."""
+    try:
+        with db.writing(services.engine) as conn:
+            accounts.check_balances_free(conn, services.instance)
+            accounts.claim_balances(conn, services.instance)
+    except accounts.BalancesOwned as exc:
+        services.trading_off = str(exc)
+        log.warning("trading is off on this server: %s", exc)
+        return
     services.trading = Engine.start(services.engine, services.clock)
-    with db.writing(services.engine) as conn:
-        accounts.claim_balances(conn)
 
 
 def stop(services: Any) -> None:
@@ -30,7 +38,7 @@ def stop(services: Any) -> None:
     trading.close()
     services.trading = None
     with db.writing(services.engine) as conn:
-        accounts.release_balances(conn)
+        accounts.release_balances(conn, services.instance)
 
 
 def catalog_changed(services: Any, ticker: str | None = None) -> None:

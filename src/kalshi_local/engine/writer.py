@@ -3,7 +3,7 @@
 Snapshot events (orders, positions, balances, market stats) become one upsert per
 object with its latest state in the batch; fills and trades become inserts. Every
 table gets one executemany, so a batch of a thousand orders costs a handful of
-statements. The engine's counters go to `exchange_state` in the same transaction,
+statements. The engine's counters go to `engine_state` in the same transaction,
 so a restart never hands out a seq twice.
 """
 
@@ -26,10 +26,10 @@ from ..exchange.events import (
     Traded,
 )
 from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
-from ..store import rows
-from ..store.schema import balances, exchange_state, fills, markets, orders, positions, trades
+from ..store import changes, rows
+from ..store.schema import balances, engine_state, fills, markets, orders, positions, trades
 
-COUNTERS_KEY = "engine_counters"  # exchange_state: {"seq": last event seq, "order": last order seq}
+COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order seq}
 
 _ORDER_COLUMNS = tuple(c.name for c in orders.c)
 _FILL_COLUMNS = tuple(c.name for c in fills.c)
@@ -134,19 +134,20 @@ _stats_update = (
 def _update_stats(conn: Connection, stats: Iterable[MarketStats]) -> None:
     values = [{f"b_{name}": getattr(s, name) for name in ("ticker", *_STATS_COLUMNS)} for s in stats]
     if values:
+        changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
         conn.execute(_stats_update, values)
 
 
 def save_counters(conn: Connection, last_seq: int, last_order: int) -> None:
     """Records the highest seqs handed out (the venue's seqs only grow)."""
     value = json.dumps({"seq": last_seq, "order": last_order})
-    statement = rows.insert(conn, exchange_state).values(key=COUNTERS_KEY, value=value)
+    statement = rows.insert(conn, engine_state).values(key=COUNTERS_KEY, value=value)
     conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
 def load_counters(conn: Connection) -> tuple[int, int]:
     """(last event seq, last order seq) as recorded, (0, 0) on a new store."""
-    text = conn.execute(select(exchange_state.c.value).where(exchange_state.c.key == COUNTERS_KEY)).scalar()
+    text = conn.execute(select(engine_state.c.value).where(engine_state.c.key == COUNTERS_KEY)).scalar()
     if text is None:
         return 0, 0
     found = json.loads(text)

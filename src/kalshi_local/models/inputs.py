@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -34,8 +35,12 @@ Dollars = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$")]
 CountFp = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 # Strikes and fee multipliers are JSON numbers: 64-bit integers or finite floats.
 Number = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)] | Annotated[float, Meta(ge=-1e300, le=1e300)]
-# Fees scale with the multiplier: a negative one would pay traders to trade.
-FeeMultiplier = Annotated[int, Meta(ge=0, le=2**63 - 1)] | Annotated[float, Meta(ge=0, le=1e300)]
+# Fee multipliers are exact decimals, never floats: a JSON number or a decimal string.
+# A negative one would pay traders to trade. At most 14 significant digits, so a JSON
+# number keeps its exact text through the float an untyped JSON decoder makes of it.
+FeeMultiplier = Decimal
+MAX_FEE_MULTIPLIER = Decimal("999999.99999999")
+FEE_MULTIPLIER_DECIMALS = 8
 Int64 = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 Count64 = Annotated[int, Meta(ge=0, le=2**63 - 1)]
 # Lists and maps of a catalog object are capped, so that one object (and every
@@ -45,6 +50,26 @@ MAX_LONG_LIST = 1_000  # events a milestone names, maintenance windows
 MAX_MARKETS = 10_000  # markets of one event
 MAX_JSON_DEPTH = 32  # free-form JSON fields (details, stats, product_metadata)
 MAX_JSON_BYTES = 65_536  # each, encoded
+
+
+def decimal_text(value: Decimal) -> str:
+    """The canonical text of a decimal, as stored and as a JSON number: `1`, `0.5`, `0.0175`."""
+    return "0" if value == 0 else format(value.normalize(), "f")
+
+
+def _fee_multiplier(value: Decimal | None, name: str) -> Decimal | None:
+    """`value` checked (0 to MAX_FEE_MULTIPLIER, at most 8 decimals) and in canonical form."""
+    if value is None:
+        return None
+    exponent = value.normalize().as_tuple().exponent if value.is_finite() else 0
+    places = -exponent if isinstance(exponent, int) else 0
+    if not value.is_finite() or not 0 <= value <= MAX_FEE_MULTIPLIER or places > FEE_MULTIPLIER_DECIMALS:
+        raise _FieldError(
+            name,
+            f"must be a decimal from 0 to {MAX_FEE_MULTIPLIER} with at most {FEE_MULTIPLIER_DECIMALS}"
+            f" decimal places, got {str(value)[:40]}",
+        )
+    return Decimal(decimal_text(value))
 
 
 class _FieldError(ValueError):
@@ -155,11 +180,12 @@ class SeriesIn(_In, kw_only=True):
     contract_terms_url: Text = ""
     product_metadata: Json | None = None
     fee_type: FeeType = "quadratic"
-    fee_multiplier: FeeMultiplier = 1
+    fee_multiplier: FeeMultiplier = Decimal(1)
     additional_prohibitions: Texts = []
 
     def __post_init__(self) -> None:
         _check_json(self.product_metadata, "product_metadata")
+        self.fee_multiplier = _fee_multiplier(self.fee_multiplier, "fee_multiplier")  # type: ignore[assignment]
 
 
 _PRICE_FIELDS = (
@@ -277,6 +303,7 @@ class EventIn(_In, kw_only=True):
     def __post_init__(self) -> None:
         _check_json(self.product_metadata, "product_metadata")
         _check_time(self.strike_date, "strike_date")
+        self.fee_multiplier_override = _fee_multiplier(self.fee_multiplier_override, "fee_multiplier_override")
         if self.strike_date is not None and self.strike_period is not None:
             raise _FieldError("strike_period", "strike_date and strike_period are mutually exclusive")
 
@@ -352,6 +379,7 @@ class FeeChangeIn(_In, kw_only=True):
 
     def __post_init__(self) -> None:
         _check_time(self.scheduled_time, "scheduled_time")
+        self.fee_multiplier = _fee_multiplier(self.fee_multiplier, "fee_multiplier")  # type: ignore[assignment]
 
 
 class IncentiveProgramIn(_In, kw_only=True):

@@ -16,10 +16,11 @@ from sqlalchemy import Connection, Row, Select, bindparam, select
 
 from ..auth.keys import load_public_key, normalize_scopes
 from ..auth.ratelimit import TIERS
+from ..errors import Conflict, InvalidParameter
 from ..exchange.money import Amount
 from . import rows
 from .cursors import Page, decode_cursor, page_of
-from .schema import api_keys, balances, exchange_state, transfers
+from .schema import api_keys, balances, engine_state, transfers
 from .schema import users as user_rows
 from .statements import StatementCache
 
@@ -31,8 +32,12 @@ PRIMARY = 0  # the subaccount every user has
 MAX_BALANCE = Amount.from_dollars("1000000000000").raw
 
 
-class AccountError(ValueError):
+class AccountError(InvalidParameter):
     """A bad request about an account: the message names the field and value."""
+
+
+class BalancesOwned(Conflict):
+    """Another running server's engine holds the balances of this store."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,27 +231,32 @@ def _add_to_balance(conn: Connection, user_seq: int, cents: int, now_us: int) ->
 OWNER_KEY = "balances_owner"
 
 
-def claim_balances(conn: Connection) -> None:
-    """Marks this process as the owner of the balances (a server's engine at start-up)."""
-    value = json.dumps({"pid": os.getpid(), "host": socket.gethostname()})
-    statement = rows.insert(conn, exchange_state).values(key=OWNER_KEY, value=value)
+def claim_balances(conn: Connection, instance: str) -> None:
+    """Marks this server (`instance`, unique per engine) as the owner of the balances."""
+    value = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "instance": instance})
+    statement = rows.insert(conn, engine_state).values(key=OWNER_KEY, value=value)
     conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
-def release_balances(conn: Connection) -> None:
-    conn.execute(exchange_state.delete().where(exchange_state.c.key == OWNER_KEY))
+def release_balances(conn: Connection, instance: str) -> None:
+    if _balances_owner(conn).get("instance") == instance:
+        conn.execute(engine_state.delete().where(engine_state.c.key == OWNER_KEY))
 
 
-def check_balances_free(conn: Connection) -> None:
-    """AccountError when a running server on another process owns the balances (a
-    server killed without a clean stop leaves a mark that is ignored once its pid is gone)."""
-    text = conn.execute(select(exchange_state.c.value).where(exchange_state.c.key == OWNER_KEY)).scalar()
-    if text is None:
+def _balances_owner(conn: Connection) -> dict:
+    text = conn.execute(select(engine_state.c.value).where(engine_state.c.key == OWNER_KEY)).scalar()
+    return json.loads(text) if text else {}
+
+
+def check_balances_free(conn: Connection, instance: str | None = None) -> None:
+    """BalancesOwned when another running server owns the balances (a server killed
+    without a clean stop leaves a mark that is ignored once its pid is gone)."""
+    owner = _balances_owner(conn)
+    if not owner or (instance is not None and owner.get("instance") == instance):
         return
-    owner = json.loads(text)
-    if owner["pid"] == os.getpid() or (owner["host"] == socket.gethostname() and not _alive(owner["pid"])):
+    if owner["host"] == socket.gethostname() and not _alive(owner["pid"]):
         return
-    raise AccountError(
+    raise BalancesOwned(
         f"a kalshi-local server (pid {owner['pid']} on {owner['host']}) is running on this store and holds the"
         " balances: change them through its admin API (/admin/v1/users/NAME/deposits, /withdrawals), or stop it"
     )

@@ -1,4 +1,12 @@
-"""Telling cheaply whether the store changed since a moment ago.
+"""Telling cheaply whether the store changed since a moment ago, in all or in one scope.
+
+`data_marker` moves on every commit. `scope_marker(conn, CATALOG or KEYS)` moves
+only when a commit wrote a table of that scope: order flow (orders, fills,
+trades, positions, balances, market prices) commits thousands of times a second
+and must not empty the catalog's or the API keys' caches. Each scope has a
+counter row in `change_counters`, bumped by the commit that wrote it, in the
+same transaction (`track`), so writers in other processes (`kalshi-local load`,
+the CLI) count too. Readers re-read the counters only when `data_marker` moved.
 
 On SQLite in WAL mode every commit, by any connection of any process
 (`kalshi-local load` too), rewrites the WAL-index header at the start of the
@@ -19,9 +27,40 @@ from __future__ import annotations
 import itertools
 import mmap
 import os
+import re
 from collections.abc import Callable, Hashable
 
-from sqlalchemy import Connection
+from sqlalchemy import BigInteger, Column, Connection, Engine, Table, Text, event, select
+
+from . import schema
+
+CATALOG = "catalog"  # series, events, markets (their rules), milestones, targets, live data, exchange state...
+KEYS = "keys"  # users and their API keys: who may sign what
+SCOPES = (CATALOG, KEYS)
+
+change_counters = Table(
+    "change_counters",
+    schema.metadata,
+    Column("scope", Text, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+# Tables whose writes move no scope marker: order flow. Their readers use data_marker.
+MARKET_DATA_TABLES = frozenset({"orders", "fills", "trades", "positions", "balances", "transfers", "engine_state"})
+CATALOG_TABLES = frozenset(
+    {
+        "series", "events", "markets", "milestones", "milestone_events", "structured_targets",
+        "target_competitions", "live_data", "announcements", "fee_changes", "incentive_programs",
+        "exchange_state",
+    }
+)  # fmt: skip
+_TABLE_SCOPES = {"users": (KEYS,), "api_keys": (KEYS,), "change_counters": (), "schema_info": ()}
+_TABLE_SCOPES.update({name: () for name in MARKET_DATA_TABLES})
+_TABLE_SCOPES.update({name: (CATALOG,) for name in CATALOG_TABLES})
+_ALL = SCOPES  # any other table, a new one too: assume the worst until it is listed here
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_TOUCHED = "changed_scopes"
+_PRICES_ONLY = "market_rows_are_prices"
 
 _connection_ids = itertools.count(1)
 _WAL_INDEX_HEADERS = 96  # both copies of the 48-byte header
@@ -72,3 +111,74 @@ def _data_version_reader(conn: Connection) -> Callable[[], Hashable]:
             cursor.close()
 
     return read
+
+
+def track(engine: Engine) -> None:
+    """Make every commit on `engine` bump the counters of the scopes it wrote (store/db.py
+    calls this for every engine it opens)."""
+    event.listen(engine, "before_cursor_execute", _note_write)
+    event.listen(engine, "commit", _bump)
+    event.listen(engine, "rollback", _forget)
+
+
+def market_rows_are_prices(conn: Connection) -> None:
+    """Declare that this transaction's writes to `markets` change only market data
+    (prices, sizes, volumes, open interest), not the catalog. The engine's writer
+    calls it; every other write to `markets` moves the catalog marker."""
+    conn.info[_PRICES_ONLY] = True
+
+
+def _note_write(conn, _cursor, statement: str, _params, _context, _executemany) -> None:
+    if statement[:1] in "Ss":  # SELECT: the common case, decided at once
+        return
+    found = _WRITE.match(statement)
+    if found is None:
+        return
+    table = found.group(1).lower()
+    if table == "markets" and conn.info.get(_PRICES_ONLY):
+        return
+    scopes = _TABLE_SCOPES.get(table, _ALL)
+    if scopes:
+        conn.info.setdefault(_TOUCHED, set()).update(scopes)
+
+
+def _bump(conn) -> None:
+    touched = conn.info.pop(_TOUCHED, None)
+    conn.info.pop(_PRICES_ONLY, None)
+    if not touched:
+        return
+    # Straight on the driver's cursor, inside the transaction being committed: the
+    # counters move in the same commit as the rows. Sorted: two writers lock rows in one order.
+    values = ", ".join(f"('{scope}', 1)" for scope in sorted(touched))
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(
+            f"INSERT INTO change_counters (scope, value) VALUES {values}"
+            " ON CONFLICT (scope) DO UPDATE SET value = change_counters.value + 1"
+        )
+    finally:
+        cursor.close()
+
+
+def _forget(conn) -> None:
+    conn.info.pop(_TOUCHED, None)
+    conn.info.pop(_PRICES_ONLY, None)
+
+
+def scope_marker(conn: Connection, scope: str) -> Hashable:
+    """Equal on two calls iff no commit wrote a table of `scope` in between (a
+    connection that never writes, as for data_marker). On SQLite it costs a
+    data_marker while nothing was committed; on PostgreSQL one round trip."""
+    if conn.dialect.name == "postgresql":
+        return _counters(conn).get(scope, 0)
+    moved = data_marker(conn)
+    cached = conn.info.get("scope_markers")
+    if cached is None or cached[0] != moved:
+        # data_marker first: a commit between the two reads only makes the next call read again.
+        cached = conn.info["scope_markers"] = (moved, _counters(conn))
+    return cached[1].get(scope, 0)
+
+
+def _counters(conn: Connection) -> dict[str, int]:
+    c = change_counters.c
+    return {scope: value for scope, value in conn.execute(select(c.scope, c.value))}

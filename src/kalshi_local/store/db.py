@@ -10,10 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError
 from sqlalchemy.pool import NullPool
 
-from . import schema
+from ..errors import ApiError, Conflict, InvalidParameter, NotFound
+from . import changes, schema
+from .bulk import RowError
 
 SCHEMA_VERSION = "1"
 DEFAULT_DB_PATH = Path("~/.local/share/kalshi-local/kalshi-local.db")
@@ -75,6 +77,7 @@ def open_engine(url: str, autocommit: bool = False) -> Engine:
         engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=False, **isolation)
     else:
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+    changes.track(engine)
     return engine
 
 
@@ -92,6 +95,38 @@ def writing(engine: Engine) -> Iterator[Connection]:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         yield conn
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """`writing`, for a command of any gateway (REST, WebSocket, FIX, admin): the
+    store's own failures come out as domain errors (errors.py), rendered once at the edge.
+
+    A RowError becomes NotFound (a missing reference) or Conflict; a value the
+    database cannot hold (a NUL in PostgreSQL text) InvalidParameter; a write that
+    lost a race with another writer (a duplicate key, a lock held past the busy
+    timeout, a serialization failure; at commit too) Conflict: the client may try
+    again. Anything else, a plain ValueError included, is a bug and passes through.
+    """
+    with domain_errors(), writing(engine) as conn:
+        yield conn
+
+
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
+    """The store's failures inside the block as domain errors (see `transaction`)."""
+    try:
+        yield
+    except RowError as exc:
+        error: ApiError = Conflict(exc.message) if exc.conflict else NotFound(exc.message)
+        raise error from None
+    except DataError as exc:
+        raise InvalidParameter(f"a value in the body cannot be stored: {exc.orig}") from None
+    except DBAPIError as exc:
+        reason = write_conflict(exc)
+        if reason is None:
+            raise
+        raise Conflict(f"another write got in the way: {reason}; try again") from None
 
 
 # SQLSTATEs (PostgreSQL) and result codes (SQLite) of a write that lost a race with another writer.
@@ -191,5 +226,7 @@ def is_empty(engine: Engine) -> bool:
 def wipe(conn) -> None:
     """Delete every row (used by reset): the schema stays."""
     for table in reversed(schema.metadata.sorted_tables):
-        if table is not schema.schema_info:
+        # The change counters only ever grow: a reader's marker must never come back. The
+        # engine's state too: its ids are never handed out twice, and it still owns the balances.
+        if table not in (schema.schema_info, changes.change_counters, schema.engine_state):
             conn.execute(table.delete())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, exists, select
 
-from ..models.inputs import EventIn, MarketIn, count_raw, price_raw, time_us
+from ..models.inputs import EventIn, MarketIn, count_raw, decimal_text, price_raw, time_us
 from . import bulk
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps
@@ -153,7 +153,7 @@ def _event_values(spec: EventIn, category: str, now_us: int) -> tuple:
         spec.available_on_brokers,
         _json(spec.product_metadata),
         spec.fee_type_override,
-        _json(spec.fee_multiplier_override),
+        None if spec.fee_multiplier_override is None else decimal_text(spec.fee_multiplier_override),
         spec.image_url,
         spec.featured_image_url,
         dumps(spec.settlement_sources),

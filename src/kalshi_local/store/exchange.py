@@ -24,6 +24,7 @@ from ..models.inputs import (
     ExchangeIn,
     FeeChangeIn,
     WeeklyScheduleIn,
+    decimal_text,
 )
 from . import rows, schema
 from .jsontext import dumps, loads
@@ -133,7 +134,7 @@ def upsert_fee_change(conn: Connection, spec: FeeChangeIn) -> None:
     values = {
         "series_ticker": spec.series_ticker,
         "fee_type": spec.fee_type,
-        "fee_multiplier": dumps(spec.fee_multiplier),
+        "fee_multiplier": decimal_text(spec.fee_multiplier),
         "scheduled_us": parse_datetime(spec.scheduled_time),
     }
     rows.upsert(conn, fee_changes, ["id"], {"id": spec.id, **values})

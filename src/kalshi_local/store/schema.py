@@ -64,6 +64,14 @@ exchange_state = Table(
     _json("value"),
 )
 
+# The engine's own bookkeeping (its id counters): order flow, not the catalog.
+engine_state = Table(
+    "engine_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    _json("value"),
+)
+
 series = Table(
     "series",
     metadata,

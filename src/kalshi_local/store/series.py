@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Row, func, select
 
 from ..errors import Conflict
-from ..models.inputs import SeriesIn
+from ..models.inputs import SeriesIn, decimal_text
 from . import bulk
 from .jsontext import dumps, loads
 from .schema import events, markets, series
@@ -96,7 +96,7 @@ def _row(spec: SeriesIn, now_us: int) -> tuple:
         spec.contract_terms_url,
         None if spec.product_metadata is None else dumps(spec.product_metadata),
         spec.fee_type,
-        dumps(spec.fee_multiplier),
+        decimal_text(spec.fee_multiplier),
         dumps(spec.additional_prohibitions),
         now_us,
     )
