@@ -100,10 +100,11 @@ def report(args, runs: list[dict[str, Result]]) -> bool:
                 codes[code] = codes.get(code, 0) + count
         answered = sum(r.answered for r in results)
         filled = sum(r.filled for r in results)
+        share = f"{filled / max(answered, 1):.0%}"
+        crossed = "" if name == "baseline" else f"  filled at once {filled}/{answered} ({share})"
         medians[name] = (rps, p99)
         shown = " ".join(f"{code}={count}" for code, count in sorted(codes.items()))
-        print(f"{name:13} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  statuses summed [{shown}]"
-              f"  filled at once {filled}/{answered} ({filled / max(answered, 1):.0%})")
+        print(f"{name:13} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  statuses summed [{shown}]{crossed}")
     unclean = [(i + 1, name, r) for i, run in enumerate(runs) for name, r in run.items() if not r.clean]
     ratio = medians["kalshi-local"][0] / medians["baseline"][0]
     per_run = ", ".join(f"{run['kalshi-local'].rps / run['baseline'].rps:.2f}" for run in runs)

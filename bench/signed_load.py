@@ -174,6 +174,8 @@ def describe(result: Result) -> str:
     """One line: the figures, then the status counts and a loud warning for anything but 2xx."""
     line = (f"{result.rps:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  "
             f"[{result.statuses()}]")
+    if result.filled:
+        line += f" filled at once {result.filled / result.answered:.0%}"
     if result.used_up:
         line += " (file used up: rate over the time in flight)"
     if not result.clean:
