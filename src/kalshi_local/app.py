@@ -19,6 +19,7 @@ from .admin import routes as admin
 from .api.nul_guard import NulGuard
 from .api.responses import json_response
 from .api.routing import IndexedRouter
+from .engine import wiring
 from .errors import ApiError, BadRequest, NotFound
 from .services import Services
 from .store.cursors import InvalidCursor
@@ -65,7 +66,9 @@ async def _unexpected(request: Request, exc: Exception):
 def build_app(services: Services) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app):
+        wiring.start(services)  # the trading engine (engine/wiring.py)
         yield
+        wiring.stop(services)
         services.close()
 
     # Each handler takes its own exception class; Starlette picks it by the exception's MRO.

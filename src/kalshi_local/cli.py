@@ -315,6 +315,7 @@ def _move_cash(name: str, dollars: str, kind: str, db_path: str | None, database
     url = _url(db_path, database_url)
     with _transaction(url) as conn:
         user = _user_named(conn, name)
+        accounts.check_balances_free(conn)  # a running server's engine owns balances (docs/architecture.md)
         move(conn, user.seq, cents, now_us=_now_us())
         shown = _balance_of(conn, user.seq)
     verb = "Deposited" if kind == "deposit" else "Withdrew"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -27,6 +28,7 @@ class Services:
     read_engine: Engine | None  # PostgreSQL's autocommit pool; SQLite reads on per-thread connections
     clock: Clock
     authenticator: Authenticator
+    trading: Any = None  # engine.Engine, started by the app's lifespan (engine/wiring.py); None in the CLI
     json_cache: JsonCache = field(default_factory=JsonCache)
     response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler
     _local: threading.local = field(default_factory=threading.local, repr=False)

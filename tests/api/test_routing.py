@@ -53,6 +53,29 @@ SERVED = {
     ("GET", "/portfolio/balance"),
     ("GET", "/portfolio/deposits"),
     ("GET", "/portfolio/withdrawals"),
+    # trading (issue 8)
+    ("POST", "/portfolio/events/orders"),
+    ("DELETE", "/portfolio/events/orders/{order_id}"),
+    ("POST", "/portfolio/events/orders/{order_id}/amend"),
+    ("POST", "/portfolio/events/orders/{order_id}/decrease"),
+    ("POST", "/portfolio/events/orders/batched"),
+    ("DELETE", "/portfolio/events/orders/batched"),
+    ("POST", "/portfolio/orders"),
+    ("GET", "/portfolio/orders"),
+    ("GET", "/portfolio/orders/{order_id}"),
+    ("DELETE", "/portfolio/orders/{order_id}"),
+    ("POST", "/portfolio/orders/{order_id}/amend"),
+    ("POST", "/portfolio/orders/{order_id}/decrease"),
+    ("POST", "/portfolio/orders/batched"),
+    ("DELETE", "/portfolio/orders/batched"),
+    ("GET", "/portfolio/orders/queue_positions"),
+    ("GET", "/portfolio/orders/{order_id}/queue_position"),
+    ("GET", "/portfolio/summary/total_resting_order_value"),
+    ("GET", "/portfolio/fills"),
+    ("GET", "/portfolio/positions"),
+    ("GET", "/markets/{ticker}/orderbook"),
+    ("GET", "/markets/orderbooks"),
+    ("GET", "/markets/trades"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -91,10 +114,11 @@ def test_an_operation_not_served_yet_is_a_501_that_names_it(demo_api, method, te
     assert body["message"] == f"{method} {template} is part of the Trade API but kalshi-local does not serve it yet"
 
 
-@pytest.mark.parametrize("name", ["trades", "orderbooks", "candlesticks"])
-def test_a_fixed_markets_path_is_not_read_as_a_ticker(demo_api, name):
-    body = demo_api.error(f"/markets/{name}", status=501)
-    assert body["code"] == "not_implemented" and f"GET /markets/{name} " in body["message"], body
+def test_a_fixed_markets_path_is_not_read_as_a_ticker(demo_api):
+    body = demo_api.error("/markets/candlesticks", status=501)
+    assert body["code"] == "not_implemented" and "GET /markets/candlesticks " in body["message"], body
+    assert demo_api.ok("/markets/trades")["cursor"] == ""
+    assert "tickers" in demo_api.error("/markets/orderbooks")["message"]
 
 
 def test_a_wrong_method_on_a_path_not_served_is_a_405_naming_its_methods(demo_server):
@@ -119,8 +143,8 @@ def test_multivariate_events_and_an_event_ticker_reach_their_own_routes(demo_api
     assert demo_api.ok(f"/events/{EVENT}/metadata") is not None
 
 
-def test_a_market_orderbook_is_a_501_and_not_a_404(demo_api):
-    demo_api.error(f"/markets/{MARKET}/orderbook", status=501)
+def test_a_market_orderbook_reaches_its_own_route(demo_api):
+    assert demo_api.ok(f"/markets/{MARKET}/orderbook")["orderbook_fp"] == {"yes_dollars": [], "no_dollars": []}
 
 
 @pytest.mark.parametrize(

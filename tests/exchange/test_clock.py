@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -80,7 +80,7 @@ def test_parse_reads_back_every_formatted_instant(us):
 
 @given(instants)
 def test_formatting_agrees_with_the_standard_library(us):
-    expected = datetime.fromtimestamp(us // MICROS, tz=timezone.utc).replace(microsecond=us % MICROS)
+    expected = datetime.fromtimestamp(us // MICROS, tz=UTC).replace(microsecond=us % MICROS)
     assert datetime.fromisoformat(to_rfc3339(us).replace("Z", "+00:00")) == expected
 
 
@@ -91,7 +91,7 @@ def test_formatting_agrees_with_the_standard_library(us):
 def test_any_sdk_style_utc_offset_names_the_same_instant(us, offset_minutes):
     sign = "+" if offset_minutes >= 0 else "-"
     hours, minutes = divmod(abs(offset_minutes), 60)
-    utc = datetime.fromtimestamp(us // MICROS, tz=timezone.utc).replace(microsecond=us % MICROS)
+    utc = datetime.fromtimestamp(us // MICROS, tz=UTC).replace(microsecond=us % MICROS)
     local = utc.astimezone(timezone(timedelta(minutes=offset_minutes)))
     text = local.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{sign}{hours:02d}{minutes:02d}"
     assert parse_datetime(text) == us

@@ -15,12 +15,16 @@ from kalshi_local.exchange.money import (
     Price,
     count_contracts,
     count_fp,
+    dollars_raw,
+    parse_multiplier,
     price_cents,
     price_dollars,
 )
 
 BIG = 2**63 - 1  # the parsing bound (a BIGINT), far past a float's 53 bits, so any float on the way shows up
 raws = st.integers(min_value=-BIG, max_value=BIG)
+price_raws = st.integers(min_value=0, max_value=10_000)
+count_raws = st.integers(min_value=0, max_value=BIG)
 
 
 def _decimal(value: int, places: int) -> str:
@@ -48,7 +52,6 @@ def _trunc_div(value: int, unit: int) -> int:
         ("0.0001", 1),
         ("0", 0),
         ("0.", 0),
-        ("-0.5", -5000),
         ("0.12000000", 1200),  # zeros past the 4th place lose nothing
         (" 0.5 ", 5000),
     ],
@@ -71,7 +74,7 @@ def test_price_refuses_values_that_are_not_strings(value):
 
 @pytest.mark.parametrize(
     ("raw", "dollars", "cents"),
-    [(1200, "0.1200", 12), (1, "0.0001", 0), (199, "0.0199", 1), (-199, "-0.0199", -1), (10_000, "1.0000", 100)],
+    [(1200, "0.1200", 12), (1, "0.0001", 0), (199, "0.0199", 1), (10_000, "1.0000", 100)],
 )
 def test_price_formats_dollars_and_legacy_cents_toward_zero(raw, dollars, cents):
     assert Price(raw).to_dollars() == dollars
@@ -96,14 +99,14 @@ def test_prices_order_by_value():
     assert Price(1) < Price(2) and ZERO_PRICE < ONE_DOLLAR == Price.from_dollars("1")
 
 
-@given(raws)
+@given(price_raws)
 def test_price_dollars_round_trip(raw):
     assert Price.from_dollars(Price(raw).to_dollars()) == Price(raw)
 
 
 @given(raws)
 def test_price_cents_round_toward_zero_at_any_size(raw):
-    assert Price(raw).to_cents() == _trunc_div(raw, 100)
+    assert price_cents(raw) == _trunc_div(raw, 100)
 
 
 def test_every_valid_price_formats_like_any_other_number():
@@ -113,8 +116,65 @@ def test_every_valid_price_formats_like_any_other_number():
 
 @given(raws)
 def test_price_helpers_format_any_raw_value(raw):
-    assert price_dollars(raw) == Price(raw).to_dollars() == _decimal(raw, 4)
-    assert price_cents(raw) == Price(raw).to_cents()
+    assert price_dollars(raw) == _decimal(raw, 4)
+    assert price_cents(raw) == _trunc_div(raw, 100)
+
+
+@given(price_raws)
+def test_price_methods_agree_with_the_helpers(raw):
+    assert Price(raw).to_dollars() == price_dollars(raw) and Price(raw).to_cents() == price_cents(raw)
+
+
+@pytest.mark.parametrize("raw", [-1, -5000, 10_001, 2**40])
+def test_price_refuses_raw_values_outside_zero_to_one_dollar(raw):
+    with pytest.raises(ValueError, match="price must be an integer from 0 to 10000"):
+        Price(raw)
+
+
+@pytest.mark.parametrize("text", ["-0.5", "1.0001", "2"])
+def test_price_refuses_dollar_text_outside_zero_to_one(text):
+    with pytest.raises(ValueError, match="price"):
+        Price.from_dollars(text)
+
+
+def test_price_arithmetic_stays_a_price():
+    assert Price(3000) + Price(2000) == Price(5000)
+    assert Price(3000) - Price(2000) == Price(1000)
+    assert Price(3000).complement() == Price(7000) and ONE_DOLLAR.complement() == ZERO_PRICE
+    with pytest.raises(ValueError):
+        Price(2000) - Price(3000)
+    with pytest.raises(ValueError):
+        Price(6000) + Price(5000)
+
+
+def test_amount_to_dollars_exact_shows_cents_or_every_micro_dollar():
+    assert Amount(1_230_000).to_dollars_exact() == "1.23"
+    assert Amount(1_234_567).to_dollars_exact() == "1.234567"
+    assert Amount(-9_903).to_dollars_exact() == "-0.009903"
+    assert (-Amount(10_000)).to_dollars_exact() == "-0.01"
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction"),
+    [
+        ("1", (1_000_000, 1_000_000)),
+        ("0.5", (500_000, 1_000_000)),
+        ("1.25", (1_250_000, 1_000_000)),
+        ("0", (0, 1_000_000)),
+    ],
+)
+def test_fee_multipliers_parse_to_exact_fractions(text, fraction):
+    assert parse_multiplier(text) == fraction
+
+
+@pytest.mark.parametrize("text", ["-1", "abc", "1e-2", "0.0000001"])
+def test_fee_multipliers_refuse_anything_but_a_non_negative_decimal(text):
+    with pytest.raises(ValueError, match="fee_multiplier"):
+        parse_multiplier(text)
+
+
+def test_dollars_raw_reads_dollar_text_beyond_one_dollar():
+    assert dollars_raw("2") == 20_000 and dollars_raw("0.12") == 1200
 
 
 # --- Count -------------------------------------------------------------------------------------
@@ -131,7 +191,7 @@ def test_count_refuses_more_than_two_places_or_junk(text):
         Count.from_fp(text)
 
 
-@pytest.mark.parametrize(("raw", "fp", "contracts"), [(1000, "10.00", 10), (250, "2.50", 2), (-250, "-2.50", -2), (99, "0.99", 0)])
+@pytest.mark.parametrize(("raw", "fp", "contracts"), [(1000, "10.00", 10), (250, "2.50", 2), (99, "0.99", 0)])
 def test_count_formats_fp_and_legacy_whole_contracts_toward_zero(raw, fp, contracts):
     assert Count(raw).to_fp() == fp
     assert Count(raw).to_contracts() == contracts
@@ -139,30 +199,38 @@ def test_count_formats_fp_and_legacy_whole_contracts_toward_zero(raw, fp, contra
 
 def test_count_adds_and_subtracts_as_counts():
     assert Count(150) + Count(50) == Count(200)
-    assert Count(150) - Count(200) == Count(-50)
+    with pytest.raises(ValueError, match="count must be a non-negative"):
+        Count(150) - Count(200)
     assert Count.from_contracts(3) - Count(300) == ZERO_COUNT
 
 
-@given(raws)
+@pytest.mark.parametrize("raw", [-1, -250])
+def test_count_refuses_negative_raw_values(raw):
+    with pytest.raises(ValueError, match="count must be a non-negative"):
+        Count(raw)
+
+
+@given(count_raws)
 def test_count_fp_round_trip(raw):
     assert Count.from_fp(Count(raw).to_fp()) == Count(raw)
 
 
 @given(raws)
 def test_count_whole_contracts_round_toward_zero(raw):
-    assert Count(raw).to_contracts() == _trunc_div(raw, 100)
+    assert count_contracts(raw) == _trunc_div(raw, 100)
 
 
-@given(raws)
+@given(count_raws)
 def test_count_helpers_agree_with_the_count_methods(raw):
     assert count_fp(raw) == Count(raw).to_fp() == _decimal(raw, 2)
     assert count_contracts(raw) == Count(raw).to_contracts()
 
 
-@given(raws, raws)
+@given(count_raws, count_raws)
 def test_count_sum_is_exact(a, b):
     assert (Count(a) + Count(b)).raw == a + b
-    assert (Count(a) - Count(b)).raw == a - b
+    big, small = max(a, b), min(a, b)
+    assert (Count(big) - Count(small)).raw == big - small
 
 
 # --- Amount ------------------------------------------------------------------------------------
@@ -205,7 +273,7 @@ def test_amount_cents_round_toward_zero(raw):
     assert Amount(raw).to_cents() == _trunc_div(raw, 10_000)
 
 
-@given(st.integers(min_value=-BIG, max_value=BIG), st.integers(min_value=-BIG, max_value=BIG))
+@given(price_raws, count_raws)
 def test_price_times_count_is_the_exact_integer_product(price, count):
     assert (Price(price) * Count(count)).raw == price * count
 

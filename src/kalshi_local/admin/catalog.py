@@ -14,7 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..api.bodies import transaction
-from ..api.responses import json_response
+from ..api.responses import json_response, services
+from ..engine import wiring
 from ..errors import NotFound
 from ..models.inputs import (
     EventIn,
@@ -35,6 +36,7 @@ def _put(shape: type, key: str, name: str, write: Callable) -> Callable:
         spec: msgspec.Struct = await decode(request, shape, key)
         with transaction(request) as conn:
             write(conn, spec, now_us(request))
+        wiring.catalog_changed(services(request))  # engine: market rules are read again
         return json_response({name: to_json(spec)})
 
     return put
@@ -46,6 +48,7 @@ def _delete(key: str, what: str, remove: Callable) -> Callable:
         with transaction(request) as conn:
             if not remove(conn, ident):
                 raise NotFound(f"{what} {ident} not found")
+        wiring.catalog_changed(services(request))
         return Response(status_code=204)
 
     return delete
@@ -59,6 +62,7 @@ async def put_market(request: Request) -> Response:
         if event is None:
             raise NotFound(f"event {event_ticker} not found")
         events.upsert_market(conn, spec, event_ticker, event.series_ticker, now_us(request))
+    wiring.catalog_changed(services(request), spec.ticker)
     return json_response({"market": to_json(spec)})
 
 
@@ -67,6 +71,7 @@ async def delete_market(request: Request) -> Response:
     with transaction(request) as conn:
         if not events.delete_market(conn, ticker, event_ticker):
             raise NotFound(f"market {ticker} not found in event {event_ticker}")
+    wiring.catalog_changed(services(request), ticker)
     return Response(status_code=204)
 
 

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from .. import demo
 from ..api.bodies import convert, json_body, read_body, transaction
 from ..api.responses import json_response, services
+from ..engine import wiring
 from ..errors import Conflict, InvalidParameter
 from ..scenario import loader
 from ..store import db
@@ -44,6 +45,7 @@ async def post_scenario(request: Request) -> Response:
     try:
         # Parsing and writing a big document take seconds: keep the event loop serving reads meanwhile.
         counts = await run_in_threadpool(_load, engine, body, content_type, now_us(request))
+        await run_in_threadpool(wiring.reload, services(request))  # engine: balances and rules may have changed
     except loader.ScenarioConflict as exc:
         raise Conflict(str(exc)) from None
     except loader.ScenarioError as exc:
@@ -59,6 +61,7 @@ async def reset(request: Request) -> Response:
     options = convert(await json_body(request), ResetOptions)
     load_demo = services(request).settings.load_demo if options.demo is None else options.demo
     await run_in_threadpool(_reset, request, now_us(request), load_demo)
+    await run_in_threadpool(wiring.reload, services(request))  # engine: rebuild from the reset store
     return json_response({"demo_loaded": load_demo})
 
 

@@ -15,7 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..api.bodies import transaction
-from ..api.responses import json_response
+from ..api.responses import json_response, services
+from ..engine import wiring
 from ..errors import InvalidParameter, NotFound
 from ..exchange.money import Amount
 from ..models.inputs import Cents, UserIn
@@ -41,9 +42,24 @@ def _shown(conn, user: accounts.User) -> dict:
 
 async def put_user(request: Request) -> Response:
     spec = await decode(request, UserIn, "name")
+    trading = services(request).trading is not None  # engine: the balance moves through it (below)
     with transaction(request) as conn:
-        user = accounts.upsert_user(conn, spec, now_us(request))
+        written = msgspec.structs.replace(spec, balance=None) if trading else spec
+        user = accounts.upsert_user(conn, written, now_us(request))
+        gap = _gap(conn, user, spec.balance) if trading else 0
+    if gap:
+        await wiring.move_cash(services(request), user.seq, "deposit" if gap > 0 else "withdrawal", "ach", abs(gap),
+                               now_us(request))  # fmt: skip
+    with transaction(request) as conn:
         return json_response({"user": _shown(conn, user)})
+
+
+def _gap(conn, user: accounts.User, balance: str | None) -> int:
+    """Cents to move to reach `balance` (engine wiring)."""
+    cash = accounts.balance(conn, user.seq)
+    if balance is None or cash is None:
+        return 0
+    return Amount.from_dollars(balance).to_cents() - Amount(cash.balance).to_cents()
 
 
 async def get_users(request: Request) -> Response:
@@ -62,7 +78,12 @@ def _mover(move: Callable) -> Callable:
             user = accounts.user_by_name(conn, name)
             if user is None:
                 raise NotFound(f"user {name} not found")
-            move(conn, user.seq, cents, now_us=now_us(request), method=body.type)
+            if services(request).trading is None:
+                move(conn, user.seq, cents, now_us=now_us(request), method=body.type)
+        if services(request).trading is not None:  # engine wiring: the venue holds balances
+            kind = "deposit" if move is accounts.deposit else "withdrawal"
+            await wiring.move_cash(services(request), user.seq, kind, body.type, cents, now_us(request))
+        with transaction(request) as conn:
             return json_response({"user": _shown(conn, user)})
 
     return post

@@ -14,6 +14,7 @@ from . import (
     live_data,
     markets,
     milestones,
+    orders,
     portfolio,
     search,
     series,
@@ -45,6 +46,7 @@ def served_routes() -> list[BaseRoute]:
             account,
             api_keys,
             portfolio,
+            orders,
             spec_files,
         )
         for route in module.routes

@@ -1,4 +1,4 @@
-"""GET /markets and GET /markets/{ticker}."""
+"""GET /markets, /markets/{ticker}, its order book, /markets/orderbooks and /markets/trades."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from starlette.routing import Route
 from ..errors import InvalidParameter, NotFound
 from ..exchange.lifecycle import MARKET_STATUS_FILTERS, effective_status
 from ..models import render
+from ..models import trading as out
 from ..services import Services
 from ..store import markets as store
+from ..store import orderbook as book_store
+from ..store import trades as trade_store
 from .params import Query
 from .responses import cached_response, json_response, services, store_marker
 
@@ -116,7 +119,42 @@ async def get_market(request: Request):
     return json_response({"market": render.market(row, svc.clock.now_us(), categories.get(row.series_ticker, ""))})
 
 
+MAX_DEPTH = 100
+
+
+async def get_orderbook(request: Request):
+    ticker = request.path_params["ticker"]
+    # The SDKs document 0 or a negative depth as every level; the spec allows at most 100.
+    depth = min(max(Query(request.query_params).int("depth", default=0), 0), MAX_DEPTH)
+    with services(request).reading() as conn:
+        if store.get(conn, ticker) is None:
+            raise NotFound(f"market {ticker} not found")
+        yes, no = book_store.book(conn, ticker, depth)
+    return json_response(out.orderbook_response(yes, no))
+
+
+async def get_orderbooks(request: Request):
+    tickers = tuple(dict.fromkeys(Query(request.query_params).list("tickers", max_items=100, required=True)))
+    with services(request).reading() as conn:
+        books = book_store.books_of(conn, tickers)
+    return json_response({
+        "orderbooks": [out.MarketOrderbook(t, out.orderbook_fp(*books.get(t, ([], [])))) for t in tickers]
+    })
+
+
+async def get_trades(request: Request):
+    q = Query(request.query_params)
+    limit = q.int("limit", minimum=0, maximum=1000) or 100
+    ticker, min_us, max_us = q.str("ticker"), q.timestamp_us("min_ts"), q.timestamp_us("max_ts")
+    with services(request).reading() as conn:
+        page = trade_store.page(conn, ticker, min_us, max_us, q.str("cursor"), limit)
+    return json_response({"trades": [out.trade(row) for row in page.rows], "cursor": page.cursor})
+
+
 routes = [
     Route("/markets", get_markets, methods=["GET"]),
+    Route("/markets/orderbooks", get_orderbooks, methods=["GET"]),
+    Route("/markets/trades", get_trades, methods=["GET"]),
     Route("/markets/{ticker}", get_market, methods=["GET"]),
+    Route("/markets/{ticker}/orderbook", get_orderbook, methods=["GET"]),
 ]

@@ -1,15 +1,19 @@
-"""GET /portfolio/balance, /portfolio/deposits and /portfolio/withdrawals."""
+"""GET /portfolio/balance, deposits, withdrawals, fills, positions and total_resting_order_value."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
 from ..authenticator import Caller
-from ..errors import NotFound
+from ..errors import InvalidParameter, NotFound
 from ..exchange.clock import MICROS
 from ..exchange.money import Amount
+from ..models import trading as out
 from ..models.accounts import Balance, Transfer
 from ..store import accounts as store
+from ..store import fills as fill_store
+from ..store import orders as order_store
+from ..store import positions as position_store
 from .authenticated import signed_route
 from .params import Query
 from .responses import json_response, services
@@ -23,15 +27,18 @@ async def get_balance(request: Request, caller: Caller):
         subaccount = Query(request.query_params).int("subaccount", default=0, minimum=0, maximum=MAX_SUBACCOUNT)
     with services(request).reading() as conn:
         found = store.balance(conn, caller.user_seq, subaccount)
+        reserved = position_store.reserved(conn, caller.user_seq, subaccount)
+        held = position_store.exposure(conn, caller.user_seq, subaccount)
     if found is None:
         raise NotFound(f"subaccount {subaccount} not found")
-    # No positions exist yet, so they are worth nothing.
-    cash = Amount(found.balance)
+    # `balance` is what may be spent: cash less what resting orders lock. The portfolio
+    # is valued at cost: the contracts held and the cash locked for resting orders.
+    available = Amount(found.balance - reserved)
     return json_response(
         Balance(
-            balance=cash.to_cents(),
-            balance_dollars=cash.to_dollars_exact(),
-            portfolio_value=0,
+            balance=available.to_cents(),
+            balance_dollars=available.to_dollars_exact(),
+            portfolio_value=Amount(held + reserved).to_cents(),
             updated_ts=found.updated_us // MICROS,
         )
     )
@@ -58,8 +65,62 @@ def _transfer(t: store.Transfer) -> Transfer:
     return Transfer(t.transfer_id, t.status, t.method, t.amount_cents, t.fee_cents, t.created_us // MICROS, finalized)
 
 
+def _subaccount(q: Query) -> int | None:
+    return q.int("subaccount", minimum=0, maximum=MAX_SUBACCOUNT)
+
+
+async def get_fills(request: Request, caller: Caller):
+    q = Query(request.query_params)
+    limit = q.int("limit", default=100, minimum=1, maximum=1000)
+    flt = fill_store.FillFilter(
+        ticker=q.str("ticker"),
+        order_id=q.str("order_id"),
+        min_us=q.timestamp_us("min_ts"),
+        max_us=q.timestamp_us("max_ts"),
+        subaccount=_subaccount(q),
+    )
+    with services(request).reading() as conn:
+        page = fill_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
+    return json_response({"fills": [out.fill(row) for row in page.rows], "cursor": page.cursor})
+
+
+async def get_positions(request: Request, caller: Caller):
+    q = Query(request.query_params)
+    limit = q.int("limit", default=100, minimum=1, maximum=1000)
+    nonzero = q.list("count_filter")
+    for name in nonzero:
+        if name not in position_store.COUNT_FILTERS:
+            raise InvalidParameter(f"count_filter accepts {', '.join(position_store.COUNT_FILTERS)}; got {name[:40]!r}")
+    flt = position_store.PositionFilter(
+        ticker=q.str("ticker"),
+        event_tickers=tuple(q.list("event_ticker", max_items=10)),
+        nonzero=tuple(dict.fromkeys(nonzero)),
+        subaccount=_subaccount(q),
+    )
+    with services(request).reading() as conn:
+        page = position_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
+        events = position_store.event_sums(conn, caller.user_seq, flt)
+    return json_response({
+        "market_positions": [out.market_position(row) for row in page.rows],
+        "event_positions": [out.event_position(row) for row in events],
+        "cursor": page.cursor,
+    })
+
+
+async def get_total_resting_order_value(request: Request, caller: Caller):
+    with services(request).reading() as conn:
+        value = order_store.resting_value(conn, caller.user_seq)
+    return json_response({
+        "total_resting_order_value": Amount(value).to_cents(),
+        "resting_order_value_breakdown": [{"exchange_index": out.EXCHANGE_INDEX, "balance": out.dollars(value)}],
+    })
+
+
 routes = [
     signed_route("/portfolio/balance", get_balance, "GET"),
     signed_route("/portfolio/deposits", get_deposits, "GET"),
     signed_route("/portfolio/withdrawals", get_withdrawals, "GET"),
+    signed_route("/portfolio/fills", get_fills, "GET"),
+    signed_route("/portfolio/positions", get_positions, "GET"),
+    signed_route("/portfolio/summary/total_resting_order_value", get_total_resting_order_value, "GET"),
 ]

@@ -12,3 +12,8 @@ The interface gateways use (REST now, WebSocket and FIX later):
     engine.reload()                                # after a reset: rebuild from the store
     engine.close()
 """
+
+from .errors import EngineClosed, EngineFault, WriteFailed
+from .sequencer import Engine
+
+__all__ = ["Engine", "EngineClosed", "EngineFault", "WriteFailed"]

@@ -98,3 +98,9 @@ class AccountNotFound(TradingError, NotFound):
     status = 404
     code = "customer_account_not_found"
 
+
+
+class InvalidBalance(TradingError):
+    """An admin balance change beyond the largest balance an account may hold."""
+
+    code = "invalid_parameters"

@@ -17,7 +17,8 @@ from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
 @dataclass(frozen=True, slots=True)
 class OrderChanged:
     """An order was created, filled, amended, decreased, cancelled or expired.
-    `reason` is one of created, filled, amended, decreased, canceled, expired."""
+    `reason` is one of created, filled, amended, decreased, canceled, expired, or collateral
+    (only its `reserved` moved, because the user's position in the market changed)."""
 
     seq: int
     order: Order  # a copy: later changes do not show through

@@ -1,7 +1,7 @@
 """Fixed-point money and contract counts.
 
-Units: a Price is an integer number of $0.0001, a Count an integer number of
-0.01 contracts, an Amount an integer number of $0.000001. This module is the
+Units: a Price is an integer number of $0.0001 (0 to $1), a Count an integer number of
+0.01 contracts (never negative), an Amount an integer number of $0.000001 (signed). This module is the
 only place that parses or formats them; nothing here touches a float.
 """
 
@@ -62,6 +62,12 @@ def price_dollars(raw: int) -> str:
     return _DOLLAR_STRINGS[raw] if 0 <= raw <= PRICE_SCALE else _format_fixed(raw, 4)
 
 
+def dollars_raw(text: str) -> int:
+    """Dollar text as raw $0.0001 units, not bounded to a price's range: for inputs
+    that check the range themselves to name the field. Raises ValueError."""
+    return _parse_fixed(text, 4, "price")
+
+
 def price_cents(raw: int) -> int:
     """A raw Price as legacy integer cents, rounded toward zero."""
     return _toward_zero(raw, 100)
@@ -79,9 +85,16 @@ def count_contracts(raw: int) -> int:
 
 @dataclass(frozen=True, order=True, slots=True)
 class Price:
-    """A price per contract in units of $0.0001."""
+    """A price per contract in units of $0.0001: from $0 to $1 inclusive.
+
+    Raises ValueError for a raw value outside [0, PRICE_SCALE] or not an int.
+    """
 
     raw: int
+
+    def __post_init__(self) -> None:
+        if type(self.raw) is not int or not 0 <= self.raw <= PRICE_SCALE:
+            raise ValueError(f"a price must be an integer from 0 to {PRICE_SCALE} units of $0.0001, got {self.raw!r}")
 
     @classmethod
     def from_dollars(cls, text: str) -> Price:
@@ -98,6 +111,20 @@ class Price:
         """Legacy integer cents, rounded toward zero."""
         return price_cents(self.raw)
 
+    def complement(self) -> Price:
+        """1 - p: the price of the other outcome."""
+        return Price(PRICE_SCALE - self.raw)
+
+    def __add__(self, other: Price) -> Price:
+        if not isinstance(other, Price):
+            return NotImplemented
+        return Price(self.raw + other.raw)
+
+    def __sub__(self, other: Price) -> Price:
+        if not isinstance(other, Price):
+            return NotImplemented
+        return Price(self.raw - other.raw)
+
     def __mul__(self, count: Count) -> Amount:
         if not isinstance(count, Count):
             return NotImplemented
@@ -107,9 +134,16 @@ class Price:
 
 @dataclass(frozen=True, order=True, slots=True)
 class Count:
-    """A number of contracts in units of 0.01."""
+    """A number of contracts in units of 0.01, never negative.
+
+    Raises ValueError for a negative raw value or not an int.
+    """
 
     raw: int
+
+    def __post_init__(self) -> None:
+        if type(self.raw) is not int or self.raw < 0:
+            raise ValueError(f"a count must be a non-negative integer of 0.01 contracts, got {self.raw!r}")
 
     @classmethod
     def from_fp(cls, text: str) -> Count:
@@ -127,9 +161,14 @@ class Count:
         return count_contracts(self.raw)
 
     def __add__(self, other: Count) -> Count:
+        if not isinstance(other, Count):
+            return NotImplemented
         return Count(self.raw + other.raw)
 
     def __sub__(self, other: Count) -> Count:
+        """Raises ValueError when `other` is larger (a count cannot go negative)."""
+        if not isinstance(other, Count):
+            return NotImplemented
         return Count(self.raw - other.raw)
 
 
@@ -163,10 +202,27 @@ class Amount:
         return _toward_zero(self.raw, 10_000)
 
     def __add__(self, other: Amount) -> Amount:
+        if not isinstance(other, Amount):
+            return NotImplemented
         return Amount(self.raw + other.raw)
 
     def __sub__(self, other: Amount) -> Amount:
+        if not isinstance(other, Amount):
+            return NotImplemented
         return Amount(self.raw - other.raw)
+
+    def __neg__(self) -> Amount:
+        return Amount(-self.raw)
+
+
+def parse_multiplier(text: str) -> tuple[int, int]:
+    """A fee multiplier's decimal text ("1", "0.5", "1.25") as an exact fraction
+    (numerator, denominator), denominator a power of ten. Raises ValueError for
+    anything but a non-negative decimal with at most 6 places."""
+    raw = _parse_fixed(str(text), 6, "fee_multiplier")
+    if raw < 0:
+        raise ValueError(f"fee_multiplier must not be negative, got {text!r}")
+    return raw, AMOUNT_SCALE
 
 
 ZERO_PRICE = Price(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .money import Price
+from .money import ONE_DOLLAR, Price
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +43,26 @@ def tick_size_cents(structure: str) -> int:
     """Legacy `tick_size`: the smallest step in whole cents (at least 1)."""
     smallest = min(rng.step.raw for rng in price_ranges(structure))
     return max(1, smallest // 100)
+
+
+def _grid(structure: str) -> frozenset[int]:
+    return frozenset(
+        raw
+        for rng in PRICE_LEVEL_STRUCTURES[structure]
+        for raw in range(rng.start.raw, rng.end.raw + 1, rng.step.raw)
+        if 0 < raw < ONE_DOLLAR.raw
+    )
+
+
+# Orders are priced strictly between $0 and $1: the tradable prices of each structure.
+_TRADABLE: dict[str, frozenset[int]] = {name: _grid(name) for name in PRICE_LEVEL_STRUCTURES}
+
+
+def is_tradable(structure: str, price: int) -> bool:
+    """Whether `price` (raw yes price) lies on the structure's grid, strictly between $0 and $1.
+    Raises ValueError for an unknown structure."""
+    try:
+        return price in _TRADABLE[structure]
+    except KeyError:
+        price_ranges(structure)
+        raise

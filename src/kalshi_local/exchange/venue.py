@@ -5,16 +5,70 @@ it commands with the time on the exchange clock, persists the events it returns 
 builds it again from the store at start-up.
 
 A command either raises a TradingError (exchange/errors.py) and changes nothing, or
-is applied whole and returns its Outcome with the events it caused, in order.
+is applied whole and returns its Outcome with the events it caused, in order: per match a
+Traded, the taker's and the maker's Filled and the maker level's BookChanged; then the
+other book changes (the order resting, cancels); then one snapshot per touched order
+(OrderChanged), position, account and market, each as it stands after the command.
+
+Choices where the docs are silent:
+- reduce_only with no opposite position to reduce: ExceededSellPositionFloor; a larger count
+  is cut to the position.
+- A cancel, amend or decrease of an order that is not resting (filled, cancelled, someone else's):
+  OrderNotFound (404).
+- buy_max_cost: fill-or-kill whose fills, fees included, must cost at most buy_max_cost, else
+  FillOrKillInsufficientVolume.
+- previous_yes_bid / previous_yes_ask / previous_price hold the value before the latest change.
+- Self-trade prevention compares users (all subaccounts of one user are one party).
 """
 
 from __future__ import annotations
 
+import copy
+import heapq
+import uuid
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .events import Event
-from .orders import Account, Command, MarketRules, MarketStats, Order, Position
+from . import errors
+from .book import Book, Resting
+from .events import (
+    BalanceChanged,
+    BookChanged,
+    Event,
+    Filled,
+    MarketChanged,
+    OrderChanged,
+    PositionChanged,
+    Traded,
+)
+from .fees import FeeSchedule, round_fill
+from .matching import Plan, execute, plan
+from .money import Amount, count_fp, price_dollars
+from .orders import (
+    Account,
+    AccountKey,
+    AdjustBalance,
+    AmendOrder,
+    CancelOrder,
+    Command,
+    CreateOrder,
+    DecreaseOrder,
+    Fill,
+    MarketRules,
+    MarketStats,
+    Order,
+    Position,
+    SetBalance,
+    Trade,
+)
+from .portfolio import PAIR_VALUE, apply_fill, order_reserves, unit_cost, yes_held
+from .price_levels import is_tradable
+
+ID_NAMESPACE = uuid.UUID("6f1c1a52-5a4e-4c8e-9a57-6b0e3c1d2f40")  # fixed: a replay gives the same ids
+DAY_US = 86_400_000_000
+MAX_COUNT = 10**11  # raw: one billion contracts, so that every cost fits 64 bits
+MAX_BALANCE = 10**18  # Amount: $1 trillion
 
 
 @dataclass(slots=True)
@@ -36,15 +90,70 @@ RulesOf = Callable[[str], MarketRules | None]  # ticker -> rules, None for an un
 AccountOf = Callable[[int, int], Account | None]  # (user_seq, subaccount) -> cash, None if no such account
 
 
+class _Market:
+    __slots__ = ("rules", "fees", "book", "stats", "window")
+
+    def __init__(self, rules: MarketRules, stats: MarketStats) -> None:
+        self.rules = rules
+        self.fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
+        self.book = Book(rules.ticker)
+        self.stats = stats
+        self.window: deque[tuple[int, int]] = deque()  # (created_us, count) of trades in the last 24 h
+
+
+class _Change:
+    """The events and touched objects of one command, in order."""
+
+    __slots__ = ("outcome", "orders", "positions", "accounts", "markets", "reserve_keys", "now")
+
+    def __init__(self, now: int) -> None:
+        self.outcome = Outcome(ts_us=now)
+        self.orders: dict[str, tuple[Order, str]] = {}
+        self.positions: dict[tuple[AccountKey, str], Position] = {}
+        self.accounts: dict[AccountKey, Account] = {}
+        self.markets: dict[str, _Market] = {}
+        self.reserve_keys: dict[tuple[AccountKey, str], None] = {}
+        self.now = now
+
+    def order(self, order: Order, reason: str) -> None:
+        kept = self.orders.get(order.order_id)
+        if kept is None or kept[1] == "filled":
+            self.orders[order.order_id] = (order, reason)
+
+
 class Venue:
     """All trading state of one exchange process.
 
     `rules_of` and `account_of` load what the venue has not seen yet (the engine
     backs them with the store); after that the venue's own copy is the truth.
+    `next_seq` and `next_order` continue the event and order-id counters after a restart.
     """
 
     def __init__(self, rules_of: RulesOf, account_of: AccountOf, next_seq: int = 1, next_order: int = 1) -> None:
-        raise NotImplementedError
+        self._rules_of = rules_of
+        self._account_of = account_of
+        self._seq = next_seq
+        self._next_order = next_order
+        self._markets: dict[str, _Market] = {}
+        self._orders: dict[str, Order] = {}  # resting orders only
+        self._accounts: dict[AccountKey, Account] = {}
+        self._positions: dict[tuple[AccountKey, str], Position] = {}
+        self._user_orders: dict[tuple[AccountKey, str], dict[str, Order]] = {}
+        self._client_ids: dict[tuple[int, str], str] = {}  # (user_seq, client_order_id) -> open order_id
+        self._expiries: list[tuple[int, int, str]] = []  # heap of (expiration_us, seq, order_id)
+        self._pending_stats: dict[str, MarketStats] = {}
+        self._pending_trades: dict[str, list[Trade]] = {}
+        self.fees_collected = 0  # Amount: every net fee charged since this venue was built
+
+    @property
+    def next_seq(self) -> int:
+        return self._seq
+
+    @property
+    def next_order(self) -> int:
+        return self._next_order
+
+    # --- loading ---
 
     def restore(
         self,
@@ -52,13 +161,649 @@ class Venue:
         positions: Iterable[Position],
         accounts: Iterable[Account],
         stats: Iterable[MarketStats],
+        trades: Iterable[Trade] = (),
     ) -> None:
-        """Load the state persisted in the store (resting orders in seq order)."""
-        raise NotImplementedError
-
-    def apply(self, command: Command, now_us: int) -> Outcome:
-        raise NotImplementedError
+        """Load the state persisted in the store (resting orders in seq order; `trades` those of the
+        last 24 h, oldest first, for volume_24h). Objects are taken as they are, not copied."""
+        for account in accounts:
+            self._accounts[(account.user_seq, account.subaccount)] = account
+        for position in positions:
+            self._positions[((position.user_seq, position.subaccount), position.ticker)] = position
+            self.fees_collected += position.fees_paid
+        for row in stats:
+            self._pending_stats[row.ticker] = row
+        for trade in trades:
+            self._pending_trades.setdefault(trade.ticker, []).append(trade)
+        for ticker in list(self._pending_stats):
+            self._market(ticker, require_trading=False, rules_missing_ok=True)
+        for order in orders:
+            if order.status != "resting":
+                continue
+            market = self._market(order.ticker, require_trading=False, rules_missing_ok=True)
+            self._rest(order, market)
 
     def forget_rules(self, ticker: str | None = None) -> None:
         """Drop cached market rules (all when `ticker` is None): the catalog changed."""
-        raise NotImplementedError
+        for name in [ticker] if ticker is not None else list(self._markets):
+            market = self._markets.get(name)
+            if market is not None:
+                rules = self._rules_of(name)
+                if rules is not None:
+                    market.rules = rules
+                    market.fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
+
+    # --- reads (for the engine and the tests) ---
+
+    def order(self, order_id: str) -> Order | None:
+        """A resting order, or None."""
+        return self._orders.get(order_id)
+
+    def orders(self) -> list[Order]:
+        return sorted(self._orders.values(), key=lambda o: o.seq)
+
+    def account(self, user_seq: int, subaccount: int = 0) -> Account | None:
+        return self._accounts.get((user_seq, subaccount))
+
+    def accounts(self) -> list[Account]:
+        return list(self._accounts.values())
+
+    def position(self, user_seq: int, subaccount: int, ticker: str) -> Position | None:
+        return self._positions.get(((user_seq, subaccount), ticker))
+
+    def positions(self) -> list[Position]:
+        return list(self._positions.values())
+
+    def stats(self, ticker: str) -> MarketStats | None:
+        market = self._markets.get(ticker)
+        return market.stats if market else self._pending_stats.get(ticker)
+
+    def all_stats(self) -> list[MarketStats]:
+        return [m.stats for m in self._markets.values()]
+
+    def book(self, ticker: str) -> Book | None:
+        market = self._markets.get(ticker)
+        return market.book if market else None
+
+    def state(self) -> dict[str, object]:
+        """Everything the venue holds, as plain comparable values (for tests and checks)."""
+        markets = {  # a market only looked at (rules cached, nothing traded) is not state
+            ticker: m
+            for ticker, m in sorted(self._markets.items())
+            if m.book.entries or m.window or m.stats != MarketStats(ticker)
+        }
+        books = {
+            ticker: [
+                [
+                    (price, [(e.key, e.remaining) for e in m.book.queue_of(side, price)])
+                    for price, _ in m.book.levels(side)
+                ]
+                for side in (True, False)
+            ]
+            for ticker, m in markets.items()
+        }
+        return {
+            "orders": {k: copy.copy(v) for k, v in sorted(self._orders.items())},
+            "accounts": {k: copy.copy(v) for k, v in sorted(self._accounts.items())},
+            "positions": {k: copy.copy(v) for k, v in sorted(self._positions.items())},
+            "stats": {k: copy.copy(m.stats) for k, m in markets.items()},
+            "windows": {k: list(m.window) for k, m in markets.items() if m.window},
+            "books": books,
+            "client_ids": dict(sorted(self._client_ids.items())),
+        }
+
+    # --- commands ---
+
+    def apply(self, command: Command, now_us: int) -> Outcome:
+        """Apply one command at `now_us`. Raises a TradingError, having changed nothing, when refused."""
+        if isinstance(command, CreateOrder):
+            return self._create(command, now_us)
+        if isinstance(command, CancelOrder):
+            return self._cancel(command, now_us)
+        if isinstance(command, AmendOrder):
+            return self._amend(command, now_us)
+        if isinstance(command, DecreaseOrder):
+            return self._decrease(command, now_us)
+        if isinstance(command, AdjustBalance | SetBalance):
+            return self._set_balance(command, now_us)
+        raise errors.InvalidOrder(f"unknown command {type(command).__name__}")
+
+    def expire_due(self, now_us: int) -> Outcome:
+        """Cancel every good-till-canceled order whose expiration_us is at or before `now_us`, and
+        let volume_24h forget trades older than 24 h."""
+        change = _Change(now_us)
+        while self._expiries and self._expiries[0][0] <= now_us:
+            expiration, _, order_id = heapq.heappop(self._expiries)
+            order = self._orders.get(order_id)
+            if order is not None and order.expiration_us == expiration:
+                market = self._markets[order.ticker]
+                self._take_off(change, order, market, order.remaining_count, "expired")
+        for market in self._markets.values():
+            if market.window and market.window[0][0] <= now_us - DAY_US:
+                self._roll_window(market, now_us)
+                change.markets[market.rules.ticker] = market
+        return self._finish(change)
+
+    # --- create ---
+
+    def _create(self, cmd: CreateOrder, now: int) -> Outcome:
+        account = self._account(cmd.user_seq, cmd.subaccount)
+        market = self._market(cmd.ticker)
+        is_bid = cmd.book_side == "bid"
+        self._check_price(market, cmd.price)
+        _check_count(cmd.count, "count")
+        time_in_force = "fill_or_kill" if cmd.buy_max_cost is not None else cmd.time_in_force
+        if cmd.expiration_us is not None and time_in_force != "good_till_canceled":
+            raise errors.InvalidOrder("expiration_ts can only be combined with time_in_force good_till_canceled")
+        if cmd.expiration_us is not None and cmd.expiration_us <= now:
+            raise errors.InvalidOrder("expiration_ts must be in the future")
+        if cmd.buy_max_cost is not None and cmd.buy_max_cost <= 0:
+            raise errors.InvalidOrder("buy_max_cost must be positive")
+        if cmd.client_order_id and (cmd.user_seq, cmd.client_order_id) in self._client_ids:
+            raise errors.OrderAlreadyExists(
+                f"client_order_id {cmd.client_order_id!r} is used by one of your open orders"
+            )
+        count = cmd.count
+        key = (account.user_seq, account.subaccount)
+        position = self._positions.get((key, cmd.ticker))
+        if cmd.reduce_only:
+            held = position.position if position else 0
+            reducible = max(0, -held if is_bid else held)
+            if reducible == 0:
+                raise errors.ExceededSellPositionFloor("reduce_only: there is no opposite position to reduce")
+            count = min(count, reducible)
+        if cmd.post_only and market.book.crosses(is_bid, cmd.price):
+            raise errors.PostOnlyCross()
+        walk = plan(market.book, is_bid, cmd.price, count, cmd.user_seq, cmd.self_trade_prevention == "maker")
+        if time_in_force == "fill_or_kill" and walk.filled < count and not walk.self_crossed:
+            raise errors.FillOrKillInsufficientVolume(
+                f"fill_or_kill: only {count_fp(walk.filled)} of {count_fp(count)} contracts can fill now"
+            )
+        order = Order(
+            seq=self._seq,
+            order_id=str(uuid.uuid5(ID_NAMESPACE, f"order:{self._next_order}")),
+            user_seq=cmd.user_seq,
+            user_id=cmd.user_id,
+            subaccount=cmd.subaccount,
+            ticker=cmd.ticker,
+            event_ticker=market.rules.event_ticker,
+            book_side=cmd.book_side,
+            price=cmd.price,
+            initial_count=count,
+            remaining_count=count,
+            fill_count=0,
+            status="resting",
+            time_in_force=time_in_force,  # type: ignore[arg-type]
+            self_trade_prevention=cmd.self_trade_prevention,
+            client_order_id=cmd.client_order_id,
+            action=cmd.action,
+            side=cmd.side,
+            post_only=cmd.post_only,
+            reduce_only=cmd.reduce_only,
+            cancel_order_on_pause=cmd.cancel_order_on_pause,
+            order_group_id=cmd.order_group_id,
+            expiration_us=cmd.expiration_us,
+            created_us=now,
+            updated_us=now,
+        )
+        rests = time_in_force == "good_till_canceled" and not walk.self_stopped
+        cost, fees = self._check_funds(account, market, order, walk, rests, now)
+        if cmd.buy_max_cost is not None and cost + fees > cmd.buy_max_cost:
+            raise errors.FillOrKillInsufficientVolume(
+                f"buy_max_cost: the fills would cost {_usd(cost + fees)} dollars with fees, above buy_max_cost"
+            )
+        self._next_order += 1
+        change = _Change(now)
+        self._take(change, market, order, walk, rests, "created")
+        return self._finish(change, order)
+
+    def _check_funds(
+        self, account: Account, market: _Market, order: Order, walk: Plan, rests: bool, now: int
+    ) -> tuple[int, int]:
+        """Raise InsufficientBalance unless the account can pay `order`'s fills as `walk` plans them and
+        lock collateral for what rests, with every other order of it in the market re-locked for the
+        position after. Returns the fills' cost and net fees (Amount). Changes nothing."""
+        is_bid = order.book_side == "bid"
+        key = order.account
+        position = self._positions.get((key, order.ticker))
+        held = position.position if position else 0
+        cash = account.balance
+        accumulator = order.fee_accumulator
+        cost = fees = 0
+        for entry, take in walk.fills:
+            fee = market.fees.trade_fee(take, entry.price, is_taker=True)
+            revenue = -unit_cost(is_bid, entry.price) * take
+            rounded = round_fill(revenue, fee, accumulator)
+            accumulator = rounded.accumulator_after
+            opposite = -held if is_bid else held
+            pairs = min(take, opposite) if opposite > 0 else 0
+            held += take if is_bid else -take
+            cash += rounded.cash_change + pairs * PAIR_VALUE
+            cost -= revenue
+            fees += rounded.net_fee
+        own = self._user_orders.get((key, order.ticker), {})
+        cancelled = {e.key for e in walk.self_cancels}
+        others = [o for o in own.values() if o.order_id != order.order_id and o.order_id not in cancelled]
+        old_reserve = sum(o.reserved for o in own.values())
+        remaining = order.remaining_count - walk.filled
+        if rests and remaining:
+            probe = copy.copy(order)
+            probe.remaining_count = remaining
+            others.append(probe)
+        others.sort(key=lambda o: o.seq)
+        new_reserve = sum(order_reserves(held, others, market.fees).values())
+        reserved = account.reserved - old_reserve + new_reserve
+        if cash < reserved:
+            raise errors.InsufficientBalance(
+                f"insufficient balance: the order needs {_usd(reserved - account.reserved + account.balance - cash)}"
+                f" dollars with fees and collateral; {_usd(account.available)} available"
+            )
+        return cost, fees
+
+    def _take(self, change: _Change, market: _Market, order: Order, walk: Plan, rests: bool, reason: str) -> None:
+        """Execute `walk` for the taker `order`, then rest what is left or cancel it."""
+        outcome = change.outcome
+        outcome.order = order
+        change.markets[order.ticker] = market
+        change.order(order, reason)
+        self._touch_reserve(change, order.account, order.ticker)
+        for entry in walk.self_cancels:
+            maker = self._orders[entry.key]
+            self._take_off(change, maker, market, entry.remaining, "canceled")
+        for entry, take in walk.fills:
+            self._match(change, market, order, self._orders[entry.key], take)
+        execute(market.book, _fills_only(walk))
+        for entry, _ in walk.fills:
+            maker = self._orders[entry.key]
+            if maker.remaining_count == 0:
+                self._forget(maker, "executed")
+        if order.remaining_count and rests:
+            order.seq = self._seq
+            self._rest(order, market)
+            self._emit(
+                change,
+                BookChanged(
+                    self._seq,
+                    order.ticker,
+                    order.book_side,
+                    order.price,
+                    order.remaining_count,
+                    order.client_order_id or None,
+                    order.user_seq,
+                ),
+            )
+        elif order.remaining_count:
+            outcome.reduced_by = order.remaining_count
+            order.remaining_count = 0
+            order.status = "canceled"
+        else:
+            order.status = "executed"
+        order.updated_us = change.now
+
+    def _match(self, change: _Change, market: _Market, taker: Order, maker: Order, take: int) -> None:
+        price = maker.price
+        trade_id = str(uuid.uuid5(ID_NAMESPACE, f"trade:{self._seq}"))
+        trade = Trade(self._seq, trade_id, taker.ticker, price, take, taker.book_side, change.now)
+        self._emit(change, Traded(self._seq, trade))
+        taker_fill = self._fill(change, market, taker, trade, take, is_taker=True)
+        self._fill(change, market, maker, trade, take, is_taker=False)
+        self._emit(
+            change,
+            BookChanged(
+                self._seq, maker.ticker, maker.book_side, price, -take, maker.client_order_id or None, maker.user_seq
+            ),
+        )
+        outcome = change.outcome
+        outcome.fill_count += take
+        outcome.fill_cost += unit_cost(taker.book_side == "bid", price) * take
+        outcome.fees += taker_fill
+        stats = market.stats
+        stats.volume += take
+        market.window.append((change.now, take))
+        stats.volume_24h += take
+        if stats.last_price != price:
+            stats.previous_price = stats.last_price
+            stats.last_price = price
+
+    def _fill(self, change: _Change, market: _Market, order: Order, trade: Trade, take: int, is_taker: bool) -> int:
+        """Book one side of a match into the order, its account and its position; returns the net fee."""
+        is_bid = order.book_side == "bid"
+        price = trade.price
+        fee = market.fees.trade_fee(take, price, is_taker)
+        revenue = -unit_cost(is_bid, price) * take
+        rounded = round_fill(revenue, fee, order.fee_accumulator)
+        order.fee_accumulator = rounded.accumulator_after
+        order.fill_count += take
+        order.remaining_count -= take
+        order.updated_us = change.now
+        if is_taker:
+            order.taker_fill_cost -= revenue
+            order.taker_fees += rounded.net_fee
+        else:
+            order.maker_fill_cost -= revenue
+            order.maker_fees += rounded.net_fee
+        position = self._position(order.account, order.ticker, market, change)
+        before = yes_held(position.position)
+        pairs = apply_fill(position, is_bid, price, take)
+        market.stats.open_interest += yes_held(position.position) - before
+        position.fees_paid += rounded.net_fee
+        self.fees_collected += rounded.net_fee
+        account = self._accounts[order.account]
+        account.balance += rounded.cash_change + pairs * PAIR_VALUE
+        change.accounts[order.account] = account
+        change.order(order, "filled")
+        self._touch_reserve(change, order.account, order.ticker)
+        fill_seq = self._seq
+        fill = Fill(
+            seq=fill_seq,
+            fill_id=str(uuid.uuid5(ID_NAMESPACE, f"fill:{fill_seq}")),
+            trade_id=trade.trade_id,
+            order_id=order.order_id,
+            user_seq=order.user_seq,
+            subaccount=order.subaccount,
+            ticker=order.ticker,
+            book_side=order.book_side,
+            action=order.action,
+            side=order.side,
+            price=price,
+            count=take,
+            is_taker=is_taker,
+            fee=rounded.net_fee,
+            created_us=change.now,
+        )
+        self._emit(change, Filled(self._seq, fill))
+        return rounded.net_fee
+
+    # --- cancel, decrease, amend ---
+
+    def _owned(self, user_seq: int, order_id: str, subaccount: int | None) -> Order:
+        order = self._orders.get(order_id)
+        if order is None or order.user_seq != user_seq or (subaccount is not None and order.subaccount != subaccount):
+            raise errors.OrderNotFound(f"no open order {order_id!r} of yours")
+        return order
+
+    def _cancel(self, cmd: CancelOrder, now: int) -> Outcome:
+        order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
+        market = self._market(order.ticker)
+        change = _Change(now)
+        change.outcome.order = order
+        change.outcome.reduced_by = order.remaining_count
+        self._take_off(change, order, market, order.remaining_count, "canceled")
+        return self._finish(change, order)
+
+    def _decrease(self, cmd: DecreaseOrder, now: int) -> Outcome:
+        order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
+        market = self._market(order.ticker)
+        if (cmd.reduce_by is None) == (cmd.reduce_to is None):
+            raise errors.InvalidOrder("give exactly one of reduce_by and reduce_to")
+        if cmd.reduce_by is not None:
+            _check_count(cmd.reduce_by, "reduce_by")
+            by = min(cmd.reduce_by, order.remaining_count)
+        else:
+            to = cmd.reduce_to
+            if to is None or to < 0 or to > order.remaining_count:
+                raise errors.InvalidAmendQuantity(
+                    f"reduce_to must be from 0 to the remaining count {count_fp(order.remaining_count)}"
+                )
+            by = order.remaining_count - to
+        change = _Change(now)
+        change.outcome.order = order
+        change.outcome.reduced_by = by
+        if by:
+            reason = "canceled" if by == order.remaining_count else "decreased"
+            self._take_off(change, order, market, by, reason)
+        return self._finish(change, order)
+
+    def _amend(self, cmd: AmendOrder, now: int) -> Outcome:
+        order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
+        market = self._market(order.ticker)
+        if cmd.ticker != order.ticker:
+            raise errors.OrderTickerMismatch(f"order {order.order_id} is in {order.ticker}, not {cmd.ticker}")
+        if cmd.book_side != order.book_side:
+            raise errors.OrderSideMismatch(
+                f"order {order.order_id} is on the {order.book_side} side, not {cmd.book_side}"
+            )
+        if cmd.client_order_id is not None and cmd.client_order_id != order.client_order_id:
+            raise errors.OrderIdAndClientOrderIdMismatch("client_order_id does not match the order's")
+        self._check_price(market, cmd.price)
+        _check_count(cmd.count, "count")
+        if cmd.count <= order.fill_count:
+            raise errors.InvalidAmendQuantity(
+                f"count must be above the filled count {count_fp(order.fill_count)} (it is the new total)"
+            )
+        new_id = cmd.updated_client_order_id
+        if new_id and new_id != order.client_order_id and (order.user_seq, new_id) in self._client_ids:
+            raise errors.OrderAlreadyExists(f"client_order_id {new_id!r} is used by one of your open orders")
+        remaining = cmd.count - order.fill_count
+        if cmd.price == order.price and remaining <= order.remaining_count:
+            return self._amend_down(order, market, remaining, new_id, now)
+        is_bid = order.book_side == "bid"
+        if order.post_only and market.book.crosses(is_bid, cmd.price):
+            raise errors.PostOnlyCross()
+        walk = plan(market.book, is_bid, cmd.price, remaining, order.user_seq, order.self_trade_prevention == "maker")
+        probe = copy.copy(order)
+        probe.price, probe.remaining_count, probe.seq = cmd.price, remaining, self._seq
+        self._check_funds(self._accounts[order.account], market, probe, walk, not walk.self_stopped, now)
+        change = _Change(now)
+        self._take_off(change, order, market, order.remaining_count, "amended", keep=True)
+        order.price, order.remaining_count, order.initial_count = cmd.price, remaining, cmd.count
+        self._rename(order, new_id)
+        self._take(change, market, order, walk, not walk.self_stopped, "amended")
+        return self._finish(change, order)
+
+    def _amend_down(self, order: Order, market: _Market, remaining: int, new_id: str | None, now: int) -> Outcome:
+        """An amend that only lowers the count keeps the order's time priority."""
+        change = _Change(now)
+        change.outcome.order = order
+        by = order.remaining_count - remaining
+        if by:
+            self._take_off(change, order, market, by, "amended")
+        order.initial_count = order.fill_count + remaining
+        self._rename(order, new_id)
+        change.order(order, "amended")
+        return self._finish(change, order)
+
+    def _rename(self, order: Order, new_id: str | None) -> None:
+        if new_id and new_id != order.client_order_id:
+            self._client_ids.pop((order.user_seq, order.client_order_id), None)
+            order.client_order_id = new_id
+            self._client_ids[(order.user_seq, new_id)] = order.order_id
+
+    def _take_off(
+        self, change: _Change, order: Order, market: _Market, count: int, reason: str, keep: bool = False
+    ) -> None:
+        """Take `count` off a resting order; all of it leaves the book (cancelled, or with `keep`
+        out of the book for now, to be placed again)."""
+        market.book.reduce(market.book.entries[order.order_id], count)
+        order.remaining_count -= count
+        order.updated_us = change.now
+        self._emit(
+            change,
+            BookChanged(
+                self._seq,
+                order.ticker,
+                order.book_side,
+                order.price,
+                -count,
+                order.client_order_id or None,
+                order.user_seq,
+            ),
+        )
+        change.markets[order.ticker] = market
+        change.order(order, reason)
+        self._touch_reserve(change, order.account, order.ticker)
+        if order.remaining_count == 0:
+            self._forget(order, "canceled", keep)
+
+    # --- admin ---
+
+    def _set_balance(self, cmd: AdjustBalance | SetBalance, now: int) -> Outcome:
+        account = self._account(cmd.user_seq, cmd.subaccount)
+        balance = account.balance + cmd.delta if isinstance(cmd, AdjustBalance) else cmd.balance
+        if balance < account.reserved or balance < 0:
+            raise errors.InsufficientBalance(
+                f"the balance would be {_usd(balance)} dollars,"
+                f" below the {_usd(account.reserved)} locked by open orders"
+            )
+        if balance > MAX_BALANCE:
+            raise errors.InvalidBalance("a balance may not exceed 1000000000000 dollars")
+        change = _Change(now)
+        account.balance = balance
+        change.accounts[(account.user_seq, account.subaccount)] = account
+        return self._finish(change)
+
+    # --- bookkeeping ---
+
+    def _emit(self, change: _Change, event: Event) -> None:
+        """Record `event`, made with `self._seq` as its seq, and move the counter on."""
+        change.outcome.events.append(event)
+        self._seq += 1
+
+    def _account(self, user_seq: int, subaccount: int) -> Account:
+        key = (user_seq, subaccount)
+        account = self._accounts.get(key)
+        if account is None:
+            account = self._account_of(user_seq, subaccount)
+            if account is None:
+                raise errors.AccountNotFound(f"no account for user {user_seq} subaccount {subaccount}")
+            self._accounts[key] = account
+        return account
+
+    def _market(self, ticker: str, require_trading: bool = True, rules_missing_ok: bool = False) -> _Market:
+        market = self._markets.get(ticker)
+        if market is None:
+            rules = self._rules_of(ticker)
+            if rules is None:
+                if not rules_missing_ok:
+                    raise errors.MarketNotFound(f"market {ticker!r} not found")
+                rules = MarketRules(ticker, "", False, "deci_cent", "quadratic", "0")
+            stats = self._pending_stats.pop(ticker, None) or MarketStats(ticker)
+            market = self._markets[ticker] = _Market(rules, stats)
+            for trade in self._pending_trades.pop(ticker, ()):
+                market.window.append((trade.created_us, trade.count))
+        if require_trading and not market.rules.trading:
+            raise errors.MarketClosed(f"market {ticker} is not open for trading")
+        return market
+
+    def _position(self, key: AccountKey, ticker: str, market: _Market, change: _Change) -> Position:
+        position = self._positions.get((key, ticker))
+        if position is None:
+            position = self._positions[(key, ticker)] = Position(key[0], key[1], ticker, market.rules.event_ticker)
+        change.positions[(key, ticker)] = position
+        return position
+
+    def _check_price(self, market: _Market, price: int) -> None:
+        if not is_tradable(market.rules.price_level_structure, price):
+            raise errors.InvalidPrice(
+                f"price {price_dollars(price)} is not on the {market.rules.price_level_structure} grid"
+                " strictly between 0 and 1"
+            )
+
+    def _rest(self, order: Order, market: _Market) -> None:
+        market.book.add(
+            Resting(order.order_id, order.user_seq, order.book_side == "bid", order.price, order.remaining_count)
+        )
+        self._orders[order.order_id] = order
+        self._user_orders.setdefault((order.account, order.ticker), {})[order.order_id] = order
+        if order.client_order_id:
+            self._client_ids[(order.user_seq, order.client_order_id)] = order.order_id
+        if order.expiration_us is not None:
+            heapq.heappush(self._expiries, (order.expiration_us, order.seq, order.order_id))
+
+    def _forget(self, order: Order, status: str, keep: bool = False) -> None:
+        """The order leaves the resting set (`keep`: only for the moment, it is placed again)."""
+        del self._orders[order.order_id]
+        del self._user_orders[(order.account, order.ticker)][order.order_id]
+        if order.client_order_id and self._client_ids.get((order.user_seq, order.client_order_id)) == order.order_id:
+            del self._client_ids[(order.user_seq, order.client_order_id)]
+        if not keep:
+            order.status = status  # type: ignore[assignment]
+
+    def _touch_reserve(self, change: _Change, key: AccountKey, ticker: str) -> None:
+        change.reserve_keys[(key, ticker)] = None
+        change.accounts[key] = self._accounts[key]
+
+    def _roll_window(self, market: _Market, now: int) -> None:
+        window, stats = market.window, market.stats
+        while window and window[0][0] <= now - DAY_US:
+            stats.volume_24h -= window.popleft()[1]
+
+    def _finish(self, change: _Change, order: Order | None = None) -> Outcome:
+        """Re-lock collateral where it may have moved, refresh market stats, emit the snapshots."""
+        for key, ticker in change.reserve_keys:
+            self._relock(change, key, ticker)
+        for market in change.markets.values():
+            self._refresh(market, change.now)
+        for changed, reason in change.orders.values():
+            self._emit(change, OrderChanged(self._seq, copy.copy(changed), reason))
+        for position in change.positions.values():
+            position.updated_us = change.now
+            self._emit(change, PositionChanged(self._seq, copy.copy(position)))
+        for account in change.accounts.values():
+            account.updated_us = change.now
+            self._emit(change, BalanceChanged(self._seq, copy.copy(account)))
+        for market in change.markets.values():
+            self._emit(change, MarketChanged(self._seq, copy.copy(market.stats)))
+        if order is not None:
+            change.outcome.order = order
+        return change.outcome
+
+    def _relock(self, change: _Change, key: AccountKey, ticker: str) -> None:
+        market = self._markets[ticker]
+        own = sorted(self._user_orders.get((key, ticker), {}).values(), key=lambda o: o.seq)
+        position = self._positions.get((key, ticker))
+        reserves = order_reserves(position.position if position else 0, own, market.fees)
+        account = self._accounts[key]
+        for order in own:
+            new = reserves[order.order_id]
+            if new != order.reserved:
+                account.reserved += new - order.reserved
+                order.reserved = new
+                if order.order_id not in change.orders:
+                    change.order(order, "collateral")
+        for changed, _ in change.orders.values():
+            if (
+                changed.remaining_count == 0
+                and changed.reserved
+                and changed.account == key
+                and changed.ticker == ticker
+            ):
+                account.reserved -= changed.reserved
+                changed.reserved = 0
+        if position is not None or own:
+            position = self._position(key, ticker, market, change)
+            position.resting_orders_count = len(own)
+
+    def _refresh(self, market: _Market, now: int) -> None:
+        stats, book = market.stats, market.book
+        self._roll_window(market, now)
+        bid, ask = book.best_bid(), book.best_ask()
+        yes_bid = bid if bid is not None else 0
+        yes_ask = ask if ask is not None else 10_000
+        if yes_bid != stats.yes_bid:
+            stats.previous_yes_bid, stats.yes_bid = stats.yes_bid, yes_bid
+        if yes_ask != stats.yes_ask:
+            stats.previous_yes_ask, stats.yes_ask = stats.yes_ask, yes_ask
+        stats.yes_bid_size = book.size_at(True, bid) if bid is not None else 0
+        stats.yes_ask_size = book.size_at(False, ask) if ask is not None else 0
+        stats.liquidity = book.liquidity
+        stats.updated_us = now
+
+
+def _check_count(count: int, name: str) -> None:
+    if not 0 < count <= MAX_COUNT:
+        raise errors.InvalidOrderSize(
+            f"{name} must be above 0 and at most {MAX_COUNT // 100} contracts, in steps of 0.01"
+        )
+
+
+def _fills_only(walk: Plan) -> Plan:
+    """The plan without its self-cancels (those are taken off the book one by one, with their events)."""
+    if not walk.self_cancels:
+        return walk
+    only = Plan()
+    only.fills = walk.fills
+    return only
+
+
+def _usd(amount: int) -> str:
+    return Amount(amount).to_dollars_exact()

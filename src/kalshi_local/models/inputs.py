@@ -17,7 +17,7 @@ from msgspec import Meta
 from ..auth.ratelimit import TIERS
 from ..exchange.clock import parse_datetime
 from ..exchange.lifecycle import MARKET_STATUSES
-from ..exchange.money import ONE_DOLLAR, Count, Price
+from ..exchange.money import ONE_DOLLAR, Count, dollars_raw
 from ..exchange.price_levels import PRICE_LEVEL_STRUCTURES
 
 Ticker = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._\-]+$")]
@@ -64,7 +64,7 @@ def time_us(text: str) -> int:
 
 @functools.lru_cache(maxsize=1 << 14)
 def price_raw(text: str) -> int:
-    return Price.from_dollars(text).raw
+    return dollars_raw(text)
 
 
 @functools.lru_cache(maxsize=1 << 14)

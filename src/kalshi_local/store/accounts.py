@@ -6,6 +6,9 @@ transaction, so a command that fails half way leaves nothing behind.
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import uuid
 from dataclasses import dataclass
 
@@ -16,7 +19,7 @@ from ..auth.ratelimit import TIERS
 from ..exchange.money import Amount
 from . import rows
 from .cursors import Page, decode_cursor, page_of
-from .schema import api_keys, balances, transfers
+from .schema import api_keys, balances, exchange_state, transfers
 from .schema import users as user_rows
 from .statements import StatementCache
 
@@ -218,6 +221,54 @@ def _add_to_balance(conn: Connection, user_seq: int, cents: int, now_us: int) ->
     return conn.execute(statement).rowcount == 1
 
 
+# While a server runs, its engine (engine/) holds every balance in memory and writes them
+# back: a balance written by another process would be overwritten, so that is refused.
+OWNER_KEY = "balances_owner"
+
+
+def claim_balances(conn: Connection) -> None:
+    """Marks this process as the owner of the balances (a server's engine at start-up)."""
+    value = json.dumps({"pid": os.getpid(), "host": socket.gethostname()})
+    statement = rows.insert(conn, exchange_state).values(key=OWNER_KEY, value=value)
+    conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def release_balances(conn: Connection) -> None:
+    conn.execute(exchange_state.delete().where(exchange_state.c.key == OWNER_KEY))
+
+
+def check_balances_free(conn: Connection) -> None:
+    """AccountError when a running server on another process owns the balances (a
+    server killed without a clean stop leaves a mark that is ignored once its pid is gone)."""
+    text = conn.execute(select(exchange_state.c.value).where(exchange_state.c.key == OWNER_KEY)).scalar()
+    if text is None:
+        return
+    owner = json.loads(text)
+    if owner["pid"] == os.getpid() or (owner["host"] == socket.gethostname() and not _alive(owner["pid"])):
+        return
+    raise AccountError(
+        f"a kalshi-local server (pid {owner['pid']} on {owner['host']}) is running on this store and holds the"
+        " balances: change them through its admin API (/admin/v1/users/NAME/deposits, /withdrawals), or stop it"
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def record_transfer(
+    conn: Connection, user_seq: int, kind: str, method: str, amount_cents: int, now_us: int
+) -> Transfer:
+    """The deposit or withdrawal row of a balance change made elsewhere (by the engine)."""
+    return _record(conn, user_seq, kind, method, amount_cents, now_us)
+
+
 def _record(conn: Connection, user_seq: int, kind: str, method: str, amount_cents: int, now_us: int) -> Transfer:
     # Local money moves at once: every transfer is applied when it is made.
     transfer = Transfer(str(uuid.uuid4()), kind, method, "applied", amount_cents, 0, now_us, now_us)
@@ -383,6 +434,7 @@ def upsert_user(conn: Connection, spec, now_us: int) -> User:
 
 def _set_balance(conn: Connection, user_seq: int, cents: int, now_us: int) -> None:
     """Reaches `cents` through a deposit or withdrawal of the difference."""
+    check_balances_free(conn)
     b = balances.c
     # An UPDATE that changes nothing, to lock the row: another writer's change waits until the commit.
     lock = balances.update().where(b.user_seq == user_seq, b.subaccount == PRIMARY).values(balance=b.balance)

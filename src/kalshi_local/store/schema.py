@@ -321,7 +321,8 @@ balances = Table(
     Column("user_seq", Seq, ForeignKey("users.seq"), nullable=False),
     Column("subaccount", Integer, nullable=False),
     _money("balance"),
-    Column("reserved", BigInteger, nullable=False, server_default="0"),  # locked by resting orders; available = balance - reserved
+    # Locked by resting orders: what a new order may spend is balance - reserved.
+    Column("reserved", BigInteger, nullable=False, server_default="0"),
     _us("updated_us"),
     PrimaryKeyConstraint("user_seq", "subaccount"),
 )
@@ -365,6 +366,7 @@ orders = Table(
     Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the venue's order seq: time priority
     Column("order_id", Text, nullable=False, unique=True),
     Column("user_seq", Seq, nullable=False),
+    Column("user_id", Text, nullable=False),  # the owner's public id, so a rebuild needs no join
     Column("subaccount", Integer, nullable=False),
     Column("ticker", Text, nullable=False),
     Column("event_ticker", Text, nullable=False),

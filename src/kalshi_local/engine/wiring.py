@@ -1,0 +1,62 @@
+"""How the server uses the engine: started and stopped with the app, told of admin writes.
+
+Every function takes the Services; `services.trading` is the Engine, or None where
+none runs (the CLI, or a build whose venue is not implemented yet).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..exchange.orders import AdjustBalance
+from ..store import accounts, db
+from .sequencer import Engine
+
+log = logging.getLogger("kalshi_local.engine")
+
+
+def start(services: Any) -> None:
+    """Rebuilds the venue from the store and marks the balances as this process's."""
+    try:
+        services.trading = Engine.start(services.engine, services.clock)
+    except NotImplementedError:  # TODO(issue 8): remove once exchange/venue.py is implemented
+        log.debug("the venue is not implemented yet: trading is off")
+        return
+    with db.writing(services.engine) as conn:
+        accounts.claim_balances(conn)
+
+
+def stop(services: Any) -> None:
+    trading = services.trading
+    if trading is None:
+        return
+    trading.close()
+    services.trading = None
+    with db.writing(services.engine) as conn:
+        accounts.release_balances(conn)
+
+
+def catalog_changed(services: Any, ticker: str | None = None) -> None:
+    """After an admin write to series, events or markets: rules are read again."""
+    if services.trading is not None:
+        services.trading.catalog_changed(ticker)
+
+
+def reload(services: Any) -> None:
+    """After a reset or a scenario load: the venue is rebuilt from the store. Waits
+    for the rebuild, so call it from a worker thread."""
+    if services.trading is not None:
+        services.trading.reload()
+
+
+async def move_cash(services: Any, user_seq: int, kind: str, method: str, cents: int, now_us: int) -> None:
+    """A deposit or withdrawal (`kind`) as an engine command, its transfer row written in
+    the same transaction. Raises the venue's TradingError (e.g. InsufficientBalance when
+    a withdrawal would eat into cash locked by orders) and leaves everything as it was."""
+    units = accounts.Amount.from_cents(cents).raw * (1 if kind == "deposit" else -1)
+
+    def record(conn) -> None:
+        accounts.record_transfer(conn, user_seq, kind, method, cents, now_us)
+
+    await services.trading.submit(AdjustBalance(user_seq, accounts.PRIMARY, units), record=record)

@@ -1,0 +1,381 @@
+"""Order request bodies (V2 and V1) and their conversion to engine commands.
+
+Decoding checks only the request's shape: types, ranges and which fields exclude
+each other. Market rules (the price grid, balances, positions) are the venue's.
+Every error names the field (`orders[2].price: ...`). Commands carry the YES
+price in $0.0001 (exchange/orders.py): a V1 `no_price` p becomes 1 - p.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal, TypeVar
+
+import msgspec
+from msgspec import Meta
+
+from ..errors import InvalidParameter
+from ..exchange.clock import MICROS
+from ..exchange.money import PRICE_SCALE, Amount, Count, Price
+from ..exchange.orders import (
+    AmendOrder,
+    BookSide,
+    CancelOrder,
+    CreateOrder,
+    DecreaseOrder,
+    book_side_of,
+)
+from .inputs import describe
+
+MAX_SUBACCOUNT = 32
+MAX_BATCH = 20  # orders in one batched create or cancel (Kalshi's limit)
+MAX_TIMESTAMP_S = 253_402_300_799  # 9999-12-31T23:59:59Z
+
+Ticker = Annotated[str, Meta(min_length=1, max_length=200)]
+ClientOrderId = Annotated[str, Meta(max_length=200)]
+OrderId = Annotated[str, Meta(min_length=1, max_length=200)]
+Subaccount = Annotated[int, Meta(ge=0, le=MAX_SUBACCOUNT)]
+Cents = Annotated[int, Meta(ge=1, le=99)]
+Contracts = Annotated[int, Meta(ge=0, le=2**53)]
+Seconds = Annotated[int, Meta(ge=0, le=MAX_TIMESTAMP_S)]
+# Counts and prices arrive as strings ("1", "2.00", "0.0100"); a JSON number is taken too.
+Decimal = Annotated[str, Meta(max_length=40)] | Annotated[int, Meta(ge=0, le=2**53)]
+TimeInForceIn = Literal["good_till_canceled", "immediate_or_cancel", "fill_or_kill"]
+StpIn = Literal["taker_at_cross", "maker"]
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """The caller a command is for."""
+
+    user_seq: int
+    user_id: str
+
+
+class _In(msgspec.Struct, kw_only=True):  # unknown fields are ignored: newer clients send more
+    pass
+
+
+# --- V2 ------------------------------------------------------------------------------------------
+
+
+class CreateOrderV2(_In):
+    ticker: Ticker
+    side: Literal["bid", "ask"]
+    count: Decimal
+    price: Decimal
+    client_order_id: ClientOrderId = ""  # the spec requires it; ccxt omits it
+    time_in_force: TimeInForceIn = "good_till_canceled"
+    expiration_time: Seconds | None = None
+    post_only: bool = False
+    reduce_only: bool = False
+    self_trade_prevention_type: StpIn | None = None
+    order_group_id: OrderId | None = None
+    cancel_order_on_pause: bool = False
+    subaccount: Subaccount = 0
+    exchange_index: int | None = None
+
+
+class AmendOrderV2(_In):
+    ticker: Ticker
+    side: Literal["bid", "ask"]
+    price: Decimal
+    count: Decimal
+    client_order_id: ClientOrderId | None = None
+    updated_client_order_id: ClientOrderId | None = None
+
+
+class DecreaseOrderV2(_In):
+    reduce_by: Decimal | None = None
+    reduce_to: Decimal | None = None
+
+
+class BatchCreateV2(_In):
+    orders: Annotated[list[CreateOrderV2], Meta(min_length=1, max_length=MAX_BATCH)]
+
+
+class CancelItem(_In):
+    order_id: OrderId
+    subaccount: Subaccount | None = None
+
+
+class BatchCancelV2(_In):
+    orders: Annotated[list[CancelItem], Meta(min_length=1, max_length=MAX_BATCH)]
+
+
+# --- V1 ------------------------------------------------------------------------------------------
+
+
+class CreateOrderV1(_In):
+    ticker: Ticker
+    action: Literal["buy", "sell"]
+    side: Literal["yes", "no"]
+    count: Contracts | None = None
+    count_fp: Decimal | None = None
+    yes_price: Cents | None = None
+    no_price: Cents | None = None
+    yes_price_dollars: Decimal | None = None
+    no_price_dollars: Decimal | None = None
+    type: Literal["limit", "market"] | None = None
+    client_order_id: ClientOrderId = ""
+    time_in_force: TimeInForceIn = "good_till_canceled"
+    expiration_ts: Seconds | None = None
+    buy_max_cost: Annotated[int, Meta(ge=1, le=2**53)] | None = None  # cents
+    post_only: bool = False
+    reduce_only: bool = False
+    sell_position_floor: int | None = None
+    self_trade_prevention_type: StpIn | None = None
+    order_group_id: OrderId | None = None
+    cancel_order_on_pause: bool = False
+    subaccount: Subaccount = 0
+    exchange_index: int | None = None
+
+
+class AmendOrderV1(_In):
+    ticker: Ticker
+    action: Literal["buy", "sell"]
+    side: Literal["yes", "no"]
+    count: Contracts | None = None
+    count_fp: Decimal | None = None
+    yes_price: Cents | None = None
+    no_price: Cents | None = None
+    yes_price_dollars: Decimal | None = None
+    no_price_dollars: Decimal | None = None
+    client_order_id: ClientOrderId | None = None
+    updated_client_order_id: ClientOrderId | None = None
+    subaccount: Subaccount | None = None
+
+
+class DecreaseOrderV1(_In):
+    reduce_by: Contracts | None = None
+    reduce_by_fp: Decimal | None = None
+    reduce_to: Contracts | None = None
+    reduce_to_fp: Decimal | None = None
+    subaccount: Subaccount | None = None
+
+
+class BatchCreateV1(_In):
+    orders: Annotated[list[CreateOrderV1], Meta(min_length=1, max_length=MAX_BATCH)]
+
+
+class BatchCancelV1(_In):
+    ids: Annotated[list[OrderId], Meta(max_length=MAX_BATCH)] | None = None
+    orders: Annotated[list[CancelItem], Meta(max_length=MAX_BATCH)] | None = None
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def decode(data: object, shape: type[S], prefix: str = "") -> S:
+    """`data` (decoded JSON) as `shape`. Raises InvalidParameter naming the field."""
+    try:
+        return msgspec.convert(data, shape)
+    except msgspec.ValidationError as exc:
+        path, reason = describe(exc, prefix)
+        raise InvalidParameter(f"{path.lstrip('.') or 'body'}: {reason}") from None
+
+
+def _fail(field: str, reason: str) -> InvalidParameter:
+    return InvalidParameter(f"{field}: {reason}")
+
+
+def _price(value: str | int, field: str) -> int:
+    """A dollar price strictly between 0 and 1, in $0.0001."""
+    try:
+        raw = Price.from_dollars(str(value)).raw
+    except ValueError:
+        raise _fail(field, f'must be a dollar amount like "0.5600", got {str(value)[:40]!r}') from None
+    if not 0 < raw < PRICE_SCALE:
+        raise _fail(field, f"must be between 0 and 1 dollar exclusive, got {value!r}")
+    return raw
+
+
+def _count(value: str | int, field: str, allow_zero: bool = False) -> int:
+    """A contract count in 0.01 contracts; positive unless `allow_zero`."""
+    try:
+        raw = Count.from_fp(str(value)).raw
+    except ValueError:
+        raise _fail(field, f'must be a contract count like "10.00", got {str(value)[:40]!r}') from None
+    if raw < 0 or (raw == 0 and not allow_zero):
+        raise _fail(field, f"must be {'at least 0' if allow_zero else 'positive'}, got {value!r}")
+    return raw
+
+
+def _seconds_us(seconds: int | None) -> int | None:
+    return None if seconds is None else seconds * MICROS
+
+
+def _stp(value: str | None) -> Literal["taker_at_cross", "maker"]:
+    return "maker" if value == "maker" else "taker_at_cross"
+
+
+def create_v2(body: CreateOrderV2, who: Who, at: str = "") -> CreateOrder:
+    """A V2 create as a command: bid buys YES at `price`, ask sells YES (buys NO at 1 - price)."""
+    book_side: BookSide = body.side
+    return CreateOrder(
+        user_seq=who.user_seq,
+        user_id=who.user_id,
+        subaccount=body.subaccount,
+        ticker=body.ticker,
+        book_side=book_side,
+        price=_price(body.price, at + "price"),
+        count=_count(body.count, at + "count"),
+        time_in_force=body.time_in_force,
+        self_trade_prevention=_stp(body.self_trade_prevention_type),
+        client_order_id=body.client_order_id,
+        action="buy" if book_side == "bid" else "sell",
+        side="yes",
+        expiration_us=_seconds_us(body.expiration_time),
+        post_only=body.post_only,
+        reduce_only=body.reduce_only,
+        cancel_order_on_pause=body.cancel_order_on_pause,
+        order_group_id=body.order_group_id,
+    )
+
+
+def amend_v2(body: AmendOrderV2, who: Who, order_id: str, subaccount: int | None) -> AmendOrder:
+    return AmendOrder(
+        user_seq=who.user_seq,
+        order_id=order_id,
+        ticker=body.ticker,
+        book_side=body.side,
+        price=_price(body.price, "price"),
+        count=_count(body.count, "count"),
+        client_order_id=body.client_order_id,
+        updated_client_order_id=body.updated_client_order_id,
+        subaccount=subaccount,
+    )
+
+
+def decrease_v2(body: DecreaseOrderV2, who: Who, order_id: str, subaccount: int | None) -> DecreaseOrder:
+    reduce_by = None if body.reduce_by is None else _count(body.reduce_by, "reduce_by")
+    reduce_to = None if body.reduce_to is None else _count(body.reduce_to, "reduce_to", allow_zero=True)
+    _exactly_one({"reduce_by": reduce_by, "reduce_to": reduce_to})
+    return DecreaseOrder(who.user_seq, order_id, reduce_by=reduce_by, reduce_to=reduce_to, subaccount=subaccount)
+
+
+def cancel_items(items: list[CancelItem], who: Who) -> list[CancelOrder]:
+    return [CancelOrder(who.user_seq, item.order_id, item.subaccount) for item in items]
+
+
+def batch_cancel_v1(body: BatchCancelV1, who: Who) -> list[CancelOrder]:
+    """`ids` (older clients) or `orders` (with subaccounts), not both and not neither."""
+    if body.ids and body.orders:
+        raise _fail("ids", "give ids or orders, not both")
+    if body.orders:
+        return cancel_items(body.orders, who)
+    if body.ids:
+        return [CancelOrder(who.user_seq, order_id) for order_id in body.ids]
+    raise _fail("orders", "at least one order to cancel is required")
+
+
+def _exactly_one(fields: dict[str, int | None]) -> None:
+    given = [name for name, value in fields.items() if value is not None]
+    if len(given) != 1:
+        names = " or ".join(fields)
+        raise _fail(names, "exactly one is required" + (f", got {' and '.join(given)}" if given else ""))
+
+
+def _v1_count(count: int | None, count_fp: str | int | None, at: str, allow_zero: bool = False) -> int | None:
+    """`count` (whole contracts) and/or `count_fp`; equal when both are given."""
+    name = at
+    whole = None
+    if count is not None:
+        whole = Count.from_contracts(count).raw
+        if whole == 0 and not allow_zero:
+            raise _fail(name, "must be positive, got 0")
+    fp = None if count_fp is None else _count(count_fp, name + "_fp", allow_zero)
+    if whole is not None and fp is not None and whole != fp:
+        raise _fail(name + "_fp", f"must equal {name} when both are given ({count_fp!r} vs {count})")
+    return fp if fp is not None else whole
+
+
+def _v1_yes_price(body: CreateOrderV1 | AmendOrderV1, at: str, required: bool) -> int | None:
+    """The one price given, as a YES price: yes_price(_dollars) p, or no_price(_dollars) p as 1 - p."""
+    given = {
+        name: value
+        for name, value in (
+            ("yes_price", body.yes_price),
+            ("no_price", body.no_price),
+            ("yes_price_dollars", body.yes_price_dollars),
+            ("no_price_dollars", body.no_price_dollars),
+        )
+        if value is not None
+    }
+    if len(given) > 1:
+        raise _fail(at + "yes_price", f"give exactly one price, got {', '.join(given)}")
+    if not given:
+        if required:
+            prices = "yes_price, no_price, yes_price_dollars or no_price_dollars"
+            raise _fail(at + "yes_price", f"a price is required: {prices}")
+        return None
+    ((name, value),) = given.items()
+    raw = _price(value, at + name) if name.endswith("_dollars") else Price.from_cents(int(value)).raw
+    return raw if name.startswith("yes") else PRICE_SCALE - raw
+
+
+def create_v1(body: CreateOrderV1, who: Who, at: str = "") -> CreateOrder:
+    """A V1 create as a command. A price may be left out only by a market order or one with
+    buy_max_cost; the command then carries the worst price: $1 to buy YES, 0 to buy NO."""
+    if body.sell_position_floor not in (None, 0):
+        raise _fail(at + "sell_position_floor", f"only 0 is supported, got {body.sell_position_floor}")
+    if body.buy_max_cost is not None and body.action != "buy":
+        raise _fail(at + "buy_max_cost", "applies only to buy orders")
+    count = _v1_count(body.count, body.count_fp, at + "count")
+    if count is None:
+        raise _fail(at + "count", "count or count_fp is required")
+    book_side = book_side_of(body.action, body.side)
+    open_price = body.type == "market" or body.buy_max_cost is not None
+    price = _v1_yes_price(body, at, required=not open_price)
+    if price is None:
+        price = PRICE_SCALE if book_side == "bid" else 0
+    return CreateOrder(
+        user_seq=who.user_seq,
+        user_id=who.user_id,
+        subaccount=body.subaccount,
+        ticker=body.ticker,
+        book_side=book_side,
+        price=price,
+        count=count,
+        time_in_force=body.time_in_force,
+        self_trade_prevention=_stp(body.self_trade_prevention_type),
+        client_order_id=body.client_order_id,
+        action=body.action,
+        side=body.side,
+        expiration_us=_seconds_us(body.expiration_ts),
+        post_only=body.post_only,
+        # sell_position_floor 0: a sell may close the position but never flip it.
+        reduce_only=body.reduce_only or body.sell_position_floor == 0,
+        buy_max_cost=None if body.buy_max_cost is None else Amount.from_cents(body.buy_max_cost).raw,
+        cancel_order_on_pause=body.cancel_order_on_pause,
+        order_group_id=body.order_group_id,
+    )
+
+
+def amend_v1(body: AmendOrderV1, who: Who, order_id: str) -> AmendOrder:
+    count = _v1_count(body.count, body.count_fp, "count")
+    if count is None:
+        raise _fail("count", "count or count_fp is required")
+    price = _v1_yes_price(body, "", required=True)
+    assert price is not None
+    return AmendOrder(
+        user_seq=who.user_seq,
+        order_id=order_id,
+        ticker=body.ticker,
+        book_side=book_side_of(body.action, body.side),
+        price=price,
+        count=count,
+        client_order_id=body.client_order_id,
+        updated_client_order_id=body.updated_client_order_id,
+        subaccount=body.subaccount,
+    )
+
+
+def decrease_v1(body: DecreaseOrderV1, who: Who, order_id: str) -> DecreaseOrder:
+    reduce_by = _v1_count(body.reduce_by, body.reduce_by_fp, "reduce_by")
+    reduce_to = _v1_count(body.reduce_to, body.reduce_to_fp, "reduce_to", allow_zero=True)
+    _exactly_one({"reduce_by": reduce_by, "reduce_to": reduce_to})
+    return DecreaseOrder(who.user_seq, order_id, reduce_by=reduce_by, reduce_to=reduce_to, subaccount=body.subaccount)

@@ -1,0 +1,33 @@
+"""Reads of the public trades table (the engine writes it): newest first, paged on `seq`."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Row, select
+
+from .cursors import Page, decode_cursor, page_of
+from .schema import trades
+
+KIND = "trades"
+
+
+def page(
+    conn: Connection,
+    ticker: str | None,
+    min_us: int | None,
+    max_us: int | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[Row]:
+    """Raises InvalidCursor."""
+    t = trades.c
+    before = decode_cursor(KIND, cursor)
+    query = select(trades).order_by(t.seq.desc()).limit(limit + 1)
+    if before:
+        query = query.where(t.seq < before)
+    if ticker is not None:
+        query = query.where(t.ticker == ticker)
+    if min_us is not None:
+        query = query.where(t.created_us >= min_us)
+    if max_us is not None:
+        query = query.where(t.created_us <= max_us)
+    return page_of(KIND, conn.execute(query).all(), limit)
