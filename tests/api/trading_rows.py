@@ -40,12 +40,18 @@ def _write(server, table, row: dict) -> dict:
     return row
 
 
+def _user_id(server, user_seq: int) -> str:
+    with server.services.engine.connect() as conn:
+        return conn.execute(select(users.c.user_id).where(users.c.seq == user_seq)).scalar_one()
+
+
 def order(server, user_seq: int, **fields) -> dict:
     seq = fields.pop("seq", None) or next(_seq)
     row = {
         "seq": seq,
         "order_id": f"ord-{seq}",
         "user_seq": user_seq,
+        "user_id": _user_id(server, user_seq),
         "subaccount": 0,
         "ticker": "MKT-A",
         "event_ticker": "EVT-A",

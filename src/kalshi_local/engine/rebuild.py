@@ -62,7 +62,9 @@ def _resting_orders(conn: Connection) -> list[Order]:
     o = orders.c
     query = select(*(o[name] for name in _ORDER_FIELDS)).where(o.status == "resting").order_by(o.seq)
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection always has one
+    cursor = driver.cursor()
     try:
         cursor.execute(sql)
         rows = cursor.fetchall()

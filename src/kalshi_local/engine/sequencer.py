@@ -147,7 +147,7 @@ class Engine:
             _drain(self._queue, pending)
             jobs: list[_Job] = []
             while pending:
-                item = pending.popleft()
+                item: _Job | _Control | None = pending.popleft()
                 if isinstance(item, _Job):
                     jobs.append(item)
                     if len(jobs) < MAX_BATCH:
@@ -156,7 +156,7 @@ class Engine:
                 if jobs:
                     self._process(jobs, pending)
                     jobs = []
-                if item is not None and not self._control(item, pending):
+                if isinstance(item, _Control) and not self._control(item, pending):
                     return
             if jobs:
                 self._process(jobs, pending)
@@ -279,10 +279,14 @@ class Engine:
 
     def _deliver(self, jobs: list[_Job], events: list[Event]) -> None:
         """Resolves the jobs and publishes the events: on the loop when there is one."""
-        by_loop: dict[asyncio.AbstractEventLoop | None, list[_Job]] = {}
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+        without_loop: list[_Job] = []
         for job in jobs:
-            by_loop.setdefault(job.loop, []).append(job)
-        _resolve(by_loop.pop(None, []))
+            if job.loop is None:
+                without_loop.append(job)
+            else:
+                by_loop.setdefault(job.loop, []).append(job)
+        _resolve(without_loop)
         if self._loop is None:
             self._subscribers.publish(events)
         elif self._loop not in by_loop:

@@ -1,7 +1,7 @@
 """How the server uses the engine: started and stopped with the app, told of admin writes.
 
 Every function takes the Services; `services.trading` is the Engine, or None where
-none runs (the CLI, or a build whose venue is not implemented yet).
+none runs (the CLI).
 """
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ log = logging.getLogger("kalshi_local.engine")
 
 def start(services: Any) -> None:
     """Rebuilds the venue from the store and marks the balances as this process's."""
-    try:
-        services.trading = Engine.start(services.engine, services.clock)
-    except NotImplementedError:  # TODO(issue 8): remove once exchange/venue.py is implemented
-        log.debug("the venue is not implemented yet: trading is off")
-        return
+    services.trading = Engine.start(services.engine, services.clock)
     with db.writing(services.engine) as conn:
         accounts.claim_balances(conn)
 

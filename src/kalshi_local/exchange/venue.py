@@ -332,7 +332,7 @@ class Venue:
             remaining_count=count,
             fill_count=0,
             status="resting",
-            time_in_force=time_in_force,  # type: ignore[arg-type]
+            time_in_force=time_in_force,
             self_trade_prevention=cmd.self_trade_prevention,
             client_order_id=cmd.client_order_id,
             action=cmd.action,
