@@ -209,7 +209,7 @@ class Engine:
             venue.forget_rules(None)
             lookups.forget()
         expire_due = getattr(venue, "expire_due", None)  # orders whose expiration time passed
-        return list(expire_due(now)) if expire_due is not None else []
+        return list(expire_due(now).events) if expire_due is not None else []
 
     def _apply(self, jobs: list[_Job], now: int, events: list[Event]) -> int:
         """Applies each job, adding its events; returns how many jobs were handled
