@@ -178,6 +178,8 @@ def describe(result: Result) -> str:
         line += f" filled at once {result.filled / result.answered:.0%}"
     if result.used_up:
         line += " (file used up: rate over the time in flight)"
+    if result.answered == 0:
+        line += f"\n    !!! NO ANSWER to any of {result.sent} requests: the server stalled !!!"
     if not result.clean:
         line += (f"\n    !!! NOT CLEAN: {result.non_2xx} non-2xx, {result.socket_errors} socket errors, "
                  f"{result.timeouts} timeouts of {result.answered} answers !!!")
