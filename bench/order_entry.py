@@ -33,6 +33,7 @@ from signed_load import Result, Signer, describe, new_key_pair, order_bodies, se
 TICKER = "BENCHORD-E1-M"
 USERS = {"bench-bidder": "bench-key-bidder", "bench-asker": "bench-key-asker"}
 RATIO_GOAL, P99_GOAL_MS = 0.60, 20.0
+MIN_PACE = 500  # orders/s assumed at least when sizing a file
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,7 +42,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per server; medians are printed")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rate-guess", type=int, default=8000,
-                        help="orders signed per second of a run; above the faster server's rate, or the file runs out")
+                        help="at most this many orders signed per second of a run")
     parser.add_argument("--port", type=int, default=8921, help="kalshi-local's port")
     parser.add_argument("--baseline-port", type=int, default=8920)
     parser.add_argument("--store", help="an empty PostgreSQL database URL (default: a fresh SQLite file)")
@@ -62,26 +63,36 @@ def prepare_kalshi_local(args, workdir: Path, public_pem: str) -> object:
     return server
 
 
-def one_run(args, signer: Signer, file: Path, urls: dict[str, str], baseline_first: bool) -> dict[str, Result]:
+def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pace: dict[str, float],
+            baseline_first: bool) -> dict[str, Result]:
     """Each server gets its own file, signed just before its run: kalshi-local refuses a signature
-    older than its window (60 s) and, rightly, any signature it has seen before."""
-    n = args.rate_guess * (args.seconds + 1)
+    older than its window (60 s) and, rightly, any signature it has seen before. A file holds twice
+    what the server answered in its last run (at most --rate-guess per second), so that signing
+    stays short; a server that doubles its rate uses the file up, and its rate is then taken over
+    the time in flight."""
     results = {}
     for name in ("baseline", "kalshi-local") if baseline_first else ("kalshi-local", "baseline"):
+        n = round(min(2 * pace[name], args.rate_guess) * (args.seconds + 1))
         began = time.monotonic()
         signer.write(order_bodies(TICKER, tuple(USERS.values()), n), file)
         signed_s = time.monotonic() - began
         results[name] = send(urls[name], file, args.seconds, args.connections)
+        pace[name] = max(results[name].rps, MIN_PACE)
         age = time.monotonic() - began
         print(f"  {name:13} {describe(results[name])}\n"
               f"  {'':13} ({n} orders signed in {signed_s:.1f} s; the oldest was {age:.0f} s old at the end)")
     return results
 
 
-def warm_up(args, signer: Signer, file: Path, urls: dict[str, str]) -> None:
+def warm_up(args, signer: Signer, file: Path, urls: dict[str, str]) -> dict[str, float]:
+    """One short run on each server; the rates seen (orders/s) size the first run's files."""
     signer.write(order_bodies(TICKER, tuple(USERS.values()), 2000), file)
+    pace = {}
     for name, url in urls.items():
-        print(f"  warm-up {name:13} {describe(send(url, file, 1, args.connections))}")
+        result = send(url, file, 1, args.connections)
+        print(f"  warm-up {name:13} {describe(result)}")
+        pace[name] = max(result.rps, MIN_PACE)
+    return pace
 
 
 def report(args, runs: list[dict[str, Result]]) -> bool:
@@ -135,11 +146,11 @@ def main() -> None:
             urls = {"baseline": f"http://127.0.0.1:{args.baseline_port}",
                     "kalshi-local": f"http://127.0.0.1:{args.port}"}
             try:
-                warm_up(args, signer, workdir / "warm-up.tsv", urls)
+                pace = warm_up(args, signer, workdir / "warm-up.tsv", urls)
                 runs = []
                 for number in range(args.runs):
                     print(f"run {number + 1}/{args.runs}")
-                    runs.append(one_run(args, signer, workdir / "orders.tsv", urls, baseline_first=number % 2 == 0))
+                    runs.append(one_run(args, signer, workdir / "orders.tsv", urls, pace, number % 2 == 0))
             finally:
                 stop(server)
         finally:
