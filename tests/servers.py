@@ -62,7 +62,7 @@ def start_server(database_url: str, clock: str = "manual", load_demo: bool = Tru
     if load_demo and db.is_empty(services.engine):
         demo.load(services.engine, services.clock.now_us())
     port = free_port()
-    config = uvicorn.Config(build_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(build_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -180,6 +180,15 @@ class Engine:
         return True
 
     def _process(self, jobs: list[_Job], pending: deque) -> None:
+        """Applies and writes one batch. Never raises: the thread must outlive any bug."""
+        try:
+            self._process_batch(jobs, pending)
+        except Exception:
+            log.exception("a batch of %d commands failed unexpectedly; rebuilding the venue", len(jobs))
+            self._try_rebuild()
+            self._fail(jobs, EngineFault("the command failed unexpectedly; nothing was applied"))
+
+    def _process_batch(self, jobs: list[_Job], pending: deque) -> None:
         if self._venue is None and not self._try_rebuild():
             self._fail(jobs, WriteFailed("the store cannot be read; nothing was applied, try again"))
             return
@@ -208,8 +217,7 @@ class Engine:
         if now >= lookups.stale_at:  # a market opened or closed since its rules were read
             venue.forget_rules(None)
             lookups.forget()
-        expire_due = getattr(venue, "expire_due", None)  # orders whose expiration time passed
-        return list(expire_due(now).events) if expire_due is not None else []
+        return list(venue.expire_due(now).events)  # orders whose expiration time passed
 
     def _apply(self, jobs: list[_Job], now: int, events: list[Event]) -> int:
         """Applies each job, adding its events; returns how many jobs were handled

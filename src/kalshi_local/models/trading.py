@@ -353,14 +353,14 @@ class CreateOrderV2Response(_Out, frozen=True):
     fill_count: str
     remaining_count: str
     ts_ms: int
-    average_fill_price: str | None = None
-    average_fee_paid: str | None = None
+    average_fill_price: str | msgspec.UnsetType = msgspec.UNSET  # only with fills (spec)
+    average_fee_paid: str | msgspec.UnsetType = msgspec.UNSET
 
 
-def average_price(fill_cost: int, fill_count: int) -> str | None:
-    """Volume-weighted price per contract (Amount / Count), to $0.000001; None without fills."""
+def average_price(fill_cost: int, fill_count: int) -> str | msgspec.UnsetType:
+    """Volume-weighted price per contract (Amount / Count), to $0.000001; UNSET (left out) without fills."""
     if fill_count <= 0:
-        return None
+        return msgspec.UNSET
     # cost is in $1e-6, count in 1e-2 contracts: per contract in $1e-6 = cost * 100 / count.
     return Amount(fill_cost * 100 // fill_count).to_dollars(6)
 
@@ -371,8 +371,8 @@ class AmendOrderV2Response(_Out, frozen=True):
     remaining_count: str
     fill_count: str
     ts_ms: int
-    average_fill_price: str | None = None
-    average_fee_paid: str | None = None
+    average_fill_price: str | msgspec.UnsetType = msgspec.UNSET  # only with fills (spec)
+    average_fee_paid: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class DecreaseOrderV2Response(_Out, frozen=True):
@@ -401,8 +401,8 @@ class BatchCreateV2Item(msgspec.Struct, omit_defaults=True, frozen=True):
     client_order_id: str | None = None
     fill_count: str | None = None
     remaining_count: str | None = None
-    average_fill_price: str | None = None
-    average_fee_paid: str | None = None
+    average_fill_price: str | msgspec.UnsetType = msgspec.UNSET  # only with fills (spec)
+    average_fee_paid: str | msgspec.UnsetType = msgspec.UNSET
     ts_ms: int | None = None
     error: ErrorBody | None = None
 
