@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -22,15 +24,94 @@ def start_server(store: str, port: int, *options: str, env: dict[str, str] | Non
         stderr=subprocess.DEVNULL,
         env=env,
     )
+    return _answering(proc, f"http://127.0.0.1:{port}/admin/v1/health")
+
+
+def start_baseline(port: int, public_key: Path) -> subprocess.Popen:
+    """bench/baseline.py on `port`, verifying orders against the PEM file `public_key`, once it listens."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("baseline.py")), "--port", str(port),
+         "--public-key", str(public_key)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Any HTTP answer will do (a GET there is a 405): the server is up.
+    return _answering(proc, f"http://127.0.0.1:{port}/trade-api/v2/portfolio/events/orders", any_status=True)
+
+
+def _answering(proc: subprocess.Popen, url: str, any_status: bool = False) -> subprocess.Popen:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/v1/health", timeout=1)
+            urllib.request.urlopen(url, timeout=1)
             return proc
+        except urllib.error.HTTPError:
+            if any_status:
+                return proc
+            time.sleep(0.05)
         except OSError:
             time.sleep(0.05)
     proc.kill()
-    raise SystemExit("server did not start")
+    raise SystemExit(f"server did not start ({url})")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def admin_call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
+    """An admin API call on `base` (http://host:port); the decoded JSON answer. Exits on an error status."""
+    request = urllib.request.Request(
+        f"{base}/admin/v1{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        raise SystemExit(f"admin {method} {path}: {exc.code} {exc.read()[:500]!r}") from None
+
+
+def get_json(base: str, path: str) -> dict:
+    with urllib.request.urlopen(f"{base}{path}", timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def trading_scenario(ticker: str, public_pem: str, key_ids: dict[str, str], balance: str) -> dict:
+    """A scenario with the exchange open around the clock until 2030, one active market `ticker`
+    (series and event named after it) and one user per name of `key_ids`, each with `balance`
+    dollars and an API key of that id on `public_pem`."""
+    day = [{"open_time": "00:00", "close_time": "24:00"}]
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    series, event = ticker.split("-")[0], ticker.rsplit("-", 1)[0]
+    return {
+        "exchange": {
+            "exchange_active": True,
+            "trading_active": True,
+            "standard_hours": [{"start_time": "2020-01-01T00:00:00Z", "end_time": "2030-01-01T00:00:00Z",
+                                **dict.fromkeys(weekdays, day)}],
+        },
+        "series": [{"ticker": series, "title": "Benchmark series", "category": "Economics"}],
+        "events": [{
+            "event_ticker": event,
+            "series_ticker": series,
+            "title": "Benchmark event",
+            "markets": [{"ticker": ticker, "title": "Benchmark market", "open_time": "2020-01-01T00:00:00Z",
+                         "close_time": "2030-01-01T00:00:00Z", "status": "active"}],
+        }],
+        "users": [
+            {"name": name, "tier": "premier", "balance": balance,
+             "api_keys": [{"id": key_id, "public_key": public_pem, "name": "bench"}]}
+            for name, key_id in key_ids.items()
+        ],
+    }
 
 
 def interleaved_round(cases: dict[str, Case], n: int, chunk: int = 250) -> dict[str, float]:
