@@ -74,7 +74,11 @@ def test_fills_show_maker_and_taker_with_the_net_fee(crossed, alice, bob, ticker
 
 def test_positions_carry_exposure_and_fees(crossed, alice, bob, ticker):
     mine = position(alice, ticker)
-    assert (mine["position_fp"], mine["market_exposure_dollars"], mine["fees_paid_dollars"]) == ("4.00", "1.6000", "0.0000")
+    assert (mine["position_fp"], mine["market_exposure_dollars"], mine["fees_paid_dollars"]) == (
+        "4.00",
+        "1.6000",
+        "0.0000",
+    )
     assert (mine["resting_orders_count"], mine["total_traded_dollars"]) == (1, "1.6000")
     theirs = position(bob, ticker)
     assert (theirs["position_fp"], theirs["market_exposure_dollars"], theirs["fees_paid_dollars"]) == (
@@ -92,7 +96,11 @@ def test_the_order_reads_show_status_and_costs(crossed, alice, bob):
     assert (resting["status"], resting["fill_count_fp"], resting["remaining_count_fp"]) == ("resting", "4.00", "6.00")
     assert (resting["maker_fill_cost_dollars"], resting["yes_price_dollars"]) == ("1.6000", "0.4000")
     done = order(bob, taken["order_id"])
-    assert (done["status"], done["taker_fill_cost_dollars"], done["taker_fees_dollars"]) == ("executed", "2.4000", "0.0700")
+    assert (done["status"], done["taker_fill_cost_dollars"], done["taker_fees_dollars"]) == (
+        "executed",
+        "2.4000",
+        "0.0700",
+    )
     assert (done["action"], done["side"], done["no_price"]) == ("sell", "yes", 70)
 
 
@@ -110,7 +118,12 @@ def test_the_book_trades_and_market_reflect_the_cross(crossed, public, ticker):
         "no",
     )
     market = public.ok(f"/markets/{ticker}")["market"]
-    assert (market["yes_bid_dollars"], market["last_price_dollars"], market["volume_fp"], market["open_interest_fp"]) == (
+    assert (
+        market["yes_bid_dollars"],
+        market["last_price_dollars"],
+        market["volume_fp"],
+        market["open_interest_fp"],
+    ) == (
         "0.4000",
         "0.4000",
         "4.00",
@@ -195,7 +208,11 @@ def test_v2_amend_down_keeps_the_order(alice, ticker):
     made = place(alice, ticker, "bid", "5", "0.30", client_order_id="amend-down")
     body = {"ticker": ticker, "side": "bid", "price": "0.30", "count": "3", "updated_client_order_id": "amended-down"}
     reply = alice.request("POST", f"{V2}/{made['order_id']}/amend", json=body, expect=200).json()
-    assert (reply["order_id"], reply["remaining_count"], reply["client_order_id"]) == (made["order_id"], "3.00", "amended-down")
+    assert (reply["order_id"], reply["remaining_count"], reply["client_order_id"]) == (
+        made["order_id"],
+        "3.00",
+        "amended-down",
+    )
     assert balance(alice) == (10_000 - 91, 91)
 
 
@@ -251,7 +268,12 @@ def test_v1_create_amend_decrease_cancel(alice, ticker):
     body = {"ticker": ticker, "action": "buy", "side": "no", "count": 4, "no_price": 70, "client_order_id": "v1"}
     made = alice.request("POST", V1, json=body, expect=201).json()["order"]
     # NO bid at $0.70 is a YES ask at $0.30.
-    assert (made["book_side"], made["yes_price_dollars"], made["no_price"], made["status"]) == ("ask", "0.3000", 70, "resting")
+    assert (made["book_side"], made["yes_price_dollars"], made["no_price"], made["status"]) == (
+        "ask",
+        "0.3000",
+        70,
+        "resting",
+    )
     amend = {"ticker": ticker, "action": "buy", "side": "no", "count": 3, "no_price": 70}
     amended = alice.request("POST", f"{V1}/{made['order_id']}/amend", json=amend, expect=200).json()
     assert amended["old_order"]["remaining_count"] == 4 and amended["order"]["remaining_count"] == 3
@@ -259,7 +281,11 @@ def test_v1_create_amend_decrease_cancel(alice, ticker):
     decreased = alice.request("POST", f"{V1}/{order_id}/decrease", json={"reduce_by": 1}, expect=200).json()
     assert decreased["order"]["remaining_count_fp"] == "2.00"
     cancelled = alice.request("DELETE", f"{V1}/{order_id}", expect=200).json()
-    assert (cancelled["reduced_by_fp"], cancelled["reduced_by"], cancelled["order"]["status"]) == ("2.00", 2, "canceled")
+    assert (cancelled["reduced_by_fp"], cancelled["reduced_by"], cancelled["order"]["status"]) == (
+        "2.00",
+        2,
+        "canceled",
+    )
 
 
 @AMEND_RESEQ
@@ -286,7 +312,10 @@ def test_orders_list_filters_and_pages(alice, bob, ticker):
     place(bob, ticker, "ask", "1", "0.12")  # fills ids[2]
     listed = alice.walk(V1, "orders", {"ticker": ticker, "limit": 1})
     assert sorted(o["order_id"] for o in listed) == sorted(ids)
-    by_status = {s: [o["order_id"] for o in alice.ok(V1, {"ticker": ticker, "status": s})["orders"]] for s in ("resting", "canceled", "executed")}
+    by_status = {
+        s: [o["order_id"] for o in alice.ok(V1, {"ticker": ticker, "status": s})["orders"]]
+        for s in ("resting", "canceled", "executed")
+    }
     assert by_status == {"resting": [ids[1]], "canceled": [ids[0]], "executed": [ids[2]]}
     assert bob.ok(V1, {"ticker": ticker})["orders"][0]["status"] == "executed"
     assert alice.ok(V1, {"ticker": "KXNOPE-1-A"})["orders"] == []

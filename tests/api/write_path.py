@@ -17,7 +17,9 @@ def new_market(admin: AdminClient, fee_type: str = "quadratic", **market) -> str
     """A new series, event and market (linear_cent, active unless `market` says otherwise); its ticker."""
     n = next(_markets)
     series, event, ticker = f"KXWP{n}", f"KXWP{n}-1", f"KXWP{n}-1-A"
-    admin.request("PUT", f"/series/{series}", {"title": f"Write path {n}", "category": "Economics", "fee_type": fee_type})
+    admin.request(
+        "PUT", f"/series/{series}", {"title": f"Write path {n}", "category": "Economics", "fee_type": fee_type}
+    )
     body = {"ticker": ticker, "open_time": OPEN, "close_time": CLOSE, **market}
     admin.request("PUT", f"/events/{event}", {"series_ticker": series, "title": f"Event {n}", "markets": [body]})
     return ticker
