@@ -243,26 +243,30 @@ REQUESTS = [
     ("GET", "/markets/orderbooks", "/markets/orderbooks", {"tickers": EVENT.markets[0].ticker}, None),
     ("GET", "/markets/trades", "/markets/trades", None, None),
 ]
+# Order operations run on orders the fixture places first: "{A}".."{H}" become their ids.
+ORDER_TICKER = "KXTSFIELDS-1-A"  # made open for trading by the fixture
+_V2, _V1 = "/portfolio/events/orders", "/portfolio/orders"
+_BID = {"ticker": ORDER_TICKER, "side": "bid", "count": "2", "price": "0.02", "client_order_id": "ts-fields"}
+_V1_BUY = {"ticker": ORDER_TICKER, "action": "buy", "side": "yes", "count": 2, "yes_price": 2}
+PLACED = "ABCDEFGH"
+REQUESTS += [
+    ("POST", _V2, _V2, None, {**_BID, "client_order_id": ""}),
+    ("GET", _V1 + "/{order_id}", _V1 + "/{A}", None, None),
+    ("GET", _V1 + "/{order_id}/queue_position", _V1 + "/{A}/queue_position", None, None),
+    ("POST", _V2 + "/{order_id}/amend", _V2 + "/{B}/amend", None, {**_BID, "count": "1", "client_order_id": None}),
+    ("POST", _V2 + "/{order_id}/decrease", _V2 + "/{C}/decrease", None, {"reduce_by": "1"}),
+    ("DELETE", _V2 + "/{order_id}", _V2 + "/{D}", None, None),
+    ("POST", _V2 + "/batched", _V2 + "/batched", None, {"orders": [{**_BID, "client_order_id": ""}]}),
+    ("DELETE", _V2 + "/batched", _V2 + "/batched", None, {"orders": [{"order_id": "{E}"}]}),
+    ("POST", _V1, _V1, None, _V1_BUY),
+    ("POST", _V1 + "/{order_id}/amend", _V1 + "/{F}/amend", None, {**_V1_BUY, "count": 1}),
+    ("POST", _V1 + "/{order_id}/decrease", _V1 + "/{G}/decrease", None, {"reduce_by": 1}),
+    ("DELETE", _V1 + "/{order_id}", _V1 + "/{H}", None, None),
+    ("POST", _V1 + "/batched", _V1 + "/batched", None, {"orders": [_V1_BUY]}),
+    ("DELETE", _V1 + "/batched", _V1 + "/batched", None, {"ids": ["{A}"]}),
+]
 # Served operations whose response has no body to check.
 NO_BODY = {("DELETE", "/api_keys/{api_key}")}
-# Order operations need an order, placed through the trading engine: the order tests
-# (tests/api/test_orders*.py) check their responses' fields once it serves them.
-NEED_AN_ORDER = {
-    ("POST", "/portfolio/events/orders"),
-    ("DELETE", "/portfolio/events/orders/{order_id}"),
-    ("POST", "/portfolio/events/orders/{order_id}/amend"),
-    ("POST", "/portfolio/events/orders/{order_id}/decrease"),
-    ("POST", "/portfolio/events/orders/batched"),
-    ("DELETE", "/portfolio/events/orders/batched"),
-    ("POST", "/portfolio/orders"),
-    ("GET", "/portfolio/orders/{order_id}"),
-    ("DELETE", "/portfolio/orders/{order_id}"),
-    ("POST", "/portfolio/orders/{order_id}/amend"),
-    ("POST", "/portfolio/orders/{order_id}/decrease"),
-    ("POST", "/portfolio/orders/batched"),
-    ("DELETE", "/portfolio/orders/batched"),
-    ("GET", "/portfolio/orders/{order_id}/queue_position"),
-}
 # Served operations that kalshi-typescript 3.30.0 has no method for.
 NOT_IN_SDK = {
     ("GET", "/exchange/announcements"),
@@ -289,7 +293,7 @@ def served_operations() -> set[tuple[str, str]]:
 
 
 def test_the_table_covers_every_served_operation():
-    assert served_operations() == {(method, template) for method, template, *_ in REQUESTS} | NO_BODY | NEED_AN_ORDER
+    assert served_operations() == {(method, template) for method, template, *_ in REQUESTS} | NO_BODY
 
 
 def test_every_served_operation_has_a_response_interface_in_the_sdk():
@@ -322,13 +326,35 @@ def responses(demo_server) -> dict[int, dict]:
     try:
         # A withdrawal, so the withdrawals list has an item to check (funding already is a deposit).
         admin.request("POST", "/users/demo/withdrawals", {"amount": "1.00"})
+        admin.request("PUT", "/series/KXTSFIELDS", {"title": "TS fields", "category": "Economics"})
+        market = {"ticker": ORDER_TICKER, "open_time": "2020-01-01T00:00:00Z", "close_time": "2031-01-01T00:00:00Z"}
+        event = {"series_ticker": "KXTSFIELDS", "title": "TS", "markets": [market]}
+        admin.request("PUT", "/events/KXTSFIELDS-1", event)
     finally:
         admin.close()
     with ApiClient(demo_server.api, DEMO) as client:  # validates every response against openapi.yaml
+        placed = {
+            name: client.request("POST", _V2, json={**_BID, "client_order_id": f"ts-{name}"}, expect=201)
+            for name in PLACED
+        }
+        ids = {f"{{{name}}}": response.json()["order_id"] for name, response in placed.items()}
         return {
-            i: client.request(method, path, params=params, json=body).json()
+            i: client.request(method, _with_ids(path, ids), params=params, json=_with_ids(body, ids)).json()
             for i, (method, _, path, params, body) in enumerate(CHECKED)
         }
+
+
+def _with_ids(value, ids: dict[str, str]):
+    """`value` with each "{A}" placeholder replaced by the id of the order placed for it."""
+    if isinstance(value, str):
+        for placeholder, order_id in ids.items():
+            value = value.replace(placeholder, order_id)
+        return value
+    if isinstance(value, list):
+        return [_with_ids(item, ids) for item in value]
+    if isinstance(value, dict):
+        return {key: _with_ids(item, ids) for key, item in value.items() if item is not None}
+    return value
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 
 from ..auth import ratelimit
 from ..authenticator import Caller
 from ..engine.errors import TradingOff
 from ..errors import ApiError, NotFound, TooManyRequests
-from ..exchange.money import count_contracts, count_fp
+from ..exchange.money import AMOUNT_SCALE, COUNT_SCALE, count_contracts, count_fp
 from ..exchange.orders import CancelOrder, Command
 from ..exchange.venue import Outcome
 from ..models import trading as out
@@ -71,6 +72,14 @@ def _order_of(outcome: Outcome):
     return outcome.order
 
 
+def _average_yes_price(outcome: Outcome, order) -> str | msgspec.UnsetType:
+    """V2 prices are YES prices on one book, so an ask's fills (costed on its NO side) turn around."""
+    cost = outcome.fill_cost
+    if order.book_side == "ask":
+        cost = outcome.fill_count * (AMOUNT_SCALE // COUNT_SCALE) - cost
+    return out.average_price(cost, outcome.fill_count)
+
+
 def _error(exc: ApiError) -> out.ErrorBody:
     return out.ErrorBody(exc.code, exc.message, exc.details or "", "kalshi-local")
 
@@ -86,7 +95,7 @@ def _created_v2(outcome: Outcome) -> out.CreateOrderV2Response:
         fill_count=count_fp(outcome.fill_count),
         remaining_count=count_fp(order.remaining_count),
         ts_ms=_ts_ms(outcome),
-        average_fill_price=out.average_price(outcome.fill_cost, outcome.fill_count),
+        average_fill_price=_average_yes_price(outcome, order),
         average_fee_paid=out.average_price(outcome.fees, outcome.fill_count),
     )
 
@@ -118,7 +127,7 @@ async def amend_order_v2(request: Request, caller: Caller):
             remaining_count=count_fp(order.remaining_count),
             fill_count=count_fp(outcome.fill_count),
             ts_ms=_ts_ms(outcome),
-            average_fill_price=out.average_price(outcome.fill_cost, outcome.fill_count),
+            average_fill_price=_average_yes_price(outcome, order),
             average_fee_paid=out.average_price(outcome.fees, outcome.fill_count),
         )
     )
