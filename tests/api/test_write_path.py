@@ -197,13 +197,6 @@ def test_a_fill_or_kill_that_fills_whole(alice, bob, ticker):
 # --- every write operation ----------------------------------------------------------------------
 
 
-AMEND_RESEQ = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an amend that rests again gets a new seq (venue.py _take), and the writer upserts orders on"
-    " seq (the primary key), so it inserts a second row with the same order_id: UNIQUE fails, the batch is a 503",
-)
-
-
 def test_v2_amend_down_keeps_the_order(alice, ticker):
     made = place(alice, ticker, "bid", "5", "0.30", client_order_id="amend-down")
     body = {"ticker": ticker, "side": "bid", "price": "0.30", "count": "3", "updated_client_order_id": "amended-down"}
@@ -216,7 +209,6 @@ def test_v2_amend_down_keeps_the_order(alice, ticker):
     assert balance(alice) == (10_000 - 91, 91)
 
 
-@AMEND_RESEQ
 def test_v2_amend_moves_the_price_and_count(alice, ticker):
     made = place(alice, ticker, "bid", "5", "0.30", client_order_id="amend-me")
     body = {"ticker": ticker, "side": "bid", "price": "0.35", "count": "7", "updated_client_order_id": "amended"}
@@ -288,7 +280,6 @@ def test_v1_create_amend_decrease_cancel(alice, ticker):
     )
 
 
-@AMEND_RESEQ
 def test_v1_amend_to_a_new_price(alice, ticker):
     body = {"ticker": ticker, "action": "buy", "side": "no", "count": 4, "no_price": 70}
     made = alice.request("POST", V1, json=body, expect=201).json()["order"]

@@ -80,7 +80,8 @@ def write(conn: Connection, events: Sequence[Event], counters: tuple[int, int] =
     returns them as they stand after it."""
     batch = Batch()
     batch.add(events)
-    _upsert(conn, orders, ["seq"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
+    # On order_id: an amend that loses its priority gives the order a new seq.
+    _upsert(conn, orders, ["order_id"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
     _insert(conn, fills, [_values(f, _FILL_COLUMNS) for f in batch.fills])
     _insert(conn, trades, [_values(t, _TRADE_COLUMNS) for t in batch.trades])
     _upsert(
