@@ -13,6 +13,7 @@ then the median of 5 runs in ops/s.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -81,13 +82,13 @@ def preload(venue: Venue, users: int, tickers: list[str], depth: int) -> list[tu
     return placed
 
 
-def run(stream: list[tuple[int, object]], venue: Venue, placed: list[tuple[int, str]]) -> tuple[float, int]:
-    """Seconds for the stream, and how many commands were refused."""
+def run(stream: list[tuple[int, object]], venue: Venue, placed: list[tuple[int, str]]) -> tuple[float, float, int]:
+    """Wall and CPU seconds for the stream, and how many commands were refused."""
     refused = 0
     apply = venue.apply
     append = placed.append
     now = 1
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for kind, payload in stream:
         now += 1
         try:
@@ -102,7 +103,7 @@ def run(stream: list[tuple[int, object]], venue: Venue, placed: list[tuple[int, 
             refused += 1
             if kind == ADD:
                 append((0, ""))
-    return time.perf_counter() - start, refused
+    return time.perf_counter() - start, time.process_time() - cpu, refused
 
 
 def main() -> None:
@@ -117,19 +118,22 @@ def main() -> None:
     tickers = sorted(rules)
     adds_before = args.depth * args.users * len(tickers)
     stream = make_stream(args.ops, args.users, tickers, adds_before)
-    seconds = []
+    seconds, cpu_seconds = [], []
     for attempt in range(args.runs):
         venue = make_venue(rules, args.users)
         placed = preload(venue, args.users, tickers, args.depth)
-        elapsed, refused = run(stream, venue, placed)
+        elapsed, cpu, refused = run(stream, venue, placed)
         seconds.append(elapsed)
-        resting_now = len(venue.orders())
+        cpu_seconds.append(cpu)
         print(
-            f"run {attempt + 1}: {elapsed:.3f} s, {args.ops / elapsed:,.0f} ops/s"
-            f" ({refused} refused, {resting_now:,} orders resting at the end)"
+            f"run {attempt + 1}: {elapsed:.3f} s, {args.ops / elapsed:,.0f} ops/s ({args.ops / cpu:,.0f} per CPU second;"
+            f" {refused} refused, {len(venue.orders()):,} orders resting at the end)"
         )
-    median = statistics.median(seconds)
-    print(f"median of {args.runs}: {median:.3f} s for {args.ops:,} ops = {args.ops / median:,.0f} ops/s")
+    median, cpu = statistics.median(seconds), statistics.median(cpu_seconds)
+    print(
+        f"median of {args.runs}: {median:.3f} s for {args.ops:,} ops = {args.ops / median:,.0f} ops/s"
+        f" ({args.ops / cpu:,.0f} per CPU second); load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":
