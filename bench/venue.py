@@ -28,9 +28,7 @@ ADD, CANCEL, CROSS = 0, 1, 2
 
 def make_rules(markets: int) -> dict[str, MarketRules]:
     fee_types = ("quadratic", "quadratic_with_maker_fees")
-    return {
-        f"M{i}": MarketRules(f"M{i}", "EV", True, "linear_cent", fee_types[i % 2], "1") for i in range(markets)
-    }
+    return {f"M{i}": MarketRules(f"M{i}", "EV", True, "linear_cent", fee_types[i % 2], "1") for i in range(markets)}
 
 
 def make_venue(rules: dict[str, MarketRules], users: int) -> Venue:
@@ -64,8 +62,8 @@ def make_stream(ops: int, users: int, tickers: list[str], adds_before: int, seed
             is_bid = rng.random() < 0.5
             side, price = ("bid", 7500) if is_bid else ("ask", 2500)
             count = rng.randrange(1, 20) * 100
-            cross = CreateOrder(user, f"user-{user}", 0, ticker, side, price, count, time_in_force="immediate_or_cancel")
-            stream.append((CROSS, cross))
+            tif = "immediate_or_cancel"
+            stream.append((CROSS, CreateOrder(user, f"user-{user}", 0, ticker, side, price, count, time_in_force=tif)))
     return stream
 
 
@@ -126,8 +124,9 @@ def main() -> None:
         seconds.append(elapsed)
         cpu_seconds.append(cpu)
         print(
-            f"run {attempt + 1}: {elapsed:.3f} s, {args.ops / elapsed:,.0f} ops/s ({args.ops / cpu:,.0f} per CPU second;"
-            f" {refused} refused, {len(venue.orders()):,} orders resting at the end)"
+            f"run {attempt + 1}: {elapsed:.3f} s, {args.ops / elapsed:,.0f} ops/s"
+            f" ({args.ops / cpu:,.0f} per CPU second; {refused} refused,"
+            f" {len(venue.orders()):,} orders resting at the end)"
         )
     median, cpu = statistics.median(seconds), statistics.median(cpu_seconds)
     print(

@@ -12,8 +12,8 @@ from kalshi_local.exchange.orders import Order
 
 
 def _order(seq: int, price: int, count: int) -> Order:
-    return Order(seq, f"o{seq}", 1, "u", 0, "T", "E", "bid", price, count, count, 0, "resting",
-                 "good_till_canceled", "taker_at_cross", "", "buy", "yes", False, False, False, None, None, 0, 0)  # fmt: skip
+    return Order(seq, f"o{seq}", 1, "u", 0, "T", "E", "bid", price, count, count, 0, "resting", "good_till_canceled",
+                 "taker_at_cross", "", "buy", "yes", False, False, False, None, None, 0, 0)  # fmt: skip
 
 
 def _from_scratch(rungs: list[Rung], closable: int) -> dict[int, int]:

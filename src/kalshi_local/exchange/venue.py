@@ -445,14 +445,13 @@ class Venue:
         is_bid = order.book_side == "bid"
         unit = unit_cost(is_bid, order.price)
         change = 0
-        for ladder, closable, takes_order in ((holding.bid, max(0, -held), is_bid), (holding.ask, max(0, held), not is_bid)):
+        sides = ((holding.bid, max(0, -held), is_bid), (holding.ask, max(0, held), not is_bid))
+        for ladder, closable, takes_order in sides:
             leaving = [rung for rung in gone if rung.ladder is ladder]
             for rung in leaving:
                 change -= _full_lock(rung.unit, rung.count, rung.order.price, fees)
             change += ladder.total_credit()
-            change -= ladder.credit_after(closable, leaving, unit, remaining) if takes_order else ladder.credit_after(
-                closable, leaving
-            )
+            change -= ladder.credit_after(closable, leaving, unit, remaining if takes_order else 0)
         if remaining:
             change += _full_lock(unit, remaining, order.price, fees)
         return change
