@@ -12,6 +12,8 @@ those: each command costs O(1) plus the orders it really changes, never a pass o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .orders import Order
 
 
@@ -157,7 +159,7 @@ class Ladder:
             return credit + rung.unit * (closable - covered)
         return credit + unit * min(count, closable - covered)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Rung]:
         rung = self.head
         while rung is not None:
             yield rung

@@ -211,8 +211,8 @@ class Venue:
             market = self._market(order.ticker, require_trading=False, rules_missing_ok=True)
             self._rest(order, market)
         for (key, ticker), holding in self._holdings.items():  # trust no stored lock: check at first touch
-            position = self._positions.get((key, ticker))
-            _settle(holding, position.position if position else 0, [])
+            held = self._positions.get((key, ticker))
+            _settle(holding, held.position if held else 0, [])
             holding.stale = True
 
     def forget_rules(self, ticker: str | None = None) -> None:
