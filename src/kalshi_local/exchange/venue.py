@@ -10,6 +10,10 @@ Traded, the taker's and the maker's Filled and the maker level's BookChanged; th
 other book changes (the order resting, cancels); then one snapshot per touched order
 (OrderChanged), position, account and market, each as it stands after the command.
 
+Collateral (portfolio.py's rule) is kept incrementally by collateral.py: a command re-locks only the
+orders it changed and those whose closing share moved with them. After a restore, or when a market's
+fees change, the holding is re-locked whole at its next touch (portfolio.order_reserves).
+
 Choices where the docs are silent:
 - reduce_only with no opposite position to reduce: ExceededSellPositionFloor; a larger count
   is cut to the position.
