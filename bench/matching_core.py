@@ -17,6 +17,7 @@ import random
 import statistics
 import time
 
+from kalshi_local.engine import gc_tuning
 from kalshi_local.exchange.book import Book, Resting
 from kalshi_local.exchange.matching import execute, plan
 
@@ -72,9 +73,14 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=1_000_000)
     parser.add_argument("--markets", type=int, default=10)
     parser.add_argument("--no-gc", action="store_true", help="turn the cyclic garbage collector off, to see its share")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="Python's default collector thresholds, not the server's"
+    )
     args = parser.parse_args()
     if args.no_gc:
         gc.disable()
+    elif not args.default_gc:
+        gc_tuning.tune()  # as `kalshi-local serve` runs
     stream = make_stream(args.ops, args.markets)
     seconds, cpu_seconds = [], []
     for attempt in range(5):
