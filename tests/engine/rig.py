@@ -98,51 +98,57 @@ def _trader(engine: Engine, name: str, cents: int, now: int) -> Trader:
     return Trader(name, user.seq, Signer(key.key_id, PRIVATE), cents)
 
 
-# A server process with its imports done, waiting for its command line on stdin: a
-# restart then takes a fraction of a second instead of the imports' second or two.
-_STANDBY = (
-    "import json, sys\n"
-    "import uvicorn\n"
-    "from kalshi_local import app, cli, services\n"
-    "sys.argv = ['kalshi-local', *json.loads(sys.stdin.readline())]\n"
-    "cli.main()\n"
-)
+# Forks servers with the imports already done: a restart then costs the app's start-up,
+# not a fresh interpreter's second or two of imports. Each line on stdin is a command line
+# for `kalshi-local`; the answer is the new server's pid. Children are reaped by the kernel.
+_ZYGOTE = """
+import json, os, signal, sys
+import uvicorn
+from kalshi_local import app, cli, services
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.dup2(2, 1)
+        sys.argv = ["kalshi-local", *json.loads(line)]
+        try:
+            cli.main()
+        except SystemExit as exc:
+            os._exit(exc.code if isinstance(exc.code, int) else 1)
+        os._exit(0)
+    print(pid, flush=True)
+"""
 
 
 class ServerProcess:
-    """`kalshi-local serve` on `store` (a SQLite path or a database URL), its log in `log`."""
+    """`kalshi-local serve` on `store` (a SQLite path or a database URL), its log in `log`.
+    Each server is forked from one process that imported the package once."""
 
     def __init__(self, store: str, log: Path) -> None:
         self.store = store
         self.log = log
-        self.proc: subprocess.Popen | None = None
-        self._standby: subprocess.Popen | None = None
+        self.pid = 0
         self.url = ""
+        with log.open("a") as out:
+            self._zygote = subprocess.Popen(
+                [sys.executable, "-c", _ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=out, text=True
+            )
 
     def start(self) -> None:
-        """Starts the server and waits until it answers."""
+        """Starts a server and waits until it answers."""
         port = free_port()
         where = ["--database-url", self.store] if "://" in self.store else ["--db", self.store]
         args = ["serve", *where, "--port", str(port), "--clock", "manual", "--admin-token", ADMIN_TOKEN,
                 "--no-demo", "--rate-limits", "off"]  # fmt: skip
-        self.proc, self._standby = self._standby or self._spawn(), None
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(args) + "\n")
-        self.proc.stdin.close()
+        assert self._zygote.stdin is not None and self._zygote.stdout is not None
+        self._zygote.stdin.write(json.dumps(args) + "\n")
+        self._zygote.stdin.flush()
+        self.pid = int(self._zygote.stdout.readline())
         self.url = f"http://127.0.0.1:{port}"
-        self._wait_until_up()
-        self._standby = self._spawn()
-
-    def _spawn(self) -> subprocess.Popen:
-        with self.log.open("a") as log:
-            return subprocess.Popen([sys.executable, "-c", _STANDBY], stdin=subprocess.PIPE, stdout=log, stderr=log,
-                                    text=True, env=os.environ)  # fmt: skip
-
-    def _wait_until_up(self) -> None:
-        assert self.proc is not None
         deadline = time.monotonic() + 60  # a loaded machine: several servers start at once
         while True:
-            assert self.proc.poll() is None, self.log.read_text()
+            assert self._alive(), self.log.read_text()
             try:
                 if httpx.get(self.url + "/trade-api/v2/exchange/status", timeout=10).status_code == 200:
                     return
@@ -150,17 +156,27 @@ class ServerProcess:
                 assert time.monotonic() < deadline, "the server did not answer within 60 s"
             time.sleep(0.02)
 
+    def _alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, whatever is in flight is lost."""
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
+        os.kill(self.pid, signal.SIGKILL)
+        while self._alive():  # until the kernel reaped it
+            time.sleep(0.005)
 
     def stop(self) -> None:
-        for proc in (self.proc, self._standby):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                proc.wait(timeout=10)
+        if self.pid and self._alive():
+            os.kill(self.pid, signal.SIGTERM)
+            while self._alive():
+                time.sleep(0.02)
+        if self._zygote.stdin is not None:
+            self._zygote.stdin.close()
+        self._zygote.wait(timeout=10)
 
 
 def order_body(rng: random.Random) -> dict:
