@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, select
 from ..exchange.clock import Clock
 from ..exchange.lifecycle import effective_status
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
-from ..exchange.venue import DAY_US, Venue
+from ..exchange.venue import Venue
 from ..store.schema import balances, events, fills, markets, orders, positions, series, trades
 from . import writer
 
@@ -37,22 +37,22 @@ class State:
     positions: list[Position] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     stats: list[MarketStats] = field(default_factory=list)
-    trades: list[Trade] = field(default_factory=list)  # of the last 24 h, oldest first: volume_24h's window
+    trades: list[Trade] = field(default_factory=list)  # those volume_24h counts, oldest first
     last_seq: int = 0  # the highest event seq handed out
     last_order: int = 0  # the highest order number handed out (order ids derive from it)
 
 
-def load_state(conn: Connection, now_us: int | None = None) -> State:
-    """The trading state as the store holds it; with `now_us` (exchange clock) also the
-    trades of the 24 h before it."""
+def load_state(conn: Connection) -> State:
+    """The trading state as the store holds it."""
     o, p, b = orders.c, positions.c, balances.c
     saved_seq, saved_order = writer.load_counters(conn)
+    stats = [_stats(row) for row in conn.execute(select(markets.c.ticker, *_stats_columns())).all()]
     return State(
         orders=_resting_orders(conn),
         positions=[Position(*row) for row in conn.execute(select(*(p[n] for n in _POSITION_FIELDS)))],
         accounts=[Account(*row) for row in conn.execute(select(*(b[n] for n in _ACCOUNT_FIELDS)))],
-        stats=[_stats(row) for row in conn.execute(select(markets.c.ticker, *_stats_columns())).all()],
-        trades=_recent_trades(conn, now_us) if now_us is not None else [],
+        stats=stats,
+        trades=[trade for market in stats if market.volume_24h for trade in _window(conn, market)],
         last_seq=max(saved_seq, _max_seq(conn)),
         # Order numbers are not seqs: only a store the engine never wrote falls back on the seqs.
         last_order=saved_order or conn.execute(select(func.max(o.seq))).scalar() or 0,
@@ -88,11 +88,23 @@ def _resting_orders(conn: Connection) -> list[Order]:
     return found
 
 
-def _recent_trades(conn: Connection, now_us: int) -> list[Trade]:
-    """Trades still inside volume_24h's window at `now_us`, oldest first."""
+def _window(conn: Connection, market: MarketStats) -> list[Trade]:
+    """The trades a market's stored volume_24h counts (its newest ones), oldest first: the
+    venue takes off those older than a day at its next batch, also after a long stop."""
     t = trades.c
-    query = select(*(t[name] for name in _TRADE_FIELDS)).where(t.created_us > now_us - DAY_US).order_by(t.seq)
-    return [Trade(*row) for row in conn.execute(query)]
+    query = select(*(t[name] for name in _TRADE_FIELDS)).where(t.ticker == market.ticker).order_by(t.seq.desc())
+    found, counted = [], 0
+    result = conn.execute(query)
+    try:
+        for row in result:  # left once the volume is reached
+            found.append(Trade(*row))
+            counted += row.count
+            if counted >= market.volume_24h:
+                break
+    finally:
+        result.close()
+    found.reverse()
+    return found
 
 
 def _stats_columns():
@@ -112,7 +124,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
     """A venue holding the store's state, with its lookups."""
     lookups = Lookups(db_engine, clock)
     with db_engine.connect() as conn:
-        state = load_state(conn, clock.now_us())
+        state = load_state(conn)
     venue = factory(lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1)
     venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
     return venue, lookups, state
