@@ -9,9 +9,9 @@ import uuid
 from sqlalchemy import select
 
 from kalshi_local.engine import Engine
-from kalshi_local.exchange.orders import AdjustBalance, CreateOrder
+from kalshi_local.exchange.orders import AdjustBalance, AmendOrder, CreateOrder
 from kalshi_local.exchange.venue import ID_NAMESPACE
-from kalshi_local.store.schema import markets
+from kalshi_local.store.schema import markets, orders
 
 from .conftest import Store
 
@@ -72,3 +72,21 @@ def test_order_ids_after_a_restart_continue_as_without_one(store):
     second = run(store, two_orders)
     numbered = [str(uuid.uuid5(ID_NAMESPACE, f"order:{n}")) for n in range(1, 5)]
     assert first + second == numbered
+
+
+def test_an_amended_order_keeps_one_row_and_its_new_priority_across_a_restart(store):
+    async def place_and_amend(engine):
+        placed = (await engine.submit(bid(store, 4000))).order
+        await engine.submit(bid(store, 4100))
+        amended = await engine.submit(AmendOrder(store.alice, placed.order_id, "KXT-1-A", "bid", 4100, 100))
+        return placed.order_id, amended.order.seq
+
+    order_id, seq = run(store, place_and_amend)
+    with store.db.connect() as conn:
+        rows = conn.execute(select(orders.c.seq, orders.c.price).where(orders.c.order_id == order_id)).all()
+    assert rows == [(seq, 4100)]
+
+    async def queue(engine):
+        return [(o.order_id, o.price) for o in engine._venue.orders()]
+
+    assert run(store, queue)[-1] == (order_id, 4100)  # behind the other order at 0.41 after the amend

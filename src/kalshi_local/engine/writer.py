@@ -83,7 +83,8 @@ def write(
     the batch stands in for it); returns the counters as they stand after the batch."""
     batch = Batch()
     batch.add(events)
-    _upsert(conn, orders, ["seq"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
+    # Keyed by order_id: an amend that moves an order gives it a new seq (its new time priority).
+    _upsert(conn, orders, ["order_id"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
     _insert(conn, fills, [_values(f, _FILL_COLUMNS) for f in batch.fills])
     _insert(conn, trades, [_values(t, _TRADE_COLUMNS) for t in batch.trades])
     _upsert(
