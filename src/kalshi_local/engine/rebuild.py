@@ -59,32 +59,36 @@ def load_state(conn: Connection) -> State:
     )
 
 
+_CHUNK = 10_000  # rows per fetch from the driver
 _BOOLEANS = [i for i, name in enumerate(_ORDER_FIELDS) if name in ("post_only", "reduce_only", "cancel_order_on_pause")]
 
 
 def _resting_orders(conn: Connection) -> list[Order]:
     """Resting orders in seq order. A million of them: read on the driver's own cursor,
-    which skips SQLAlchemy's per-row processing (SQLite then gives booleans as 0/1)."""
+    which skips SQLAlchemy's per-row processing (SQLite then gives booleans as 0/1), in
+    chunks, so that the driver's rows never all exist next to the orders."""
     o = orders.c
     query = select(*(o[name] for name in _ORDER_FIELDS)).where(o.status == "resting").order_by(o.seq)
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     driver = conn.connection.driver_connection
     assert driver is not None  # an open connection always has one
+    as_booleans = conn.dialect.name == "sqlite"
+    first, second, third = _BOOLEANS
+    found: list[Order] = []
     cursor = driver.cursor()
     try:
         cursor.execute(sql)
-        rows = cursor.fetchall()
+        while rows := cursor.fetchmany(_CHUNK):
+            if not as_booleans:
+                found += [Order(*row) for row in rows]
+                continue
+            for row in rows:
+                order = Order(*row)
+                order.post_only, order.reduce_only = row[first] == 1, row[second] == 1
+                order.cancel_order_on_pause = row[third] == 1
+                found.append(order)
     finally:
         cursor.close()
-    if conn.dialect.name != "sqlite":
-        return [Order(*row) for row in rows]
-    first, second, third = _BOOLEANS
-    found = []
-    for row in rows:
-        order = Order(*row)
-        order.post_only, order.reduce_only = row[first] == 1, row[second] == 1
-        order.cancel_order_on_pause = row[third] == 1
-        found.append(order)
     return found
 
 
