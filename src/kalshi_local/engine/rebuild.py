@@ -102,7 +102,7 @@ def _window(conn: Connection, market: MarketStats) -> list[Trade]:
     try:
         for row in result:  # left once the volume is reached
             found.append(Trade(*row))
-            counted += row.count
+            counted += found[-1].count
             if counted >= market.volume_24h:
                 break
     finally:
