@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from .. import spec
-from ..client import ApiClient
+from ..client import ApiClient, assert_error_body
 from ..signing import Signer, new_private_key
 from . import trading_fixtures as fixtures
 from .test_typescript_sdk import TS_DIR, _node_or_skip
@@ -281,14 +281,36 @@ def test_the_status_filter_and_the_cursor_walk_the_same_orders(run, when):
 # --- what the SDK sent and got, against the spec ---------------------------------------------------
 
 
-def test_every_sdk_call_succeeded(run):
-    assert {name: call["status"] for name, call in run["calls"].items() if not call["ok"]} == {}
-    assert len(run["calls"]) == 9 + 2 * 17  # the writes, then the same reads twice
+def test_every_sdk_call_succeeded_but_the_refusals(run):
+    failed = {name: call["status"] for name, call in run["calls"].items() if not call["ok"]}
+    assert failed == {
+        "refused_insufficient_balance": 400,
+        "refused_fill_or_kill": 400,
+        "refused_cancel_of_a_cancelled_order": 404,
+        "refused_cancel_of_another_users_order": 404,
+    }
+    assert len(run["calls"]) == 9 + 4 + 2 * 17  # the writes, the refusals, then the same reads twice
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("refused_insufficient_balance", "insufficient_balance"),
+        ("refused_fill_or_kill", "fok_insufficient_volume"),
+        ("refused_cancel_of_a_cancelled_order", "not_found"),
+        ("refused_cancel_of_another_users_order", "not_found"),
+    ],
+)
+def test_a_refusal_reaches_the_sdk_as_kalshis_error_body(run, name, code):
+    error = run["calls"][name]["error"]
+    assert_error_body(error)
+    assert error["code"] == code
 
 
 def test_every_answer_the_sdk_got_fits_the_spec(run):
     for call in run["calls"].values():
-        spec.validate(call["method"], urlsplit(call["url"]).path, call["status"], call["data"])
+        body = call["data"] if call["ok"] else call["error"]
+        spec.validate(call["method"], urlsplit(call["url"]).path, call["status"], body)
 
 
 def test_every_request_the_sdk_sent_fits_the_spec(run):

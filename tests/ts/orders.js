@@ -97,6 +97,16 @@ async function trade(calls, signer, maker, taker, ticker) {
   const askId = calls.create_ask.ok ? calls.create_ask.data.order_id : 'missing';
   await as(taker, 'cancel_ask', () => taker.orders.cancelOrderV2(askId, 0, 0, ticker));
 
+  // Refusals, which change nothing: the SDK rejects its promise with Kalshi's error body.
+  await as(taker, 'refused_insufficient_balance', () =>
+    taker.orders.createOrderV2(order(ticker, 'bid', '100000', '0.50', 'ts-t-3')),
+  );
+  await as(taker, 'refused_fill_or_kill', () =>
+    taker.orders.createOrderV2(order(ticker, 'bid', '1', '0.50', 'ts-t-4', 'fill_or_kill')),
+  );
+  await as(maker, 'refused_cancel_of_a_cancelled_order', () => maker.orders.cancelOrderV2(restingId));
+  await as(taker, 'refused_cancel_of_another_users_order', () => taker.orders.cancelOrderV2(restingId));
+
   await readBook(calls, as, maker, ticker, 'end');
   await readPortfolio(calls, as, maker, taker, ticker, 'end');
 }
