@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter
 
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection, select
 
 from ..exchange.events import (
     BalanceChanged,
@@ -26,8 +26,8 @@ from ..exchange.events import (
     Traded,
 )
 from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
-from ..store import changes, rows
-from ..store.schema import balances, engine_state, fills, markets, orders, positions, trades
+from ..store import changes
+from ..store.schema import engine_state, fills, orders, positions, trades
 
 COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order seq}
 
@@ -80,70 +80,90 @@ def write(conn: Connection, events: Sequence[Event], counters: tuple[int, int] =
     returns them as they stand after it."""
     batch = Batch()
     batch.add(events)
-    # On order_id: an amend that loses its priority gives the order a new seq.
-    _upsert(conn, orders, ["order_id"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
-    _insert(conn, fills, [_values(f, _FILL_COLUMNS) for f in batch.fills])
-    _insert(conn, trades, [_values(t, _TRADE_COLUMNS) for t in batch.trades])
-    _upsert(
-        conn,
-        positions,
-        ["user_seq", "subaccount", "ticker"],
-        [{**_values(p, _POSITION_COLUMNS), "seq": seq} for seq, p in batch.positions.values()],
-    )
-    _upsert(conn, balances, ["user_seq", "subaccount"], [_account(a) for a in batch.accounts.values()])
-    _update_stats(conn, batch.stats.values())
+    sql = _statements(conn)
+    _run(conn, sql.orders, [_ORDER_ROW(o) for o in batch.orders.values()])
+    _run(conn, sql.fills, [_FILL_ROW(f) for f in batch.fills])
+    _run(conn, sql.trades, [_TRADE_ROW(t) for t in batch.trades])
+    _run(conn, sql.positions, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
+    _run(conn, sql.balances, [_BALANCE_ROW(a) for a in batch.accounts.values()])
+    if batch.stats:
+        changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
+        _run(conn, sql.stats, [_STATS_ROW(s) for s in batch.stats.values()])
     after = (max(counters[0], batch.last_seq), max(counters[1], batch.last_order))
     if after != counters:
         save_counters(conn, *after)
     return after
 
 
-def _values(obj: Any, columns: Sequence[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in columns}
+# Rows as plain tuples in column order: the statements below are plain SQL run with the
+# driver's executemany, so SQLAlchemy neither compiles nor processes them per batch.
+_ORDER_ROW = attrgetter(*_ORDER_COLUMNS)
+_FILL_ROW = attrgetter(*_FILL_COLUMNS)
+_TRADE_ROW = attrgetter(*_TRADE_COLUMNS)
+_POSITION_ROW = attrgetter(*_POSITION_COLUMNS)
+_BALANCE_COLUMNS = ("user_seq", "subaccount", "balance", "reserved", "updated_us")
+_BALANCE_ROW = attrgetter(*_BALANCE_COLUMNS)
+_STATS_ROW = attrgetter(*_STATS_COLUMNS, "ticker")
 
 
-def _account(account: Account) -> dict[str, Any]:
-    return {
-        "user_seq": account.user_seq,
-        "subaccount": account.subaccount,
-        "balance": account.balance,
-        "reserved": account.reserved,
-        "updated_us": account.updated_us,
-    }
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The writer's SQL in one dialect's parameter style."""
+
+    orders: str
+    fills: str
+    trades: str
+    positions: str
+    balances: str
+    stats: str
+    counters: str
 
 
-def _insert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
-    if values:
-        conn.execute(table.insert(), values)
+_BY_PARAMSTYLE: dict[str, _Statements] = {}
 
 
-def _upsert(conn: Connection, table: Table, key: list[str], values: list[dict[str, Any]]) -> None:
-    if not values:
-        return
-    statement = rows.insert(conn, table)
-    changed = {name: statement.excluded[name] for name in values[0] if name not in key}
-    conn.execute(statement.on_conflict_do_update(index_elements=key, set_=changed), values)
+def _statements(conn: Connection) -> _Statements:
+    style = conn.dialect.paramstyle
+    found = _BY_PARAMSTYLE.get(style)
+    if found is None:
+        found = _BY_PARAMSTYLE[style] = _build("?" if style == "qmark" else "%s")
+    return found
 
 
-_stats_update = (
-    markets.update()
-    .where(markets.c.ticker == bindparam("b_ticker"))
-    .values({**{name: bindparam(f"b_{name}") for name in _STATS_COLUMNS}, "version": markets.c.version + 1})
-)
+def _build(mark: str) -> _Statements:
+    """ON CONFLICT ... DO UPDATE reads the same in SQLite and PostgreSQL."""
+    return _Statements(
+        orders=_upsert_sql("orders", _ORDER_COLUMNS, ("order_id",), mark),
+        fills=_insert_sql("fills", _FILL_COLUMNS, mark),
+        trades=_insert_sql("trades", _TRADE_COLUMNS, mark),
+        positions=_upsert_sql("positions", (*_POSITION_COLUMNS, "seq"), ("user_seq", "subaccount", "ticker"), mark),
+        balances=_upsert_sql("balances", _BALANCE_COLUMNS, ("user_seq", "subaccount"), mark),
+        stats=(
+            f"UPDATE markets SET {', '.join(f'{c} = {mark}' for c in _STATS_COLUMNS)}, version = version + 1"
+            f" WHERE ticker = {mark}"
+        ),
+        counters=_upsert_sql("engine_state", ("key", "value"), ("key",), mark),
+    )
 
 
-def _update_stats(conn: Connection, stats: Iterable[MarketStats]) -> None:
-    values = [{f"b_{name}": getattr(s, name) for name in ("ticker", *_STATS_COLUMNS)} for s in stats]
-    if values:
-        changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
-        conn.execute(_stats_update, values)
+def _insert_sql(table: str, columns: Sequence[str], mark: str) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+
+
+def _upsert_sql(table: str, columns: Sequence[str], key: Sequence[str], mark: str) -> str:
+    changed = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    return f"{_insert_sql(table, columns, mark)} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changed}"
+
+
+def _run(conn: Connection, sql: str, values: list[tuple]) -> None:
+    if values:  # exec_driver_sql still fires the cursor events that store/changes.py counts writes by
+        conn.exec_driver_sql(sql, values if len(values) > 1 else values[0])
 
 
 def save_counters(conn: Connection, last_seq: int, last_order: int) -> None:
     """Records the highest seqs handed out (the venue's seqs only grow)."""
     value = json.dumps({"seq": last_seq, "order": last_order})
-    statement = rows.insert(conn, engine_state).values(key=COUNTERS_KEY, value=value)
-    conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    conn.exec_driver_sql(_statements(conn).counters, (COUNTERS_KEY, value))
 
 
 def load_counters(conn: Connection) -> tuple[int, int]:
