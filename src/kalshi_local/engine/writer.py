@@ -1,14 +1,15 @@
 """Events to rows: one batch of domain events written in the caller's transaction.
 
 Snapshot events (orders, positions, balances, market stats) become one upsert per
-object with its latest state in the batch; fills and trades become inserts. Every
-table gets one executemany, so a batch of a thousand orders costs a handful of
-statements. The engine's counters go to `engine_state` in the same transaction,
+object with its latest state in the batch; fills and trades become inserts. Each
+table's rows go in a few multi-row statements, so a batch of a thousand orders costs
+a handful of statements. The engine's counters go to `engine_state` in the same transaction,
 so a restart never hands out a seq twice.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,90 +81,90 @@ def write(conn: Connection, events: Sequence[Event], counters: tuple[int, int] =
     returns them as they stand after it."""
     batch = Batch()
     batch.add(events)
-    sql = _statements(conn)
-    _run(conn, sql.orders, [_ORDER_ROW(o) for o in batch.orders.values()])
-    _run(conn, sql.fills, [_FILL_ROW(f) for f in batch.fills])
-    _run(conn, sql.trades, [_TRADE_ROW(t) for t in batch.trades])
-    _run(conn, sql.positions, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
-    _run(conn, sql.balances, [_BALANCE_ROW(a) for a in batch.accounts.values()])
+    mark = _mark(conn)
+    _run(conn, _ORDERS, mark, [_ORDER_ROW(o) for o in batch.orders.values()])
+    _run(conn, _FILLS, mark, [_FILL_ROW(f) for f in batch.fills])
+    _run(conn, _TRADES, mark, [_TRADE_ROW(t) for t in batch.trades])
+    _run(conn, _POSITIONS, mark, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
+    _run(conn, _BALANCES, mark, [_BALANCE_ROW(a) for a in batch.accounts.values()])
     if batch.stats:
         changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
-        _run(conn, sql.stats, [_STATS_ROW(s) for s in batch.stats.values()])
+        stats = [_STATS_ROW(s) for s in batch.stats.values()]
+        conn.exec_driver_sql(_stats_sql(mark), stats if len(stats) > 1 else stats[0])
     after = (max(counters[0], batch.last_seq), max(counters[1], batch.last_order))
     if after != counters:
         save_counters(conn, *after)
     return after
 
 
-# Rows as plain tuples in column order: the statements below are plain SQL run with the
-# driver's executemany, so SQLAlchemy neither compiles nor processes them per batch.
+# Rows go as plain tuples in column order into plain SQL, so SQLAlchemy neither compiles
+# nor processes them. Many rows go in one multi-row INSERT rather than an executemany:
+# the SQLite driver lets go of the GIL around every statement it steps, and each hand-off
+# to the event loop and back costs more than the row.
+_BALANCE_COLUMNS = ("user_seq", "subaccount", "balance", "reserved", "updated_us")
 _ORDER_ROW = attrgetter(*_ORDER_COLUMNS)
 _FILL_ROW = attrgetter(*_FILL_COLUMNS)
 _TRADE_ROW = attrgetter(*_TRADE_COLUMNS)
 _POSITION_ROW = attrgetter(*_POSITION_COLUMNS)
-_BALANCE_COLUMNS = ("user_seq", "subaccount", "balance", "reserved", "updated_us")
 _BALANCE_ROW = attrgetter(*_BALANCE_COLUMNS)
 _STATS_ROW = attrgetter(*_STATS_COLUMNS, "ticker")
+_MAX_ROWS = 512  # per statement: 512 rows of the widest table stay under SQLite's 32,766 parameters
 
 
 @dataclass(frozen=True, slots=True)
-class _Statements:
-    """The writer's SQL in one dialect's parameter style."""
+class _Table:
+    """An INSERT into `name`, or an upsert on `key` when there is one."""
 
-    orders: str
-    fills: str
-    trades: str
-    positions: str
-    balances: str
-    stats: str
-    counters: str
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...] = ()
 
 
-_BY_PARAMSTYLE: dict[str, _Statements] = {}
+_ORDERS = _Table("orders", _ORDER_COLUMNS, ("order_id",))  # an amend that loses priority gets a new seq
+_FILLS = _Table("fills", _FILL_COLUMNS)
+_TRADES = _Table("trades", _TRADE_COLUMNS)
+_POSITIONS = _Table("positions", (*_POSITION_COLUMNS, "seq"), ("user_seq", "subaccount", "ticker"))
+_BALANCES = _Table("balances", _BALANCE_COLUMNS, ("user_seq", "subaccount"))
+_COUNTERS = _Table("engine_state", ("key", "value"), ("key",))
 
 
-def _statements(conn: Connection) -> _Statements:
-    style = conn.dialect.paramstyle
-    found = _BY_PARAMSTYLE.get(style)
-    if found is None:
-        found = _BY_PARAMSTYLE[style] = _build("?" if style == "qmark" else "%s")
-    return found
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _build(mark: str) -> _Statements:
+def _run(conn: Connection, table: _Table, mark: str, rows: list[tuple]) -> None:
+    """Writes `rows` in chunks of a power of two, so that few statement texts exist
+    (the driver keeps them prepared). exec_driver_sql still fires the cursor events
+    that store/changes.py counts writes by."""
+    start = 0
+    while start < len(rows):
+        size = min(_MAX_ROWS, 1 << ((len(rows) - start).bit_length() - 1))
+        chunk = rows[start : start + size]
+        conn.exec_driver_sql(_sql(table, mark, size), tuple(value for row in chunk for value in row))
+        start += size
+
+
+@functools.cache
+def _sql(table: _Table, mark: str, rows: int) -> str:
     """ON CONFLICT ... DO UPDATE reads the same in SQLite and PostgreSQL."""
-    return _Statements(
-        orders=_upsert_sql("orders", _ORDER_COLUMNS, ("order_id",), mark),
-        fills=_insert_sql("fills", _FILL_COLUMNS, mark),
-        trades=_insert_sql("trades", _TRADE_COLUMNS, mark),
-        positions=_upsert_sql("positions", (*_POSITION_COLUMNS, "seq"), ("user_seq", "subaccount", "ticker"), mark),
-        balances=_upsert_sql("balances", _BALANCE_COLUMNS, ("user_seq", "subaccount"), mark),
-        stats=(
-            f"UPDATE markets SET {', '.join(f'{c} = {mark}' for c in _STATS_COLUMNS)}, version = version + 1"
-            f" WHERE ticker = {mark}"
-        ),
-        counters=_upsert_sql("engine_state", ("key", "value"), ("key",), mark),
-    )
+    values = ", ".join([f"({', '.join([mark] * len(table.columns))})"] * rows)
+    sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES {values}"
+    if not table.key:
+        return sql
+    changed = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c not in table.key)
+    return f"{sql} ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {changed}"
 
 
-def _insert_sql(table: str, columns: Sequence[str], mark: str) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-
-
-def _upsert_sql(table: str, columns: Sequence[str], key: Sequence[str], mark: str) -> str:
-    changed = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
-    return f"{_insert_sql(table, columns, mark)} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changed}"
-
-
-def _run(conn: Connection, sql: str, values: list[tuple]) -> None:
-    if values:  # exec_driver_sql still fires the cursor events that store/changes.py counts writes by
-        conn.exec_driver_sql(sql, values if len(values) > 1 else values[0])
+@functools.cache
+def _stats_sql(mark: str) -> str:
+    changed = ", ".join(f"{c} = {mark}" for c in _STATS_COLUMNS)
+    return f"UPDATE markets SET {changed}, version = version + 1 WHERE ticker = {mark}"
 
 
 def save_counters(conn: Connection, last_seq: int, last_order: int) -> None:
     """Records the highest seqs handed out (the venue's seqs only grow)."""
     value = json.dumps({"seq": last_seq, "order": last_order})
-    conn.exec_driver_sql(_statements(conn).counters, (COUNTERS_KEY, value))
+    conn.exec_driver_sql(_sql(_COUNTERS, _mark(conn), 1), (COUNTERS_KEY, value))
 
 
 def load_counters(conn: Connection) -> tuple[int, int]:
