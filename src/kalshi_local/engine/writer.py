@@ -108,7 +108,7 @@ _TRADE_ROW = attrgetter(*_TRADE_COLUMNS)
 _POSITION_ROW = attrgetter(*_POSITION_COLUMNS)
 _BALANCE_ROW = attrgetter(*_BALANCE_COLUMNS)
 _STATS_ROW = attrgetter(*_STATS_COLUMNS, "ticker")
-_MAX_ROWS = 512  # per statement: 512 rows of the widest table stay under SQLite's 32,766 parameters
+_MAX_ROWS = 512  # per statement: the widest table stays under SQLite 3.35's 32,766 parameters
 
 
 @dataclass(frozen=True, slots=True)
