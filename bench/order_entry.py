@@ -55,8 +55,13 @@ def prepare_kalshi_local(args, workdir: Path, public_pem: str) -> object:
     store = args.store or str(workdir / "store.db")
     server = start_server(store, args.port, "--no-demo", "--rate-limits", "off", "--admin-token", token)
     try:
-        admin_call(f"http://127.0.0.1:{args.port}", token, "POST", "/scenario",
-                   trading_scenario(TICKER, public_pem, USERS, balance="100000000"))
+        base = f"http://127.0.0.1:{args.port}"
+        scenario = trading_scenario(TICKER, public_pem, USERS, balance="100000000")
+        for user in scenario["users"]:  # the running server's engine holds balances: a deposit moves them
+            user.pop("balance")
+        admin_call(base, token, "POST", "/scenario", scenario)
+        for name in USERS:
+            admin_call(base, token, "POST", f"/users/{name}/deposits", {"amount": "100000000"})
     except BaseException:
         stop(server)
         raise

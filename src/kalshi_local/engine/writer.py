@@ -1,20 +1,21 @@
 """Events to rows: one batch of domain events written in the caller's transaction.
 
 Snapshot events (orders, positions, balances, market stats) become one upsert per
-object with its latest state in the batch; fills and trades become inserts. Every
-table gets one executemany, so a batch of a thousand orders costs a handful of
-statements. The engine's counters go to `engine_state` in the same transaction,
+object with its latest state in the batch; fills and trades become inserts. Each
+table's rows go in a few multi-row statements, so a batch of a thousand orders costs
+a handful of statements. The engine's counters go to `engine_state` in the same transaction,
 so a restart never hands out a seq twice.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter
 
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection, select
 
 from ..exchange.events import (
     BalanceChanged,
@@ -26,8 +27,8 @@ from ..exchange.events import (
     Traded,
 )
 from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
-from ..store import changes, rows
-from ..store.schema import balances, engine_state, fills, markets, orders, positions, trades
+from ..store import changes
+from ..store.schema import engine_state, fills, orders, positions, trades
 
 COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order number}
 
@@ -83,18 +84,16 @@ def write(
     the batch stands in for it); returns the counters as they stand after the batch."""
     batch = Batch()
     batch.add(events)
-    # Keyed by order_id: an amend that moves an order gives it a new seq (its new time priority).
-    _upsert(conn, orders, ["order_id"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
-    _insert(conn, fills, [_values(f, _FILL_COLUMNS) for f in batch.fills])
-    _insert(conn, trades, [_values(t, _TRADE_COLUMNS) for t in batch.trades])
-    _upsert(
-        conn,
-        positions,
-        ["user_seq", "subaccount", "ticker"],
-        [{**_values(p, _POSITION_COLUMNS), "seq": seq} for seq, p in batch.positions.values()],
-    )
-    _upsert(conn, balances, ["user_seq", "subaccount"], [_account(a) for a in batch.accounts.values()])
-    _update_stats(conn, batch.stats.values())
+    mark = _mark(conn)
+    _run(conn, _ORDERS, mark, [_ORDER_ROW(o) for o in batch.orders.values()])
+    _run(conn, _FILLS, mark, [_FILL_ROW(f) for f in batch.fills])
+    _run(conn, _TRADES, mark, [_TRADE_ROW(t) for t in batch.trades])
+    _run(conn, _POSITIONS, mark, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
+    _run(conn, _BALANCES, mark, [_BALANCE_ROW(a) for a in batch.accounts.values()])
+    if batch.stats:
+        changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
+        stats = [_STATS_ROW(s) for s in batch.stats.values()]
+        conn.exec_driver_sql(_stats_sql(mark), stats if len(stats) > 1 else stats[0])
     orders_after = batch.last_order if last_order is None else last_order
     after = (max(counters[0], batch.last_seq), max(counters[1], orders_after))
     if after != counters:
@@ -102,52 +101,74 @@ def write(
     return after
 
 
-def _values(obj: Any, columns: Sequence[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in columns}
+# Rows go as plain tuples in column order into plain SQL, so SQLAlchemy neither compiles
+# nor processes them. Many rows go in one multi-row INSERT rather than an executemany:
+# the SQLite driver lets go of the GIL around every statement it steps, and each hand-off
+# to the event loop and back costs more than the row.
+_BALANCE_COLUMNS = ("user_seq", "subaccount", "balance", "reserved", "updated_us")
+_ORDER_ROW = attrgetter(*_ORDER_COLUMNS)
+_FILL_ROW = attrgetter(*_FILL_COLUMNS)
+_TRADE_ROW = attrgetter(*_TRADE_COLUMNS)
+_POSITION_ROW = attrgetter(*_POSITION_COLUMNS)
+_BALANCE_ROW = attrgetter(*_BALANCE_COLUMNS)
+_STATS_ROW = attrgetter(*_STATS_COLUMNS, "ticker")
+_MAX_ROWS = 512  # per statement: the widest table stays under SQLite 3.35's 32,766 parameters
 
 
-def _account(account: Account) -> dict[str, Any]:
-    return {
-        "user_seq": account.user_seq,
-        "subaccount": account.subaccount,
-        "balance": account.balance,
-        "reserved": account.reserved,
-        "updated_us": account.updated_us,
-    }
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """An INSERT into `name`, or an upsert on `key` when there is one."""
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...] = ()
 
 
-def _insert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
-    if values:
-        conn.execute(table.insert(), values)
+_ORDERS = _Table("orders", _ORDER_COLUMNS, ("order_id",))  # an amend that loses priority gets a new seq
+_FILLS = _Table("fills", _FILL_COLUMNS)
+_TRADES = _Table("trades", _TRADE_COLUMNS)
+_POSITIONS = _Table("positions", (*_POSITION_COLUMNS, "seq"), ("user_seq", "subaccount", "ticker"))
+_BALANCES = _Table("balances", _BALANCE_COLUMNS, ("user_seq", "subaccount"))
+_COUNTERS = _Table("engine_state", ("key", "value"), ("key",))
 
 
-def _upsert(conn: Connection, table: Table, key: list[str], values: list[dict[str, Any]]) -> None:
-    if not values:
-        return
-    statement = rows.insert(conn, table)
-    changed = {name: statement.excluded[name] for name in values[0] if name not in key}
-    conn.execute(statement.on_conflict_do_update(index_elements=key, set_=changed), values)
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-_stats_update = (
-    markets.update()
-    .where(markets.c.ticker == bindparam("b_ticker"))
-    .values({**{name: bindparam(f"b_{name}") for name in _STATS_COLUMNS}, "version": markets.c.version + 1})
-)
+def _run(conn: Connection, table: _Table, mark: str, rows: list[tuple]) -> None:
+    """Writes `rows` in chunks of a power of two, so that few statement texts exist
+    (the driver keeps them prepared). exec_driver_sql still fires the cursor events
+    that store/changes.py counts writes by."""
+    start = 0
+    while start < len(rows):
+        size = min(_MAX_ROWS, 1 << ((len(rows) - start).bit_length() - 1))
+        chunk = rows[start : start + size]
+        conn.exec_driver_sql(_sql(table, mark, size), tuple(value for row in chunk for value in row))
+        start += size
 
 
-def _update_stats(conn: Connection, stats: Iterable[MarketStats]) -> None:
-    values = [{f"b_{name}": getattr(s, name) for name in ("ticker", *_STATS_COLUMNS)} for s in stats]
-    if values:
-        changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
-        conn.execute(_stats_update, values)
+@functools.cache
+def _sql(table: _Table, mark: str, rows: int) -> str:
+    """ON CONFLICT ... DO UPDATE reads the same in SQLite and PostgreSQL."""
+    values = ", ".join([f"({', '.join([mark] * len(table.columns))})"] * rows)
+    sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES {values}"
+    if not table.key:
+        return sql
+    changed = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c not in table.key)
+    return f"{sql} ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {changed}"
+
+
+@functools.cache
+def _stats_sql(mark: str) -> str:
+    changed = ", ".join(f"{c} = {mark}" for c in _STATS_COLUMNS)
+    return f"UPDATE markets SET {changed}, version = version + 1 WHERE ticker = {mark}"
 
 
 def save_counters(conn: Connection, last_seq: int, last_order: int) -> None:
     """Records the highest seqs handed out (the venue's seqs only grow)."""
     value = json.dumps({"seq": last_seq, "order": last_order})
-    statement = rows.insert(conn, engine_state).values(key=COUNTERS_KEY, value=value)
-    conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    conn.exec_driver_sql(_sql(_COUNTERS, _mark(conn), 1), (COUNTERS_KEY, value))
 
 
 def load_counters(conn: Connection) -> tuple[int, int]:
