@@ -13,6 +13,7 @@ import gc
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, select
 
@@ -103,7 +104,7 @@ def _kind_column():
     return total
 
 
-def _kinds() -> dict[int, tuple[object, ...]]:
+def _kinds() -> dict[int, tuple[Any, ...]]:
     """kind -> the enum values in _KIND_FIELDS' order."""
     return {
         sum(index << shift for index, shift in zip(indexes, _kind_shifts(), strict=True)): tuple(
