@@ -113,7 +113,7 @@ def main() -> None:
         print(f"filled {args.orders:,} orders in {filled:.1f} s")
         reads, starts = [], []
         for _ in range(args.runs):
-            with engine.connect() as conn:
+            with engine.connect() as conn, rebuild._collector_paused():  # as Engine.start reads
                 began = time.perf_counter()
                 rebuild.load_state(conn)
                 reads.append(time.perf_counter() - began)

@@ -4,13 +4,17 @@ exactly as a venue that never stopped (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import itertools
 import uuid
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
-from kalshi_local.engine import Engine
-from kalshi_local.exchange.orders import AdjustBalance, AmendOrder, CreateOrder
+from kalshi_local.engine import Engine, rebuild
+from kalshi_local.exchange.orders import AdjustBalance, AmendOrder, CreateOrder, Order
 from kalshi_local.exchange.venue import ID_NAMESPACE
+from kalshi_local.store import db
 from kalshi_local.store.schema import markets, orders
 
 from .conftest import Store
@@ -90,3 +94,46 @@ def test_an_amended_order_keeps_one_row_and_its_new_priority_across_a_restart(st
         return [(o.order_id, o.price) for o in engine._venue.orders()]
 
     assert run(store, queue)[-1] == (order_id, 4100)  # behind the other order at 0.41 after the amend
+
+
+ENUMS = {
+    "book_side": ("bid", "ask"),
+    "time_in_force": ("good_till_canceled", "immediate_or_cancel", "fill_or_kill"),
+    "self_trade_prevention": ("taker_at_cross", "maker"),
+    "action": ("buy", "sell"),
+    "side": ("yes", "no"),
+    "post_only": (False, True),
+    "reduce_only": (False, True),
+    "cancel_order_on_pause": (False, True),
+}
+
+
+def _stored(store: Store, seq: int, **values) -> Order:
+    """A resting order row with `values`, its other fields all different from their neighbours'."""
+    order = Order(
+        seq, str(uuid.UUID(int=seq)), store.alice, store.alice_id, seq % 3, "KXT-1-A", "KXT-1", "bid",
+        100 + seq, 1000 + seq, 900 + seq, 100, "resting", "good_till_canceled", "taker_at_cross", f"c{seq}",
+        "buy", "yes", False, False, False, f"g{seq}" if seq % 2 else None, 10**15 + seq if seq % 3 else None,
+        10**15 - seq, 10**15 + 2 * seq, 7 * seq, 11 * seq, 13 * seq, 17 * seq, 19 * seq, 23 * seq,
+    )  # fmt: skip
+    return dataclasses.replace(order, **values)
+
+
+def test_the_store_read_gives_back_every_enum_and_flag_of_a_resting_order(store):
+    combos = [dict(zip(ENUMS, values, strict=True)) for values in itertools.product(*ENUMS.values())]
+    written = [_stored(store, seq, **combo) for seq, combo in enumerate(combos, start=1)]
+    closed = _stored(store, len(written) + 1, status="canceled")
+    with db.writing(store.db) as conn:
+        conn.execute(orders.insert(), [dataclasses.asdict(o) for o in [*written, closed]])
+        state = rebuild.load_state(conn)
+    assert state.orders == written
+    for order in state.orders:  # booleans, not 0/1 (msgspec would send a number)
+        assert type(order.post_only) is type(order.reduce_only) is type(order.cancel_order_on_pause) is bool
+
+
+def test_an_unknown_enum_value_in_the_store_stops_the_read_with_the_order_named(store):
+    with db.writing(store.db) as conn:
+        conn.execute(orders.insert(), [dataclasses.asdict(_stored(store, 1))])
+        conn.execute(update(orders).values(time_in_force="good_till_date"))
+    with store.db.connect() as conn, pytest.raises(ValueError, match=str(uuid.UUID(int=1))):
+        rebuild.load_state(conn)

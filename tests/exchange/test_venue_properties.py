@@ -222,3 +222,65 @@ def _attempt(venue: Venue, command):
     except TradingError as error:
         return type(error), str(error)
     return outcome.events, outcome.fill_count, outcome.fees, outcome.order
+
+
+# --- restore in bulk: client ids, expiries, several markets, several restore calls ---
+
+timed_creates = st.builds(
+    lambda user, ticker, side, cents, count, client, expires: order(
+        user,
+        ticker,
+        side,
+        cents * 100,
+        count,
+        client_order_id=f"c{client}" if client is not None else "",
+        expiration_us=1_000 + expires if expires is not None else None,
+    ),
+    st.sampled_from(USERS),
+    st.sampled_from(TICKERS),
+    st.sampled_from(["bid", "ask"]),
+    st.integers(1, 99),
+    st.integers(1, 1500),
+    st.one_of(st.none(), st.integers(0, 30)),
+    st.one_of(st.none(), st.integers(0, 20)),
+)
+
+
+@settings(max_examples=100, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(timed_creates, timed_creates, st.tuples(st.just("cancel"), st.integers(0, 50))), max_size=60),
+    st.integers(0, 60),
+)
+def test_a_restore_in_two_calls_carries_on_with_client_ids_and_expiries_as_the_venue(stream, split):
+    venue = make_venue(START)
+    events = []
+    for user in USERS:  # loads the accounts
+        events.extend(venue.apply(order(user, "CENT", "bid", 100, 1, time_in_force="immediate_or_cancel"), 0).events)
+    for now, action in enumerate(stream, start=1):
+        command = _command(venue, action)
+        if command is None:
+            continue
+        try:
+            events.extend(venue.apply(command, now).events)
+        except TradingError:
+            continue
+    whole = _restored(venue, events)
+    assert whole.state() == venue.state()
+    halves = Venue(MARKETS.get, lambda user, sub: None, venue.next_seq, venue.next_order)
+    resting = [copy.copy(o) for o in whole.orders()]
+    stats = [copy.copy(s) for s in whole.all_stats()]  # market stats count only before a market's first use
+    trades = [event.trade for event in events if isinstance(event, Traded)]
+    halves.restore(resting[:split], [], [copy.copy(a) for a in whole.accounts()], stats, trades)
+    halves.restore(resting[split:], [copy.copy(p) for p in whole.positions()], [], [])
+    assert halves.state() == venue.state()
+    for now in (1_005, 1_012, 1_030):  # the expiries fall due in the same order, with the same events
+        expected = venue.expire_due(now).events
+        assert whole.expire_due(now).events == expected
+        assert halves.expire_due(now).events == expected
+    reused = order(1, "CENT", "bid", 4000, 100, client_order_id="c1")  # taken while c1 rests
+    follow = order(2, "CENT", "ask", 100, 2000)
+    for command in (reused, follow):
+        expected = _attempt(venue, command)
+        assert _attempt(whole, command) == expected
+        assert _attempt(halves, command) == expected
+    assert whole.state() == halves.state() == venue.state()

@@ -109,6 +109,30 @@ class Book:
         level.size += remaining
         self.entries[entry.key] = entry
 
+    def load(self, entries: list[Resting]) -> None:
+        """Rest many entries, oldest first, as that many add() calls would (a restore): each
+        side's prices are sorted once instead of at every new level."""
+        bids, asks = self.bids, self.asks
+        bid_value = ask_value = 0
+        for entry in entries:
+            price, remaining = entry.price, entry.remaining
+            if entry.is_bid:
+                level = bids.get(price)
+                if level is None:
+                    level = bids[price] = Level()
+                bid_value += price * remaining
+            else:
+                level = asks.get(price)
+                if level is None:
+                    level = asks[price] = Level()
+                ask_value += (PRICE_SCALE - price) * remaining
+            level.append(entry)
+            level.size += remaining
+        self.liquidity += bid_value + ask_value
+        self.bid_prices = sorted(bids)
+        self.ask_keys = sorted(-price for price in asks)
+        self.entries.update({entry.key: entry for entry in entries})
+
     def reduce(self, entry: Resting, count: int) -> None:
         """Take `count` off a resting entry, keeping its place; at zero it leaves the book."""
         price = entry.price

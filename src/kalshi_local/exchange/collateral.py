@@ -67,6 +67,23 @@ class Ladder:
         if self.frontier is None:  # every older order closes all: the new one is at the frontier
             self.frontier = rung
 
+    def extend(self, rungs: list[Rung]) -> None:
+        """Add orders at the back, oldest first, as that many append() calls would."""
+        if not rungs:
+            return
+        before = self.tail
+        for rung in rungs:
+            rung.prev = before
+            if before is not None:
+                before.next = rung
+            before = rung
+        if self.head is None:
+            self.head = rungs[0]
+        self.tail = before
+        self.size += len(rungs)
+        if self.frontier is None:
+            self.frontier = rungs[0]
+
     def remove(self, rung: Rung) -> None:
         """Take an order out (it left the book)."""
         frontier = self.frontier

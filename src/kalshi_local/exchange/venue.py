@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from . import errors
-from .book import Book, Resting
+from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
     BalanceChanged,
@@ -209,11 +209,8 @@ class Venue:
             self._pending_trades.setdefault(trade.ticker, []).append(trade)
         for ticker in list(self._pending_stats):
             self._market(ticker, require_trading=False, rules_missing_ok=True)
-        for order in orders:
-            if order.status != "resting":
-                continue
-            market = self._market(order.ticker, require_trading=False, rules_missing_ok=True)
-            self._rest(order, market)
+        for ticker, resting in self._index(orders).items():
+            self._rest_all(ticker, resting, self._market(ticker, require_trading=False, rules_missing_ok=True))
         for (key, ticker), holding in self._holdings.items():  # trust no stored lock: check at first touch
             held = self._positions.get((key, ticker))
             _settle(holding, held.position if held else 0, [])
@@ -788,6 +785,57 @@ class Venue:
             self._client_ids[(order.user_seq, order.client_order_id)] = order.order_id
         if order.expiration_us is not None:
             heapq.heappush(self._expiries, (order.expiration_us, order.seq, order.order_id))
+
+    def _index(self, orders: Iterable[Order]) -> dict[str, list[Order]]:
+        """The resting `orders` (in seq order) by market, in order of first appearance; files
+        their client ids and expiries on the way (as _rest does)."""
+        by_market: dict[str, list[Order]] = {}
+        client_ids = self._client_ids
+        expiries = self._expiries
+        count = len(expiries)
+        for order in orders:
+            if order.status != "resting":
+                continue
+            same_market = by_market.get(order.ticker)
+            if same_market is None:
+                by_market[order.ticker] = [order]
+            else:
+                same_market.append(order)
+            if order.client_order_id:
+                client_ids[(order.user_seq, order.client_order_id)] = order.order_id
+            if order.expiration_us is not None:
+                expiries.append((order.expiration_us, order.seq, order.order_id))
+        if len(expiries) != count:
+            heapq.heapify(expiries)
+        return by_market
+
+    def _rest_all(self, ticker: str, orders: list[Order], market: _Market) -> None:
+        """Rest one market's orders, oldest first, as _rest one by one would (client ids and
+        expiries aside: _index files those), with one pass per structure."""
+        market.book.load(
+            [Resting(o.order_id, o.user_seq, o.book_side == "bid", o.price, o.remaining_count) for o in orders]
+        )
+        self._orders.update({order.order_id: order for order in orders})
+        queues: dict[tuple[int, int, str], list[Order]] = {}  # (user_seq, subaccount, book_side) -> orders
+        for order in orders:
+            queue = queues.get((order.user_seq, order.subaccount, order.book_side))
+            if queue is None:
+                queues[(order.user_seq, order.subaccount, order.book_side)] = [order]
+            else:
+                queue.append(order)
+        rungs = self._rungs
+        for (user_seq, subaccount, book_side), queue in queues.items():
+            holding = self._holdings.get(((user_seq, subaccount), ticker))
+            if holding is None:
+                holding = self._holdings[((user_seq, subaccount), ticker)] = _Holding()
+            if book_side == "bid":
+                ladder = holding.bid
+                placed = [Rung(order, order.price, ladder) for order in queue]
+            else:
+                ladder = holding.ask
+                placed = [Rung(order, PRICE_SCALE - order.price, ladder) for order in queue]
+            ladder.extend(placed)
+            rungs.update({rung.order.order_id: rung for rung in placed})
 
     def _forget(self, order: Order, status: str, keep: bool = False) -> None:
         """The order leaves the resting set (`keep`: only for the moment, it is placed again)."""
