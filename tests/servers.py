@@ -45,6 +45,8 @@ class RunningServer:
 
         parsed = loader.parse_text(scenario, "test") if isinstance(scenario, str) else loader.parse_data(scenario, "test")
         loader.apply(self.services.engine, parsed, self.services.clock.now_us(), "test")
+        if self.services.trading is not None:
+            self.services.trading.reload()  # balances and market rules may have changed
 
     def stop(self) -> None:
         self._server.should_exit = True

@@ -47,20 +47,20 @@ class StandInVenue:
         self.rules: dict = {}
         self.fail_on: str | None = None  # a client_order_id that makes apply raise a bug
 
-    def restore(self, orders: Iterable[Order], positions, accounts, stats) -> None:
+    def restore(self, orders: Iterable[Order], positions, accounts, stats, trades=()) -> None:
         self.orders = {o.order_id: copy.copy(o) for o in orders}
         self.positions = {(p.user_seq, p.subaccount, p.ticker): copy.copy(p) for p in positions}
         self.accounts = {(a.user_seq, a.subaccount): copy.copy(a) for a in accounts}
         self.stats = {s.ticker: copy.copy(s) for s in stats}
+
+    def expire_due(self, now_us: int) -> Outcome:
+        return Outcome(ts_us=now_us)  # no expirations here
 
     def forget_rules(self, ticker: str | None = None) -> None:
         if ticker is None:
             self.rules.clear()
         else:
             self.rules.pop(ticker, None)
-
-    def expire_due(self, now_us: int) -> Outcome:
-        return Outcome(ts_us=now_us)  # the stand-in's orders never expire
 
     def apply(self, command, now_us: int) -> Outcome:
         self._events: list = []

@@ -24,9 +24,10 @@ def test_balances_are_free_without_a_server_and_for_the_server_itself(engine):
         accounts.check_balances_free(conn, "me")  # this server owns them
         with pytest.raises(accounts.BalancesOwned):
             accounts.check_balances_free(conn, "another server of this process")
+        accounts.check_balances_free(conn)  # a store write of the owner's own process
         accounts.release_balances(conn, "someone else")  # only the owner releases its mark
         with pytest.raises(accounts.BalancesOwned):
-            accounts.check_balances_free(conn)
+            accounts.check_balances_free(conn, "someone else")
         accounts.release_balances(conn, "me")
         accounts.check_balances_free(conn)
         mark(conn, 1)  # pid 1 lives on every host: a running server

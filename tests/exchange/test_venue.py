@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kalshi_local.exchange import errors
-from kalshi_local.exchange.orders import AmendOrder, CancelOrder, DecreaseOrder, SetBalance
+from kalshi_local.exchange.events import OrderChanged
+from kalshi_local.exchange.fees import FeeSchedule
+from kalshi_local.exchange.orders import AmendOrder, CancelOrder, DecreaseOrder, MarketRules, SetBalance
 
-from .venues import DOLLAR, make_venue, order
+from .venues import DOLLAR, MARKETS, make_venue, order
 
 
 def test_a_crossing_order_fills_at_the_makers_price_and_pays_the_rounded_taker_fee():
@@ -131,3 +133,17 @@ def test_a_balance_cannot_be_set_below_what_open_orders_lock():
     venue.apply(order(1, "CENT", "bid", 4000, 100), 0)
     with pytest.raises(errors.InsufficientBalance):
         venue.apply(SetBalance(1, 0, 0), 1)
+
+
+def test_when_a_market_starts_charging_makers_the_next_touch_locks_their_fee_bound_on_every_order():
+    markets = dict(MARKETS)
+    venue = make_venue(markets=markets)
+    placed = [venue.apply(order(1, "CENT", "bid", 4000, 1000), now).order for now in range(3)]
+    assert {o.reserved for o in placed} == {400_000 * 10 + 10_000}  # 10 x $0.40 and a cent
+    markets["CENT"] = MarketRules("CENT", "EV", True, "linear_cent", "quadratic_with_maker_fees", "1")
+    venue.forget_rules("CENT")
+    outcome = venue.apply(CancelOrder(1, placed[0].order_id), 3)
+    bound = FeeSchedule.parse("quadratic_with_maker_fees", "1").maker_fee_bound(1000, 4000)
+    assert bound > 0 and [o.reserved for o in placed[1:]] == [4_010_000 + bound] * 2
+    assert venue.account(1).reserved == 2 * (4_010_000 + bound)
+    assert [e.reason for e in outcome.events if isinstance(e, OrderChanged)] == ["canceled", "collateral", "collateral"]

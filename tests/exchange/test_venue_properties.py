@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from kalshi_local.exchange.errors import TradingError
 from kalshi_local.exchange.events import BalanceChanged, MarketChanged, OrderChanged, PositionChanged, Traded
+from kalshi_local.exchange.fees import FeeSchedule
 from kalshi_local.exchange.orders import AmendOrder, CancelOrder, DecreaseOrder
+from kalshi_local.exchange.portfolio import order_reserves
 from kalshi_local.exchange.venue import Venue
 
 from .venues import DOLLAR, MARKETS, USERS, make_venue, order
@@ -95,9 +97,25 @@ def _check(venue: Venue, deposited: int) -> None:
         )
     for resting in venue.orders():
         assert resting.remaining_count > 0 and resting.fill_count >= 0 and resting.reserved > 0
+    _check_locks_from_scratch(venue)
     cash = sum(a.balance for a in venue.accounts())
     backing = 10_000 * sum(yes.values())  # $1 per YES/NO pair outstanding
     assert cash + venue.fees_collected + backing == deposited
+
+
+def _check_locks_from_scratch(venue: Venue) -> None:
+    """Every resting order locks what portfolio.order_reserves gives for its holding, recomputed
+    from nothing (the venue re-locks incrementally), and each position counts its resting orders."""
+    holdings: dict[tuple, list] = {}
+    for resting in venue.orders():  # in time priority
+        holdings.setdefault((resting.user_seq, resting.subaccount, resting.ticker), []).append(resting)
+    for (user, subaccount, ticker), own in holdings.items():
+        position = venue.position(user, subaccount, ticker)
+        rules = MARKETS[ticker]
+        fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
+        expected = order_reserves(position.position if position else 0, own, fees)
+        assert {o.order_id: o.reserved for o in own} == expected
+        assert position is not None and position.resting_orders_count == len(own)
 
 
 def _restored(venue: Venue, events) -> Venue:

@@ -188,6 +188,22 @@ async def batch_cancel_v2(request: Request, caller: Caller):
     return json_response({"orders": items})
 
 
+async def cancel_all_orders(request: Request, caller: Caller):
+    """DELETE /portfolio/events/orders (kalshi-typescript's cancelAllOrders; newer than our
+    spec): cancels every resting order of the caller, of one subaccount when given."""
+    subaccount = _subaccount(request)
+    resting = await services(request).run_read(_resting_orders, request, caller.user_seq, subaccount)
+    commands: list[Command] = [CancelOrder(caller.user_seq, row.order_id, row.subaccount) for row in resting]
+    results = await _submit_many(request, commands) if commands else []
+    cancelled = [r for r in results if not isinstance(r, ApiError)]  # one filled meanwhile is not an error
+    return json_response({"canceled_count": len(cancelled)})
+
+
+def _resting_orders(request: Request, user_seq: int, subaccount: int | None):
+    with services(request).reading() as conn:
+        return store.resting(conn, user_seq, (), None, subaccount)
+
+
 # --- V1 ------------------------------------------------------------------------------------------
 
 
@@ -316,6 +332,7 @@ routes = [
     signed_route(V2, create_order_v2, "POST"),
     signed_route(V2 + "/batched", batch_create_v2, "POST"),
     signed_route(V2 + "/batched", batch_cancel_v2, "DELETE"),
+    signed_route(V2, cancel_all_orders, "DELETE"),
     signed_route(V2 + "/{order_id}", cancel_order_v2, "DELETE"),
     signed_route(V2 + "/{order_id}/amend", amend_order_v2, "POST"),
     signed_route(V2 + "/{order_id}/decrease", decrease_order_v2, "POST"),

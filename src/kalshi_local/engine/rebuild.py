@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from ..exchange.clock import Clock
 from ..exchange.lifecycle import effective_status
-from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position
+from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
 from ..store.schema import balances, events, fills, markets, orders, positions, series, trades
 from . import writer
@@ -23,6 +23,7 @@ from . import writer
 _ORDER_FIELDS = tuple(Order.__dataclass_fields__)
 _POSITION_FIELDS = tuple(Position.__dataclass_fields__)
 _ACCOUNT_FIELDS = tuple(Account.__dataclass_fields__)
+_TRADE_FIELDS = tuple(Trade.__dataclass_fields__)
 _STATS_FIELDS = tuple(name for name in MarketStats.__dataclass_fields__ if name != "updated_us")
 
 VenueFactory = Callable[..., Venue]  # Venue's constructor: (rules_of, account_of, next_seq=, next_order=)
@@ -36,49 +37,77 @@ class State:
     positions: list[Position] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     stats: list[MarketStats] = field(default_factory=list)
+    trades: list[Trade] = field(default_factory=list)  # those volume_24h counts, oldest first
     last_seq: int = 0  # the highest event seq handed out
-    last_order: int = 0  # the highest order seq handed out
+    last_order: int = 0  # the highest order number handed out (order ids derive from it)
 
 
 def load_state(conn: Connection) -> State:
     """The trading state as the store holds it."""
     o, p, b = orders.c, positions.c, balances.c
+    saved_seq, saved_order = writer.load_counters(conn)
+    stats = [_stats(row) for row in conn.execute(select(markets.c.ticker, *_stats_columns())).all()]
     return State(
         orders=_resting_orders(conn),
         positions=[Position(*row) for row in conn.execute(select(*(p[n] for n in _POSITION_FIELDS)))],
         accounts=[Account(*row) for row in conn.execute(select(*(b[n] for n in _ACCOUNT_FIELDS)))],
-        stats=[_stats(row) for row in conn.execute(select(markets.c.ticker, *_stats_columns())).all()],
-        last_seq=max(writer.load_counters(conn)[0], _max_seq(conn)),
-        last_order=max(writer.load_counters(conn)[1], conn.execute(select(func.max(o.seq))).scalar() or 0),
+        stats=stats,
+        trades=[trade for market in stats if market.volume_24h for trade in _window(conn, market)],
+        last_seq=max(saved_seq, _max_seq(conn)),
+        # Order numbers are not seqs: only a store the engine never wrote falls back on the seqs.
+        last_order=saved_order or conn.execute(select(func.max(o.seq))).scalar() or 0,
     )
 
 
+_CHUNK = 10_000  # rows per fetch from the driver
 _BOOLEANS = [i for i, name in enumerate(_ORDER_FIELDS) if name in ("post_only", "reduce_only", "cancel_order_on_pause")]
 
 
 def _resting_orders(conn: Connection) -> list[Order]:
     """Resting orders in seq order. A million of them: read on the driver's own cursor,
-    which skips SQLAlchemy's per-row processing (SQLite then gives booleans as 0/1)."""
+    which skips SQLAlchemy's per-row processing (SQLite then gives booleans as 0/1), in
+    chunks, so that the driver's rows never all exist next to the orders."""
     o = orders.c
     query = select(*(o[name] for name in _ORDER_FIELDS)).where(o.status == "resting").order_by(o.seq)
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     driver = conn.connection.driver_connection
     assert driver is not None  # an open connection always has one
+    as_booleans = conn.dialect.name == "sqlite"
+    first, second, third = _BOOLEANS
+    found: list[Order] = []
     cursor = driver.cursor()
     try:
         cursor.execute(sql)
-        rows = cursor.fetchall()
+        while rows := cursor.fetchmany(_CHUNK):
+            if not as_booleans:
+                found += [Order(*row) for row in rows]
+                continue
+            for row in rows:
+                order = Order(*row)
+                order.post_only, order.reduce_only = row[first] == 1, row[second] == 1
+                order.cancel_order_on_pause = row[third] == 1
+                found.append(order)
     finally:
         cursor.close()
-    if conn.dialect.name != "sqlite":
-        return [Order(*row) for row in rows]
-    first, second, third = _BOOLEANS
-    found = []
-    for row in rows:
-        order = Order(*row)
-        order.post_only, order.reduce_only = row[first] == 1, row[second] == 1
-        order.cancel_order_on_pause = row[third] == 1
-        found.append(order)
+    return found
+
+
+def _window(conn: Connection, market: MarketStats) -> list[Trade]:
+    """The trades a market's stored volume_24h counts (its newest ones), oldest first: the
+    venue takes off those older than a day at its next batch, also after a long stop."""
+    t = trades.c
+    query = select(*(t[name] for name in _TRADE_FIELDS)).where(t.ticker == market.ticker).order_by(t.seq.desc())
+    found, counted = [], 0
+    result = conn.execute(query)
+    try:
+        for row in result:  # left once the volume is reached
+            found.append(Trade(*row))
+            counted += found[-1].count
+            if counted >= market.volume_24h:
+                break
+    finally:
+        result.close()
+    found.reverse()
     return found
 
 
@@ -101,7 +130,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
     with db_engine.connect() as conn:
         state = load_state(conn)
     venue = factory(lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1)
-    venue.restore(state.orders, state.positions, state.accounts, state.stats)
+    venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
     return venue, lookups, state
 
 

@@ -242,7 +242,10 @@ class Engine:
         return len(jobs)
 
     def _write(self, conn: Connection, jobs: list[_Job], events: list[Event]) -> tuple[int, int]:
-        counters = writer.write(conn, events, self._counters)
+        venue = self._venue
+        assert venue is not None
+        # The venue numbers orders apart from events (order ids derive from the number).
+        counters = writer.write(conn, events, self._counters, last_order=venue.next_order - 1)
         for job in jobs:
             if job.record is not None and isinstance(job.result, Outcome):
                 job.record(conn)

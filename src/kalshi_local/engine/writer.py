@@ -29,7 +29,7 @@ from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
 from ..store import changes, rows
 from ..store.schema import balances, engine_state, fills, markets, orders, positions, trades
 
-COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order seq}
+COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order number}
 
 _ORDER_COLUMNS = tuple(c.name for c in orders.c)
 _FILL_COLUMNS = tuple(c.name for c in fills.c)
@@ -74,13 +74,16 @@ class Batch:
             # BookChanged leaves no row: the book is the resting orders.
 
 
-def write(conn: Connection, events: Sequence[Event], counters: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+def write(
+    conn: Connection, events: Sequence[Event], counters: tuple[int, int] = (0, 0), last_order: int | None = None
+) -> tuple[int, int]:
     """Persists `events` (in seq order) in `conn`'s open transaction; commits nothing.
-    `counters` are the (last event seq, last order seq) known before the batch;
-    returns them as they stand after it."""
+    `counters` are the (last event seq, last order number) known before the batch, and
+    `last_order` the venue's last order number after it (None: the highest order seq in
+    the batch stands in for it); returns the counters as they stand after the batch."""
     batch = Batch()
     batch.add(events)
-    # On order_id: an amend that loses its priority gives the order a new seq.
+    # Keyed by order_id: an amend that moves an order gives it a new seq (its new time priority).
     _upsert(conn, orders, ["order_id"], [_values(o, _ORDER_COLUMNS) for o in batch.orders.values()])
     _insert(conn, fills, [_values(f, _FILL_COLUMNS) for f in batch.fills])
     _insert(conn, trades, [_values(t, _TRADE_COLUMNS) for t in batch.trades])
@@ -92,7 +95,8 @@ def write(conn: Connection, events: Sequence[Event], counters: tuple[int, int] =
     )
     _upsert(conn, balances, ["user_seq", "subaccount"], [_account(a) for a in batch.accounts.values()])
     _update_stats(conn, batch.stats.values())
-    after = (max(counters[0], batch.last_seq), max(counters[1], batch.last_order))
+    orders_after = batch.last_order if last_order is None else last_order
+    after = (max(counters[0], batch.last_seq), max(counters[1], orders_after))
     if after != counters:
         save_counters(conn, *after)
     return after

@@ -1,8 +1,9 @@
 """One market's order book in yes-price space: bids are YES bids, asks are NO bids at their yes price.
 
-Built for speed: raw ints, one dict of price levels per side, a FIFO deque per level with lazy
-deletion (a cancelled entry stays in its queue with nothing remaining until it reaches the head
-or the level empties), and each side's prices in a sorted list whose last item is the best.
+Built for speed: raw ints, one dict of price levels per side, each level a FIFO deque with lazy
+deletion (a cancelled entry stays in its queue with nothing remaining until it reaches the head,
+where it is dropped, or the level empties or is swept), and each side's prices in a sorted list
+whose last item is the best.
 Knows nothing of accounts: an entry names its owner only for self-trade prevention.
 """
 
@@ -29,13 +30,14 @@ class Resting:
         self.remaining = remaining
 
 
-class Level:
-    """The entries resting at one price, oldest first; `size` is their total remaining count."""
+class Level(deque[Resting]):
+    """The entries resting at one price, oldest first (the deque itself, so that the hot paths
+    skip an attribute); `size` is their total remaining count, `dead` how many have none left."""
 
-    __slots__ = ("queue", "size", "dead")
+    __slots__ = ("size", "dead")
 
     def __init__(self) -> None:
-        self.queue: deque[Resting] = deque()
+        super().__init__()
         self.size = 0
         self.dead = 0
 
@@ -83,50 +85,77 @@ class Book:
     def queue_of(self, is_bid: bool, price: int) -> list[Resting]:
         """The live entries at one level, oldest first."""
         level = (self.bids if is_bid else self.asks).get(price)
-        return [r for r in level.queue if r.remaining] if level else []
+        return [r for r in level if r.remaining] if level else []
 
     # --- writes ---
 
     def add(self, entry: Resting) -> None:
         """Rest `entry` at the back of its level."""
         price = entry.price
+        remaining = entry.remaining
         if entry.is_bid:
             level = self.bids.get(price)
             if level is None:
                 level = self.bids[price] = Level()
                 insort(self.bid_prices, price)
-            self.liquidity += price * entry.remaining
+            self.liquidity += price * remaining
         else:
             level = self.asks.get(price)
             if level is None:
                 level = self.asks[price] = Level()
                 insort(self.ask_keys, -price)
-            self.liquidity += (PRICE_SCALE - price) * entry.remaining
-        level.queue.append(entry)
-        level.size += entry.remaining
+            self.liquidity += (PRICE_SCALE - price) * remaining
+        level.append(entry)
+        level.size += remaining
         self.entries[entry.key] = entry
 
     def reduce(self, entry: Resting, count: int) -> None:
         """Take `count` off a resting entry, keeping its place; at zero it leaves the book."""
         price = entry.price
-        level = (self.bids if entry.is_bid else self.asks)[price]
-        entry.remaining -= count
+        if entry.is_bid:
+            level = self.bids[price]
+            self.liquidity -= price * count
+        else:
+            level = self.asks[price]
+            self.liquidity -= (PRICE_SCALE - price) * count
+        left = entry.remaining = entry.remaining - count
         level.size -= count
-        self.liquidity -= (price if entry.is_bid else PRICE_SCALE - price) * count
-        if entry.remaining == 0:
-            del self.entries[entry.key]
-            if level.size == 0:
-                self._drop_level(entry.is_bid, price)
-            else:
-                level.dead += 1
-                if level.dead >= _COMPACT_AT and level.dead * 2 > len(level.queue):
-                    level.queue = deque(r for r in level.queue if r.remaining)
-                    level.dead = 0
+        if not left:
+            self._leave(entry, level)
 
     def remove(self, entry: Resting) -> None:
         """Take an entry out of the book (cancel)."""
-        if entry.remaining:
-            self.reduce(entry, entry.remaining)
+        count = entry.remaining
+        if not count:
+            return
+        price = entry.price
+        if entry.is_bid:
+            level = self.bids[price]
+            self.liquidity -= price * count
+        else:
+            level = self.asks[price]
+            self.liquidity -= (PRICE_SCALE - price) * count
+        entry.remaining = 0
+        level.size -= count
+        self._leave(entry, level)
+
+    def _leave(self, entry: Resting, level: Level) -> None:
+        """`entry` has nothing left: forget it, and drop its level, or it from the head, or count it dead."""
+        del self.entries[entry.key]
+        if not level.size:
+            self._drop_level(entry.is_bid, entry.price)
+        elif level[0] is entry:  # filled or cancelled at the head: drop it and the dead behind it
+            level.popleft()
+            while not level[0].remaining:
+                level.popleft()
+                level.dead -= 1
+        else:
+            level.dead += 1
+            if level.dead >= _COMPACT_AT and level.dead * 2 > len(level):
+                live = [r for r in level if r.remaining]
+                level.clear()
+                level.extend(live)
+                level.dead = 0
 
     def _drop_level(self, is_bid: bool, price: int) -> None:
         if is_bid:

@@ -19,7 +19,7 @@ $0.01 one whole cent is rebated and taken off it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .money import PRICE_SCALE, parse_multiplier
 
@@ -41,6 +41,10 @@ class FeeSchedule:
     fee_type: str
     multiplier_num: int
     multiplier_den: int
+    charges_makers: bool = field(init=False, compare=False)  # quadratic_with_maker_fees (read per order)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "charges_makers", self.fee_type == "quadratic_with_maker_fees")
 
     @classmethod
     def parse(cls, fee_type: str, multiplier: str) -> FeeSchedule:
@@ -49,10 +53,6 @@ class FeeSchedule:
             raise ValueError(f"fee_type must be one of {', '.join(FEE_TYPES)}, got {fee_type!r}")
         num, den = parse_multiplier(multiplier)
         return cls(fee_type, num, den)
-
-    @property
-    def charges_makers(self) -> bool:
-        return self.fee_type == "quadratic_with_maker_fees"
 
     def trade_fee(self, count: int, price: int, is_taker: bool) -> int:
         """The trade fee (Amount) of a fill of `count` (raw) at `price` (raw yes price), rounded up to $0.0001."""

@@ -40,11 +40,11 @@ def plan(book: Book, is_bid: bool, limit: int, count: int, owner: int, cancel_ma
         levels, keys, sign = book.asks, book.ask_keys, -1
     else:
         levels, keys, sign = book.bids, book.bid_prices, 1
-    for index in range(len(keys) - 1, -1, -1):
-        price = sign * keys[index]
+    for key in reversed(keys):  # best first
+        price = sign * key
         if (price > limit) if is_bid else (price < limit):
             break
-        for entry in levels[price].queue:
+        for entry in levels[price]:
             remaining = entry.remaining
             if not remaining:
                 continue

@@ -10,6 +10,10 @@ Traded, the taker's and the maker's Filled and the maker level's BookChanged; th
 other book changes (the order resting, cancels); then one snapshot per touched order
 (OrderChanged), position, account and market, each as it stands after the command.
 
+Collateral (portfolio.py's rule) is kept incrementally by collateral.py: a command re-locks only the
+orders it changed and those whose closing share moved with them. After a restore, or when a market's
+fees change, the holding is re-locked whole at its next touch (portfolio.order_reserves).
+
 Choices where the docs are silent:
 - reduce_only with no opposite position to reduce: ExceededSellPositionFloor; a larger count
   is cut to the position.
@@ -24,14 +28,19 @@ Choices where the docs are silent:
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
 import heapq
+import operator
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from . import errors
 from .book import Book, Resting
+from .collateral import Ladder, Rung
 from .events import (
     BalanceChanged,
     BookChanged,
@@ -42,7 +51,7 @@ from .events import (
     PositionChanged,
     Traded,
 )
-from .fees import FeeSchedule, round_fill
+from .fees import CENT, FeeSchedule, round_fill
 from .matching import Plan, execute, plan
 from .money import Amount, count_fp, price_dollars
 from .orders import (
@@ -66,9 +75,11 @@ from .portfolio import PAIR_VALUE, apply_fill, order_reserves, unit_cost, yes_he
 from .price_levels import is_tradable
 
 ID_NAMESPACE = uuid.UUID("6f1c1a52-5a4e-4c8e-9a57-6b0e3c1d2f40")  # fixed: a replay gives the same ids
+_NAMESPACE_BYTES = ID_NAMESPACE.bytes
 DAY_US = 86_400_000_000
 MAX_COUNT = 10**11  # raw: one billion contracts, so that every cost fits 64 bits
 MAX_BALANCE = 10**18  # Amount: $1 trillion
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -99,6 +110,27 @@ class _Market:
         self.book = Book(rules.ticker)
         self.stats = stats
         self.window: deque[tuple[int, int]] = deque()  # (created_us, count) of trades in the last 24 h
+
+
+class _Holding:
+    """One account's resting orders in one market, per book side (collateral.py). `stale`: the
+    orders' locks may be off (restored, or the market's fees changed), re-lock all at next touch."""
+
+    __slots__ = ("bid", "ask", "stale")
+
+    def __init__(self) -> None:
+        self.bid = Ladder()
+        self.ask = Ladder()
+        self.stale = False
+
+    def ladder(self, is_bid: bool) -> Ladder:
+        return self.bid if is_bid else self.ask
+
+    def orders(self) -> list[Order]:
+        return sorted((rung.order for ladder in (self.bid, self.ask) for rung in ladder), key=lambda o: o.seq)
+
+
+_NO_HOLDING = _Holding()  # read only: an account with no resting order in a market
 
 
 class _Change:
@@ -138,7 +170,8 @@ class Venue:
         self._orders: dict[str, Order] = {}  # resting orders only
         self._accounts: dict[AccountKey, Account] = {}
         self._positions: dict[tuple[AccountKey, str], Position] = {}
-        self._user_orders: dict[tuple[AccountKey, str], dict[str, Order]] = {}
+        self._rungs: dict[str, Rung] = {}  # order_id -> its place in its holding, resting orders only
+        self._holdings: dict[tuple[AccountKey, str], _Holding] = {}
         self._client_ids: dict[tuple[int, str], str] = {}  # (user_seq, client_order_id) -> open order_id
         self._expiries: list[tuple[int, int, str]] = []  # heap of (expiration_us, seq, order_id)
         self._pending_stats: dict[str, MarketStats] = {}
@@ -181,6 +214,10 @@ class Venue:
                 continue
             market = self._market(order.ticker, require_trading=False, rules_missing_ok=True)
             self._rest(order, market)
+        for (key, ticker), holding in self._holdings.items():  # trust no stored lock: check at first touch
+            held = self._positions.get((key, ticker))
+            _settle(holding, held.position if held else 0, [])
+            holding.stale = True
 
     def forget_rules(self, ticker: str | None = None) -> None:
         """Drop cached market rules (all when `ticker` is None): the catalog changed."""
@@ -190,7 +227,12 @@ class Venue:
                 rules = self._rules_of(name)
                 if rules is not None:
                     market.rules = rules
-                    market.fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
+                    fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
+                    if fees != market.fees:  # maker fee bounds moved: re-lock at next touch
+                        market.fees = fees
+                        for (_, held_in), holding in self._holdings.items():
+                            if held_in == name:
+                                holding.stale = True
 
     # --- reads (for the engine and the tests) ---
 
@@ -320,7 +362,7 @@ class Venue:
             )
         order = Order(
             seq=self._seq,
-            order_id=str(uuid.uuid5(ID_NAMESPACE, f"order:{self._next_order}")),
+            order_id=name_id(f"order:{self._next_order}"),
             user_seq=cmd.user_seq,
             user_id=cmd.user_id,
             subaccount=cmd.subaccount,
@@ -380,24 +422,56 @@ class Venue:
             cash += rounded.cash_change + pairs * PAIR_VALUE
             cost -= revenue
             fees += rounded.net_fee
-        own = self._user_orders.get((key, order.ticker), {})
-        cancelled = {e.key for e in walk.self_cancels}
-        others = [o for o in own.values() if o.order_id != order.order_id and o.order_id not in cancelled]
-        old_reserve = sum(o.reserved for o in own.values())
-        remaining = order.remaining_count - walk.filled
-        if rests and remaining:
-            probe = copy.copy(order)
-            probe.remaining_count = remaining
-            others.append(probe)
-        others.sort(key=lambda o: o.seq)
-        new_reserve = sum(order_reserves(held, others, market.fees).values())
-        reserved = account.reserved - old_reserve + new_reserve
+        remaining = order.remaining_count - walk.filled if rests else 0
+        reserved = account.reserved + self._lock_change(key, market, order, remaining, walk, held)
         if cash < reserved:
             raise errors.InsufficientBalance(
                 f"insufficient balance: the order needs {_usd(reserved - account.reserved + account.balance - cash)}"
                 f" dollars with fees and collateral; {_usd(account.available)} available"
             )
         return cost, fees
+
+    def _lock_change(
+        self, key: AccountKey, market: _Market, order: Order, remaining: int, walk: Plan, held: int
+    ) -> int:
+        """How much the account's locked collateral (Amount) would move if `order` rested with
+        `remaining` (0: does not rest), its own entries in `walk.self_cancels` left the book and
+        the position became `held`. Costs O(1) plus the orders whose closing share would move."""
+        holding = self._holdings.get((key, market.rules.ticker), _NO_HOLDING)
+        fees = market.fees
+        own = (holding.bid, holding.ask)
+        gone = [self._rungs[e.key] for e in walk.self_cancels]
+        if order.order_id in self._rungs:  # an amend: the order is placed anew
+            gone.append(self._rungs[order.order_id])
+        gone = [rung for rung in gone if rung.ladder in own]
+        if holding.stale:
+            return self._lock_change_in_full(holding, market, order, remaining, gone, held)
+        is_bid = order.book_side == "bid"
+        unit = unit_cost(is_bid, order.price)
+        change = 0
+        sides = ((holding.bid, max(0, -held), is_bid), (holding.ask, max(0, held), not is_bid))
+        for ladder, closable, takes_order in sides:
+            leaving = [rung for rung in gone if rung.ladder is ladder]
+            for rung in leaving:
+                change -= _full_lock(rung.unit, rung.count, rung.order.price, fees)
+            change += ladder.total_credit()
+            change -= ladder.credit_after(closable, leaving, unit, remaining if takes_order else 0)
+        if remaining:
+            change += _full_lock(unit, remaining, order.price, fees)
+        return change
+
+    def _lock_change_in_full(
+        self, holding: _Holding, market: _Market, order: Order, remaining: int, gone: list[Rung], held: int
+    ) -> int:
+        """`_lock_change` from scratch, for a holding whose stored locks are not to be trusted."""
+        own = holding.orders()
+        leaving = {id(rung.order) for rung in gone}
+        after = [o for o in own if id(o) not in leaving]
+        if remaining:
+            probe = copy.copy(order)
+            probe.remaining_count, probe.seq = remaining, self._seq
+            after.append(probe)
+        return sum(order_reserves(held, after, market.fees).values()) - sum(o.reserved for o in own)
 
     def _take(self, change: _Change, market: _Market, order: Order, walk: Plan, rests: bool, reason: str) -> None:
         """Execute `walk` for the taker `order`, then rest what is left or cancel it."""
@@ -441,7 +515,7 @@ class Venue:
 
     def _match(self, change: _Change, market: _Market, taker: Order, maker: Order, take: int) -> None:
         price = maker.price
-        trade_id = str(uuid.uuid5(ID_NAMESPACE, f"trade:{self._seq}"))
+        trade_id = name_id(f"trade:{self._seq}")
         trade = Trade(self._seq, trade_id, taker.ticker, price, take, taker.book_side, change.now)
         self._emit(change, Traded(self._seq, trade))
         taker_fill = self._fill(change, market, taker, trade, take, is_taker=True)
@@ -495,7 +569,7 @@ class Venue:
         fill_seq = self._seq
         fill = Fill(
             seq=fill_seq,
-            fill_id=str(uuid.uuid5(ID_NAMESPACE, f"fill:{fill_seq}")),
+            fill_id=name_id(f"fill:{fill_seq}"),
             trade_id=trade.trade_id,
             order_id=order.order_id,
             user_seq=order.user_seq,
@@ -703,7 +777,13 @@ class Venue:
             Resting(order.order_id, order.user_seq, order.book_side == "bid", order.price, order.remaining_count)
         )
         self._orders[order.order_id] = order
-        self._user_orders.setdefault((order.account, order.ticker), {})[order.order_id] = order
+        holding = self._holdings.get((order.account, order.ticker))
+        if holding is None:
+            holding = self._holdings[(order.account, order.ticker)] = _Holding()
+        is_bid = order.book_side == "bid"
+        ladder = holding.ladder(is_bid)
+        rung = self._rungs[order.order_id] = Rung(order, unit_cost(is_bid, order.price), ladder)
+        ladder.append(rung)
         if order.client_order_id:
             self._client_ids[(order.user_seq, order.client_order_id)] = order.order_id
         if order.expiration_us is not None:
@@ -712,7 +792,8 @@ class Venue:
     def _forget(self, order: Order, status: str, keep: bool = False) -> None:
         """The order leaves the resting set (`keep`: only for the moment, it is placed again)."""
         del self._orders[order.order_id]
-        del self._user_orders[(order.account, order.ticker)][order.order_id]
+        rung = self._rungs.pop(order.order_id)
+        rung.ladder.remove(rung)
         if order.client_order_id and self._client_ids.get((order.user_seq, order.client_order_id)) == order.order_id:
             del self._client_ids[(order.user_seq, order.client_order_id)]
         if not keep:
@@ -729,49 +810,67 @@ class Venue:
 
     def _finish(self, change: _Change, order: Order | None = None) -> Outcome:
         """Re-lock collateral where it may have moved, refresh market stats, emit the snapshots."""
-        for key, ticker in change.reserve_keys:
-            self._relock(change, key, ticker)
+        self._relock_touched(change)
         for market in change.markets.values():
             self._refresh(market, change.now)
         for changed, reason in change.orders.values():
-            self._emit(change, OrderChanged(self._seq, copy.copy(changed), reason))
+            self._emit(change, OrderChanged(self._seq, _copy_order(changed), reason))
         for position in change.positions.values():
             position.updated_us = change.now
-            self._emit(change, PositionChanged(self._seq, copy.copy(position)))
+            self._emit(change, PositionChanged(self._seq, _copy_position(position)))
         for account in change.accounts.values():
             account.updated_us = change.now
-            self._emit(change, BalanceChanged(self._seq, copy.copy(account)))
+            self._emit(change, BalanceChanged(self._seq, _copy_account(account)))
         for market in change.markets.values():
-            self._emit(change, MarketChanged(self._seq, copy.copy(market.stats)))
+            self._emit(change, MarketChanged(self._seq, _copy_stats(market.stats)))
         if order is not None:
             change.outcome.order = order
         return change.outcome
 
-    def _relock(self, change: _Change, key: AccountKey, ticker: str) -> None:
-        market = self._markets[ticker]
-        own = sorted(self._user_orders.get((key, ticker), {}).values(), key=lambda o: o.seq)
-        position = self._positions.get((key, ticker))
-        reserves = order_reserves(position.position if position else 0, own, market.fees)
-        account = self._accounts[key]
-        for order in own:
-            new = reserves[order.order_id]
-            if new != order.reserved:
-                account.reserved += new - order.reserved
-                order.reserved = new
-                if order.order_id not in change.orders:
-                    change.order(order, "collateral")
+    def _relock_touched(self, change: _Change) -> None:
+        """Re-lock collateral in every holding the command touched: the orders it changed and those
+        whose closing share moved with them; orders that left the book lock nothing."""
+        moved: dict[tuple[AccountKey, str], list[Rung]] = {}
         for changed, _ in change.orders.values():
-            if (
-                changed.remaining_count == 0
-                and changed.reserved
-                and changed.account == key
-                and changed.ticker == ticker
-            ):
-                account.reserved -= changed.reserved
+            rung = self._rungs.get(changed.order_id)
+            if rung is not None:
+                if rung.count != changed.remaining_count:
+                    rung.ladder.resize(rung, changed.remaining_count)
+                moved.setdefault((changed.account, changed.ticker), []).append(rung)
+        for key, ticker in change.reserve_keys:
+            self._relock(change, key, ticker, moved.get((key, ticker), []))
+        for changed, _ in change.orders.values():
+            if changed.remaining_count == 0 and changed.reserved:
+                self._accounts[changed.account].reserved -= changed.reserved
                 changed.reserved = 0
-        if position is not None or own:
+
+    def _relock(self, change: _Change, key: AccountKey, ticker: str, moved: list[Rung]) -> None:
+        market = self._markets[ticker]
+        position = self._positions.get((key, ticker))
+        holding = self._holdings.get((key, ticker))
+        count = 0
+        if holding is not None:
+            _settle(holding, position.position if position else 0, moved)
+            if holding.stale:
+                moved = [rung for ladder in (holding.bid, holding.ask) for rung in ladder]
+                holding.stale = False
+            account = self._accounts[key]
+            fees = market.fees
+            for rung in sorted({id(r): r for r in moved}.values(), key=_by_seq):
+                order = rung.order
+                opening = rung.count - rung.ladder.closing(rung)
+                new = rung.unit * opening + fees.maker_fee_bound(rung.count, order.price) + CENT
+                if new != order.reserved:
+                    account.reserved += new - order.reserved
+                    order.reserved = new
+                    if order.order_id not in change.orders:
+                        change.order(order, "collateral")
+            count = holding.bid.size + holding.ask.size
+            if not count:
+                del self._holdings[(key, ticker)]
+        if position is not None or count:
             position = self._position(key, ticker, market, change)
-            position.resting_orders_count = len(own)
+            position.resting_orders_count = count
 
     def _refresh(self, market: _Market, now: int) -> None:
         stats, book = market.stats, market.book
@@ -789,11 +888,45 @@ class Venue:
         stats.updated_us = now
 
 
+def name_id(name: str) -> str:
+    """str(uuid.uuid5(ID_NAMESPACE, name)), without building a UUID object (ids are made per fill)."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()
+    variant = "89ab"[int(digest[16], 16) & 3]  # RFC 4122: the variant's top bits are 10
+    return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
+
+
+def _copier(cls: type[_T]) -> Callable[[_T], _T]:
+    """A shallow copy of a dataclass instance through its constructor (copy.copy's reduce is slower)."""
+    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))  # type: ignore[arg-type]
+    return lambda obj: cls(*fields(obj))
+
+
+_copy_order = _copier(Order)
+_copy_position = _copier(Position)
+_copy_account = _copier(Account)
+_copy_stats = _copier(MarketStats)
+
+
 def _check_count(count: int, name: str) -> None:
     if not 0 < count <= MAX_COUNT:
         raise errors.InvalidOrderSize(
             f"{name} must be above 0 and at most {MAX_COUNT // 100} contracts, in steps of 0.01"
         )
+
+
+def _settle(holding: _Holding, position: int, moved: list[Rung]) -> None:
+    """Hand a signed position's closing capacity to the holding's orders (bids close NO, asks YES)."""
+    holding.bid.settle(max(0, -position), moved)
+    holding.ask.settle(max(0, position), moved)
+
+
+def _full_lock(unit: int, count: int, price: int, fees: FeeSchedule) -> int:
+    """What a resting order of `count` locks when none of it closes (Amount)."""
+    return unit * count + fees.maker_fee_bound(count, price) + CENT
+
+
+def _by_seq(rung: Rung) -> int:
+    return rung.seq
 
 
 def _fills_only(walk: Plan) -> Plan:

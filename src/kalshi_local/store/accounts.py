@@ -250,10 +250,14 @@ def _balances_owner(conn: Connection) -> dict:
 
 def check_balances_free(conn: Connection, instance: str | None = None) -> None:
     """BalancesOwned when another running server owns the balances (a server killed
-    without a clean stop leaves a mark that is ignored once its pid is gone)."""
+    without a clean stop leaves a mark that is ignored once its pid is gone). With an
+    `instance`, a server asks whether it may own them: another server of this process
+    is then an owner too."""
     owner = _balances_owner(conn)
     if not owner or (instance is not None and owner.get("instance") == instance):
         return
+    if instance is None and owner["pid"] == os.getpid():
+        return  # a store write of the owner's own process (admin, scenario load): it rebuilds its venue after
     if owner["host"] == socket.gethostname() and not _alive(owner["pid"]):
         return
     raise BalancesOwned(
