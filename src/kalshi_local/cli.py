@@ -196,6 +196,8 @@ def load(
             counts = loader.apply_all(engine, documents, now, advance)
         for document in with_orders:  # an engine of this process places them, as a server's would
             _place_orders(engine, document, now)
+    except typer.Exit:  # a RuntimeError too: `_fail` above
+        raise
     except PlacingError as exc:
         _fail(f"{exc} (the rest was loaded)")
     except loader.ScenarioError as exc:

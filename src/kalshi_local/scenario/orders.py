@@ -101,7 +101,7 @@ async def place(submit_many: SubmitMany, placements: Sequence[Placement], source
     await _submitted(submit_many, [CancelOrder(o.user_seq, o.order_id) for o in placed], source)
     placement, error = refused
     reason = error.message if isinstance(error, ApiError) else str(error)
-    code = f" ({error.code})" if isinstance(error, ApiError) else ""
+    code = f" ({': '.join(filter(None, (error.code, error.details)))})" if isinstance(error, ApiError) else ""
     undone = "; no order of the file rests (those before it were cancelled)" if placed else ""
     raise PlacingError(f"{placement.where(source)}: the exchange refused it: {reason}{code}{undone}")
 
@@ -121,7 +121,7 @@ def place_here(db_engine: DbEngine, placements: Sequence[Placement], source: str
         return 0
     instance = f"load-{uuid.uuid4().hex}"
     with db.writing(db_engine) as conn:
-        accounts.check_balances_free(conn)
+        accounts.check_balances_free(conn, instance)  # any running server, this process's too
         accounts.claim_balances(conn, instance)
     try:
         # A loop of its own in a worker thread: the caller may be inside one already.
