@@ -790,9 +790,9 @@ MARKET_MAKER = "demo-mm"
 MARKET_MAKER_ID = "0d3e0000-0000-4000-8000-000000000002"
 # Books for the open Fed and CPI markets and the first game: 3-5 levels a side, the best
 # ones at the market's yes_bid and yes_ask. Orders in a market not open when the catalog is
-# loaded are left out, so the other markets keep their quotes without a book.
+# loaded are left out (only_if_open), so those markets keep their quotes without a book.
 BOOK_SERIES = ("KXFED", "KXCPIYOY")
-ORDER_KEYS = ("user", "ticker", "side", "price", "count")
+ORDER_KEYS = ("user", "ticker", "side", "price", "count", "only_if_open")
 
 
 def market_maker() -> dict:
@@ -830,7 +830,8 @@ def _book(market: dict) -> list[dict]:
     orders = []
     for side, levels in sides.items():
         market[f"yes_{side}_size_fp"] = f"{levels[0][1]}.00"
-        orders += [{"user": MARKET_MAKER, "ticker": ticker, "side": side, "price": _text(price), "count": size}
+        orders += [{"user": MARKET_MAKER, "ticker": ticker, "side": side, "price": _text(price), "count": size,
+                    "only_if_open": True}
                    for price, size in levels]
     return orders
 
@@ -847,8 +848,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _mapping(dumper: yaml.SafeDumper, data: dict):
-    # Small flat mappings on one line; the rest as blocks.
-    flat = (len(data) <= 4 or tuple(data) == ORDER_KEYS) and all(not isinstance(v, (dict, list)) and "\n" not in str(v) for v in data.values())
+    # Small flat mappings (and orders) on one line; the rest as blocks.
+    small = len(data) <= 4 or tuple(data) == ORDER_KEYS
+    flat = small and all(not isinstance(v, (dict, list)) and "\n" not in str(v) for v in data.values())
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flat)
 
 

@@ -129,7 +129,8 @@ def test_cancel_all_of_a_member_leaves_the_others(admin_api, member, market, ser
 def test_cancel_all_in_a_market_cancels_every_members_orders_there(admin_api, member, market, server):
     alice, bob = member(), member()
     other = new_market(AdminClient(server.url, ADMIN_TOKEN))
-    placed = [place(admin_api, alice.name, market, "bid", "0.3000"), place(admin_api, bob.name, market, "ask", "0.7000")]
+    placed = [place(admin_api, alice.name, market, "bid", "0.3000")]
+    placed.append(place(admin_api, bob.name, market, "ask", "0.7000"))
     elsewhere = place(admin_api, bob.name, other, "ask", "0.7000")
     done = admin_api.delete(f"/markets/{market}/orders", expect=200)["orders"]
     assert sorted(o["order_id"] for o in done) == sorted(o["order_id"] for o in placed)

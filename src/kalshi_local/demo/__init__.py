@@ -31,18 +31,11 @@ def scenario() -> Scenario:
     return loader.parse_text(text, SOURCE)
 
 
-def document() -> loader.Document:
-    """The catalog ready to write; its orders in markets not open at load time are left out."""
-    found = loader.Document.of(scenario(), SOURCE)
-    found.only_trading = True
-    return found
-
-
 def load(engine: Engine, now_us: int) -> None:
     """Writes the catalog, then places the market maker's orders with an engine of this
     process (call it before the server's engine starts). Raises ScenarioError, and
     accounts.BalancesOwned when a running server owns the store."""
-    catalog = document()
+    catalog = loader.Document.of(scenario(), SOURCE)
     loader.apply(engine, catalog, now_us, SOURCE)
     orders.place_here(engine, catalog.placements, SOURCE, now_us)
 
@@ -50,6 +43,6 @@ def load(engine: Engine, now_us: int) -> None:
 def write(conn: Connection, now_us: int) -> list[orders.Placement]:
     """Inside the caller's transaction (reset wipes and reloads in one); returns the
     orders for the caller's engine to place (orders.place) once it committed."""
-    catalog = document()
+    catalog = loader.Document.of(scenario(), SOURCE)
     loader.write(conn, catalog, now_us)
     return catalog.placements

@@ -478,6 +478,7 @@ class OrderIn(_In, kw_only=True):
     price: Dollars
     count: CountFp | Annotated[int, Meta(ge=1, le=10**12)]
     client_order_id: OptionalKey = ""
+    only_if_open: bool = False  # left out, not refused, when its market is not open at load time
 
     def __post_init__(self) -> None:
         if not 0 < price_raw(self.price) < ONE_DOLLAR.raw:

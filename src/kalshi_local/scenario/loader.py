@@ -145,7 +145,6 @@ class Document:
         self.sections = sections
         self._raw = raw
         self.placements: list[orders.Placement] = []
-        self.only_trading = False  # orders in markets not open now are left out (the demo)
 
     @classmethod
     def of(cls, scenario: Scenario, source: str) -> Document:
@@ -341,7 +340,7 @@ def write(conn: Connection, document: Document, now_us: int, progress: Progress 
                 counts["markets"] += sum(len(event.markets) for event in batch)
         counts[name] = len(document.sections[name])
     items = [item for _, batch in document.chunks("orders", ONE_BY_ONE_CHUNK) for item in batch]
-    document.placements = orders.resolve(conn, items, document.source, now_us, document.only_trading)
+    document.placements = orders.resolve(conn, items, document.source, now_us)
     if progress and items:
         progress(len(items))
     counts["orders"] = len(document.placements)

@@ -46,12 +46,10 @@ class Placement:
         return f"{source}: $.orders[{self.index}] ({self.user} in {self.command.ticker})"
 
 
-def resolve(
-    conn: Connection, items: Sequence[OrderIn], source: str, now_us: int, only_trading: bool = False
-) -> list[Placement]:
+def resolve(conn: Connection, items: Sequence[OrderIn], source: str, now_us: int) -> list[Placement]:
     """The items as commands. Raises ScenarioError naming the item when its user or market
-    does not exist. `only_trading` skips items in markets not open at `now_us` (the demo
-    catalog, whose markets close one after the other as real time passes)."""
+    does not exist. An item `only_if_open` is left out when its market is not open at `now_us`
+    (the demo catalog's, whose markets open and close one after the other as time passes)."""
     placements: list[Placement] = []
     nowhere = "in the file or the store"
     users: dict[str, accounts.User | None] = {}
@@ -64,7 +62,7 @@ def resolve(
         market = markets.get(conn, item.ticker)
         if market is None:
             raise ScenarioError(f"{source}: $.orders[{index}].ticker: no market {item.ticker!r} {nowhere}")
-        if only_trading and effective_status(market.status, market.open_us, market.close_us, now_us) != "active":
+        if item.only_if_open and effective_status(market.status, market.open_us, market.close_us, now_us) != "active":
             continue
         placements.append(Placement(index, item.user, _command(item, user)))
     return placements
