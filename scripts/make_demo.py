@@ -765,7 +765,8 @@ def catalog() -> dict:
              "fee_multiplier": 0.5, "scheduled_time": "2026-09-01T04:00:00Z"},
         ],
         "incentive_programs": programs,
-        "users": [demo_user()],
+        "users": [demo_user(), market_maker()],
+        "orders": market_maker_orders(events),
     }
 
 
@@ -783,13 +784,73 @@ def demo_user() -> dict:
             "api_keys": [{"id": DEMO_KEY_ID, "name": "demo", "public_key": public_key}]}
 
 
+# --- the market maker ----------------------------------------------------------------------------------
+
+MARKET_MAKER = "demo-mm"
+MARKET_MAKER_ID = "0d3e0000-0000-4000-8000-000000000002"
+# Books for the open Fed and CPI markets and the first game: 3-5 levels a side, the best
+# ones at the market's yes_bid and yes_ask. Orders in a market not open when the catalog is
+# loaded are left out (only_if_open), so those markets keep their quotes without a book.
+BOOK_SERIES = ("KXFED", "KXCPIYOY")
+ORDER_KEYS = ("user", "ticker", "side", "price", "count", "only_if_open")
+
+
+def market_maker() -> dict:
+    """Rests the demo's order books. Its cash covers every order's collateral many times over."""
+    return {"name": MARKET_MAKER, "user_id": MARKET_MAKER_ID, "tier": "prime", "balance": "1000000.00"}
+
+
+def _grid(structure: str) -> list[int]:
+    """Tradable yes prices of a price level structure, in $0.0001, ascending."""
+    from kalshi_local.exchange.price_levels import is_tradable
+
+    return [raw for raw in range(10, 10_000, 10) if is_tradable(structure, raw)]
+
+
+def _raw(dollars_text: str) -> int:
+    whole, _, fraction = dollars_text.partition(".")
+    return int(whole) * 10_000 + int((fraction + "0000")[:4])
+
+
+def _text(raw: int) -> str:
+    return f"{raw // 10_000}.{raw % 10_000:04d}"
+
+
+def _book(market: dict) -> list[dict]:
+    """The market's resting orders (10 to 500 contracts), best first on each side; sets its
+    quote sizes to the best levels'. Empty when a side has room for fewer than 3 levels."""
+    ticker = market["ticker"]
+    grid = _grid(market.get("price_level_structure", "linear_cent"))
+    sides = {}
+    for side, quote, step in (("bid", "yes_bid_dollars", -1), ("ask", "yes_ask_dollars", 1)):
+        levels = grid[grid.index(_raw(market[quote]))::step][:3 + pick(3, ticker, side)]
+        if len(levels) < 3:
+            return []
+        sides[side] = [(price, 10 * (1 + pick(50, ticker, side, depth))) for depth, price in enumerate(levels)]
+    orders = []
+    for side, levels in sides.items():
+        market[f"yes_{side}_size_fp"] = f"{levels[0][1]}.00"
+        orders += [{"user": MARKET_MAKER, "ticker": ticker, "side": side, "price": _text(price), "count": size,
+                    "only_if_open": True}
+                   for price, size in levels]
+    return orders
+
+
+def market_maker_orders(events: list[dict]) -> list[dict]:
+    first_game = events[0]
+    chosen = [e for e in events if e["series_ticker"] in BOOK_SERIES] + [first_game]
+    return [order for event in chosen for market in event["markets"] if "status" not in market
+            for order in _book(market)]
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
 
 def _mapping(dumper: yaml.SafeDumper, data: dict):
-    # Small flat mappings on one line; the rest as blocks.
-    flat = len(data) <= 4 and all(not isinstance(v, (dict, list)) and "\n" not in str(v) for v in data.values())
+    # Small flat mappings (and orders) on one line; the rest as blocks.
+    small = len(data) <= 4 or tuple(data) == ORDER_KEYS
+    flat = small and all(not isinstance(v, (dict, list)) and "\n" not in str(v) for v in data.values())
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flat)
 
 

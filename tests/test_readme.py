@@ -57,7 +57,7 @@ def keys(document: dict) -> set[str]:
 
 
 def test_the_scenario_example_is_new_to_the_demo_catalog_and_loads_next_to_it(tmp_path):
-    [example] = blocks("yaml")
+    [example] = [block for block in blocks("yaml") if not block.startswith("orders:")]
     document = yaml.safe_load(example)
     assert keys(document) and not keys(document) & keys(DEMO)
     store = tmp_path / "store.db"
@@ -72,10 +72,19 @@ def test_the_scenario_example_is_new_to_the_demo_catalog_and_loads_next_to_it(tm
     assert counts(store) == {name: before[name] + added[name] for name in TABLES}
 
 
+def test_the_orders_example_is_a_valid_scenario_section():
+    from kalshi_local.scenario import loader
+
+    [example] = [block for block in blocks("yaml") if block.startswith("orders:")]
+    orders = loader.parse_text(example, "README").orders
+    assert [(o.user, o.side, o.price) for o in orders] == [("alice", "bid", "0.3100"), ("alice", "ask", "0.3400")]
+
+
 def test_the_python_examples_run_against_a_demo_server(tmp_path):
     server = start_server(f"sqlite:///{tmp_path}/demo.db", clock="real")
     try:
         assert subprocess.run([CLI, "demo-key", "--out", "demo.pem"], cwd=tmp_path, timeout=60).returncode == 0
+        outputs = []
         for number, code in enumerate(blocks("python")):
             script = tmp_path / f"example{number}.py"
             script.write_text(code.replace("http://127.0.0.1:8000", server.url))
@@ -83,7 +92,13 @@ def test_the_python_examples_run_against_a_demo_server(tmp_path):
                                     timeout=120)
             assert result.returncode == 0, f"example {number}: {result.stderr}"
             assert result.stdout.strip()
-        assert "balance=1000000" in result.stdout
+            outputs.append(result.stdout)
+        assert "balance=1000000" in outputs[-2]
+        # The first trade: filled against the demo book, with the fill, the position and the balance it says.
+        lines = outputs[-1].splitlines()
+        assert lines[0] == "['0.7800', '360.00'] ['0.2000', '410.00']"
+        assert lines[1:] == ["OrderStatus.EXECUTED 10", "80 10 True", "10", lines[-1]]
+        assert lines[-1].startswith("balance=999188 portfolio_value=800 ")
     finally:
         server.stop()
 

@@ -88,10 +88,7 @@ def serve(
     with _store_errors(settings.database_url, listener.close):
         services = Services.open(settings)
         if settings.load_demo and db.is_empty(services.engine):
-            from . import demo
-
-            demo.load(services.engine, services.clock.now_us())
-            typer.echo("Loaded the demo catalog.")
+            _load_demo(services, listener)
     base = f"http://{_host_in_url(host)}:{listener.getsockname()[1]}"
     typer.echo(f"kalshi-local listening on {base}/trade-api/v2 (store: {shown_url(settings.database_url)})")
     typer.echo(f"Admin API: {base}/admin/v1 (token: {settings.admin_token})")
@@ -115,6 +112,22 @@ def serve(
         pass
     if not server.started:
         _fail("the server did not start (see the log above)")
+
+
+def _load_demo(services, listener: socket.socket) -> None:
+    """The demo catalog and its market maker's orders, placed by an engine of this process
+    before the server's own starts; exits 1 with one line if that cannot be done."""
+    from . import demo
+    from .scenario.errors import ScenarioError
+    from .store.accounts import BalancesOwned
+
+    try:
+        demo.load(services.engine, services.clock.now_us())
+    except (ScenarioError, BalancesOwned) as exc:
+        listener.close()
+        services.close()
+        _fail(f"the demo catalog could not be loaded: {getattr(exc, 'message', exc)}")
+    typer.echo("Loaded the demo catalog.")
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -168,14 +181,25 @@ def load(
 
     from .exchange.clock import RealClock
     from .scenario import loader
+    from .scenario.errors import PlacingError
 
     started = time.perf_counter()
     url = _url(db_path, database_url)
     engine = _open_store(url)
     try:
         documents = [loader.open_file(path) for path in files]
+        with_orders = [d for d in documents if d.has_orders]
+        if with_orders:
+            _check_no_server(engine, with_orders[0].source)
+        now = RealClock().now_us()
         with _progress(sum(d.count() for d in documents)) as advance:
-            counts = loader.apply_all(engine, documents, RealClock().now_us(), advance)
+            counts = loader.apply_all(engine, documents, now, advance)
+        for document in with_orders:  # an engine of this process places them, as a server's would
+            _place_orders(engine, document, now)
+    except typer.Exit:  # a RuntimeError too: `_fail` above
+        raise
+    except PlacingError as exc:
+        _fail(f"{exc} (the rest was loaded)")
     except loader.ScenarioError as exc:
         _fail(f"{exc} (nothing was loaded)")
     except (SQLAlchemyError, RuntimeError) as exc:
@@ -187,6 +211,31 @@ def load(
         shown = ", ".join(f"{n} {name}" for name, n in count.items() if n)
         typer.echo(f"{document.source}: loaded {sum(count.values())} items ({shown or 'empty'})")
     typer.echo(f"done in {time.perf_counter() - started:.1f} s (store: {shown_url(url)})")
+
+
+def _check_no_server(engine, source: str) -> None:
+    """Orders need the store's balances: refused (before anything is written) while a server owns them."""
+    from .scenario import orders
+    from .store.accounts import BalancesOwned
+
+    try:
+        orders.check_free(engine)
+    except BalancesOwned as exc:
+        _fail(
+            f"{source} has orders, and {exc.message.split(':')[0]}: load it through that server's admin API"
+            " (POST /admin/v1/scenario) or stop the server (nothing was loaded)"
+        )
+
+
+def _place_orders(engine, document, now: int) -> None:
+    from .scenario import orders
+    from .scenario.errors import PlacingError
+    from .store.accounts import BalancesOwned
+
+    try:
+        orders.place_here(engine, document.placements, document.source, now)
+    except BalancesOwned as exc:  # a server started between the check and now
+        raise PlacingError(f"{document.source}: $.orders: not placed: {exc.message}") from None
 
 
 @contextlib.contextmanager

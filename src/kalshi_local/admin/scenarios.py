@@ -13,8 +13,9 @@ from .. import demo
 from ..api.bodies import convert, json_body, read_body
 from ..api.responses import json_response, services
 from ..engine import wiring
+from ..engine.errors import TradingOff
 from ..errors import Conflict, InvalidParameter
-from ..scenario import loader
+from ..scenario import loader, orders
 from ..store import db
 from .bodies import now_us
 
@@ -41,11 +42,16 @@ async def post_scenario(request: Request) -> Response:
         body = await read_body(request, MAX_YAML_SCENARIO_BODY, _BIGGER_YAML)
     else:
         body = await read_body(request, MAX_SCENARIO_BODY, _BIGGER)
-    engine = services(request).engine
+    svc = services(request)
     try:
         # Parsing and writing a big document take seconds: keep the event loop serving reads meanwhile.
-        counts = await run_in_threadpool(_load, engine, body, content_type, now_us(request))
-        await run_in_threadpool(wiring.reload, services(request))  # engine: balances and rules may have changed
+        document = await run_in_threadpool(_document, body, content_type)
+        if document.has_orders and svc.trading is None:  # refused before anything is written
+            raise TradingOff(f"{SOURCE}: $.orders: this server places no orders: {svc.trading_off}")
+        counts = await run_in_threadpool(_load, svc.engine, document, now_us(request))
+        await run_in_threadpool(wiring.reload, svc)  # engine: balances and rules may have changed
+        if document.placements:
+            await orders.place(svc.trading.submit_many, document.placements, SOURCE)
     except loader.ScenarioConflict as exc:
         raise Conflict(str(exc)) from None
     except loader.ScenarioError as exc:
@@ -53,25 +59,34 @@ async def post_scenario(request: Request) -> Response:
     return json_response({"loaded": counts})
 
 
-def _load(engine: Engine, body: bytes, content_type: str, now: int) -> dict[str, int]:
-    return loader.apply(engine, _document(body, content_type), now, SOURCE)
+def _load(engine: Engine, document: loader.Document, now: int) -> dict[str, int]:
+    return loader.apply(engine, document, now, SOURCE)
 
 
 async def reset(request: Request) -> Response:
     options = convert(await json_body(request), ResetOptions)
     load_demo = services(request).settings.load_demo if options.demo is None else options.demo
     svc, now = services(request), now_us(request)
-    if svc.trading is None:
+    if svc.trading is None:  # the demo's book needs an engine: without one it stays empty
         await svc.run_write(_reset, now, load_demo)
-    else:  # between two engine batches, then the venue is rebuilt from the reset store
-        await run_in_threadpool(svc.trading.reload, lambda conn: _reset(conn, now, load_demo))
+        return json_response({"demo_loaded": load_demo})
+    placements: list[orders.Placement] = []
+
+    def write(conn) -> None:
+        placements[:] = _reset(conn, now, load_demo)
+
+    # Between two engine batches, then the venue is rebuilt from the reset store.
+    await run_in_threadpool(svc.trading.reload, write)
+    try:
+        await orders.place(svc.trading.submit_many, placements, demo.SOURCE)
+    except loader.ScenarioError as exc:  # the packaged catalog is tested: only a broken store gets here
+        raise Conflict(f"the demo catalog was loaded without its order books: {exc}") from None
     return json_response({"demo_loaded": load_demo})
 
 
-def _reset(conn, now: int, load_demo: bool) -> None:
+def _reset(conn, now: int, load_demo: bool) -> list[orders.Placement]:
     db.wipe(conn)
-    if load_demo:
-        demo.write(conn, now)
+    return demo.write(conn, now) if load_demo else []
 
 
 def _document(body: bytes, content_type: str) -> loader.Document:

@@ -8,7 +8,7 @@ from importlib import resources
 from sqlalchemy import Connection, Engine
 
 from ..models.inputs import Scenario
-from ..scenario import loader
+from ..scenario import loader, orders
 
 DEMO_FILE = "catalog.yaml"
 SOURCE = f"demo/{DEMO_FILE}"
@@ -16,6 +16,7 @@ SOURCE = f"demo/{DEMO_FILE}"
 # The demo user's key: its private half ships with the package so anyone can sign
 # requests at once. It signs for the demo user of a local exchange and nothing else.
 USER_NAME = "demo"
+MARKET_MAKER = "demo-mm"  # rests the two-sided books of the demo's open markets
 KEY_ID = "0d3e0000-0000-4000-8000-0000000000a1"
 
 
@@ -31,9 +32,17 @@ def scenario() -> Scenario:
 
 
 def load(engine: Engine, now_us: int) -> None:
-    loader.apply(engine, scenario(), now_us, SOURCE)
+    """Writes the catalog, then places the market maker's orders with an engine of this
+    process (call it before the server's engine starts). Raises ScenarioError, and
+    accounts.BalancesOwned when a running server owns the store."""
+    catalog = loader.Document.of(scenario(), SOURCE)
+    loader.apply(engine, catalog, now_us, SOURCE)
+    orders.place_here(engine, catalog.placements, SOURCE, now_us)
 
 
-def write(conn: Connection, now_us: int) -> None:
-    """Inside the caller's transaction (reset wipes and reloads in one)."""
-    loader.write(conn, loader.Document.of(scenario(), SOURCE), now_us)
+def write(conn: Connection, now_us: int) -> list[orders.Placement]:
+    """Inside the caller's transaction (reset wipes and reloads in one); returns the
+    orders for the caller's engine to place (orders.place) once it committed."""
+    catalog = loader.Document.of(scenario(), SOURCE)
+    loader.write(conn, catalog, now_us)
+    return catalog.placements

@@ -467,6 +467,26 @@ class UserIn(_In, kw_only=True):
     api_keys: Annotated[list[ApiKeyIn], Meta(max_length=MAX_SHORT_LIST)] = []
 
 
+class OrderIn(_In, kw_only=True):
+    """A resting order of a scenario, placed through the engine once the rest of the
+    file is written: post-only and good till canceled, so it never trades on placement.
+    `price` is the YES price in dollars, `side` bid (buys YES) or ask (sells YES)."""
+
+    user: Annotated[str, Meta(min_length=1, max_length=100)]
+    ticker: Ticker
+    side: Literal["bid", "ask"]
+    price: Dollars
+    count: CountFp | Annotated[int, Meta(ge=1, le=10**12)]
+    client_order_id: OptionalKey = ""
+    only_if_open: bool = False  # left out, not refused, when its market is not open at load time
+
+    def __post_init__(self) -> None:
+        if not 0 < price_raw(self.price) < ONE_DOLLAR.raw:
+            raise _FieldError("price", f"must be between 0 and 1 dollar exclusive, got {self.price!r}")
+        if isinstance(self.count, str) and count_raw(self.count) == 0:
+            raise _FieldError("count", f"must be positive, got {self.count!r}")
+
+
 class Scenario(_In, kw_only=True):
     """A whole scenario file."""
 
@@ -480,3 +500,4 @@ class Scenario(_In, kw_only=True):
     fee_changes: list[FeeChangeIn] = []
     incentive_programs: list[IncentiveProgramIn] = []
     users: list[UserIn] = []
+    orders: list[OrderIn] = []

@@ -40,6 +40,10 @@ from ..store import (
     structured_targets,
 )
 from ..store.bulk import RowError
+from . import orders
+from .errors import ScenarioError
+
+__all__ = ["Document", "ScenarioConflict", "ScenarioError", "apply", "apply_all", "write"]
 
 Progress = Callable[[int], None]
 
@@ -55,10 +59,6 @@ MAX_YAML_DEPTH = 100
 MAX_ALIAS_NODES = 100_000  # nodes that aliases may add, over the whole document
 _SQLITE_LOAD_CACHE_KIB = 1_048_576  # a big load keeps its indexes in memory (SQLite default: 2 MiB)
 _SQLITE_DEFAULT_CACHE_KIB = 2_000
-
-
-class ScenarioError(ValueError):
-    """Names the file, the path of the bad field and the reason."""
 
 
 class ScenarioConflict(ScenarioError):
@@ -114,12 +114,15 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
     "users": (_one_by_one(accounts.upsert_user), ONE_BY_ONE_CHUNK),
 }
 
+# Resting orders go through the engine after the write (scenario/orders.py): the last section.
+_SECTIONS = [*_WRITERS, "orders"]
+
 # Sections as reported after a load: markets come inside events.
-_COUNTED = ["series", "events", "markets", *list(_WRITERS)[2:]]
+_COUNTED = ["series", "events", "markets", *_SECTIONS[2:]]
 
 # The item shape of every list section, read off the Scenario Struct.
 _SHAPES = {
-    field.name: typing.get_args(field.type)[0] for field in msgspec.structs.fields(Scenario) if field.name in _WRITERS
+    field.name: typing.get_args(field.type)[0] for field in msgspec.structs.fields(Scenario) if field.name in _SECTIONS
 }
 _DECODERS = {name: msgspec.json.Decoder(shape) for name, shape in _SHAPES.items()}
 
@@ -133,17 +136,23 @@ _RawScenario = msgspec.defstruct(
 
 
 class Document:
-    """A scenario ready to write. Items of a JSON file stay raw until `chunks` decodes them."""
+    """A scenario ready to write. Items of a JSON file stay raw until `chunks` decodes them.
+    After `write`, `placements` holds its orders, for the engine (scenario/orders.py)."""
 
     def __init__(self, source: str, exchange: ExchangeIn | None, sections: dict[str, list], raw: bool) -> None:
         self.source = source
         self.exchange = exchange
         self.sections = sections
         self._raw = raw
+        self.placements: list[orders.Placement] = []
 
     @classmethod
     def of(cls, scenario: Scenario, source: str) -> Document:
-        return cls(source, scenario.exchange, {name: getattr(scenario, name) for name in _WRITERS}, raw=False)
+        return cls(source, scenario.exchange, {name: getattr(scenario, name) for name in _SECTIONS}, raw=False)
+
+    @property
+    def has_orders(self) -> bool:
+        return bool(self.sections["orders"])
 
     def count(self) -> int:
         return sum(len(items) for items in self.sections.values()) + (self.exchange is not None)
@@ -269,7 +278,7 @@ def open_json(data: bytes, source: str) -> Document:
             top: Any = msgspec.json.decode(data, type=_RawScenario)  # a Struct made at run time
         except _JSON_ERRORS as exc:
             raise _json_error(source, exc) from None
-    document = Document(source, None, {name: getattr(top, name) for name in _WRITERS}, raw=True)
+    document = Document(source, None, {name: getattr(top, name) for name in _SECTIONS}, raw=True)
     try:
         document.exchange = msgspec.json.decode(top.exchange, type=ExchangeIn | None)
     except msgspec.ValidationError as exc:
@@ -286,7 +295,8 @@ def count_items(scenario: Scenario | Document) -> int:
 def apply(
     engine: Engine, scenario: Scenario | Document, now_us: int, source: str, progress: Progress | None = None
 ) -> dict[str, int]:
-    """Write a scenario in one transaction; on any failure nothing is written. Returns counts per section."""
+    """Write a scenario in one transaction; on any failure nothing is written. Returns counts per section.
+    Its orders are only checked: the caller places them (scenario/orders.py, `place` or `place_here`)."""
     return apply_all(engine, [_document(scenario, source)], now_us, progress)[0]
 
 
@@ -329,6 +339,11 @@ def write(conn: Connection, document: Document, now_us: int, progress: Progress 
             if name == "events":
                 counts["markets"] += sum(len(event.markets) for event in batch)
         counts[name] = len(document.sections[name])
+    items = [item for _, batch in document.chunks("orders", ONE_BY_ONE_CHUNK) for item in batch]
+    document.placements = orders.resolve(conn, items, document.source, now_us)
+    if progress and items:
+        progress(len(items))
+    counts["orders"] = len(document.placements)
     return counts
 
 
