@@ -55,14 +55,14 @@ class RunningServer:
 
 
 def start_server(database_url: str, clock: str = "manual", load_demo: bool = True, **settings) -> RunningServer:
-    from kalshi_local import demo
+    from kalshi_local.engine import placing
     from kalshi_local.store import db
 
     services = Services.open(
         Settings(database_url=database_url, clock=clock, load_demo=load_demo, admin_token=ADMIN_TOKEN, **settings)
     )
     if load_demo and db.is_empty(services.engine):
-        demo.load(services.engine, services.clock.now_us())
+        placing.load_demo(services.engine, services.clock.now_us())
     port = free_port()
     config = uvicorn.Config(build_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

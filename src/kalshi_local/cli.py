@@ -117,12 +117,12 @@ def serve(
 def _load_demo(services, listener: socket.socket) -> None:
     """The demo catalog and its market maker's orders, placed by an engine of this process
     before the server's own starts; exits 1 with one line if that cannot be done."""
-    from . import demo
+    from .engine import placing
     from .scenario.errors import ScenarioError
     from .store.accounts import BalancesOwned
 
     try:
-        demo.load(services.engine, services.clock.now_us())
+        placing.load_demo(services.engine, services.clock.now_us())
     except (ScenarioError, BalancesOwned) as exc:
         listener.close()
         services.close()
@@ -215,11 +215,11 @@ def load(
 
 def _check_no_server(engine, source: str) -> None:
     """Orders need the store's balances: refused (before anything is written) while a server owns them."""
-    from .scenario import orders
+    from .engine import placing
     from .store.accounts import BalancesOwned
 
     try:
-        orders.check_free(engine)
+        placing.check_free(engine)
     except BalancesOwned as exc:
         _fail(
             f"{source} has orders, and {exc.message.split(':')[0]}: load it through that server's admin API"
@@ -228,12 +228,12 @@ def _check_no_server(engine, source: str) -> None:
 
 
 def _place_orders(engine, document, now: int) -> None:
-    from .scenario import orders
+    from .engine import placing
     from .scenario.errors import PlacingError
     from .store.accounts import BalancesOwned
 
     try:
-        orders.place_here(engine, document.placements, document.source, now)
+        placing.place_here(engine, document.placements, document.source, now)
     except BalancesOwned as exc:  # a server started between the check and now
         raise PlacingError(f"{document.source}: $.orders: not placed: {exc.message}") from None
 

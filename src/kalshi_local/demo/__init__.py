@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from ..models.inputs import Scenario
 from ..scenario import loader, orders
@@ -29,15 +29,6 @@ def scenario() -> Scenario:
     """The parsed catalog, kept for the process: a reset reloads it without parsing again."""
     text = resources.files(__package__).joinpath(DEMO_FILE).read_text(encoding="utf-8")
     return loader.parse_text(text, SOURCE)
-
-
-def load(engine: Engine, now_us: int) -> None:
-    """Writes the catalog, then places the market maker's orders with an engine of this
-    process (call it before the server's engine starts). Raises ScenarioError, and
-    accounts.BalancesOwned when a running server owns the store."""
-    catalog = loader.Document.of(scenario(), SOURCE)
-    loader.apply(engine, catalog, now_us, SOURCE)
-    orders.place_here(engine, catalog.placements, SOURCE, now_us)
 
 
 def write(conn: Connection, now_us: int) -> list[orders.Placement]:

@@ -11,24 +11,18 @@ placed before it are cancelled and every balance is as it was.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
-from sqlalchemy import Engine as DbEngine
 
-from ..engine import Engine
 from ..errors import ApiError
-from ..exchange.clock import ManualClock
 from ..exchange.lifecycle import effective_status
 from ..exchange.money import Count
 from ..exchange.orders import CancelOrder, Command, CreateOrder
 from ..exchange.venue import Outcome
 from ..models.inputs import OrderIn, count_raw, price_raw
-from ..store import accounts, db, markets
+from ..store import accounts, markets
 from .errors import PlacingError, ScenarioError
 
 SubmitMany = Callable[[Sequence[Command]], Awaitable[list]]
@@ -109,36 +103,3 @@ async def _submitted(submit_many: SubmitMany, commands: list[Command], source: s
         return await submit_many(commands) if commands else []
     except ApiError as exc:  # the engine could not write the batch: nothing of it applied
         raise PlacingError(f"{source}: $.orders: could not be placed: {exc.message}") from None
-
-
-def place_here(db_engine: DbEngine, placements: Sequence[Placement], source: str, now_us: int) -> int:
-    """`place` with an engine of this process (the CLI), started for the duration and
-    stamping the orders at `now_us`. Raises accounts.BalancesOwned when a running
-    server owns the store's balances: its engine, not this one, must place them."""
-    if not placements:
-        return 0
-    instance = f"load-{uuid.uuid4().hex}"
-    with db.writing(db_engine) as conn:
-        accounts.check_balances_free(conn, instance)  # any running server, this process's too
-        accounts.claim_balances(conn, instance)
-    try:
-        # A loop of its own in a worker thread: the caller may be inside one already.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, _with_engine(db_engine, placements, source, now_us)).result()
-    finally:
-        with db.writing(db_engine) as conn:
-            accounts.release_balances(conn, instance)
-
-
-async def _with_engine(db_engine: DbEngine, placements: Sequence[Placement], source: str, now_us: int) -> int:
-    engine = Engine.start(db_engine, ManualClock(now_us))
-    try:
-        return await place(engine.submit_many, placements, source)
-    finally:
-        engine.close()
-
-
-def check_free(db_engine: DbEngine) -> None:
-    """Raises accounts.BalancesOwned when a running server owns the store (before a load writes anything)."""
-    with db.writing(db_engine) as conn:
-        accounts.check_balances_free(conn)
