@@ -15,7 +15,7 @@ from kalshi_local.store.schema import balances, fills, orders, positions, trades
 from ..client import AdminClient, ApiClient
 from ..signing import Signer, new_private_key
 
-_seq = itertools.count(1_000)
+_seq = itertools.count(1_000_000)  # above the seqs of the demo market maker's orders
 _names = itertools.count()
 PRIVATE, PUBLIC = new_private_key()
 
