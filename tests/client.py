@@ -22,7 +22,8 @@ class ApiClient:
     """With a `signer`, every request is signed (a fresh signature each time)."""
 
     def __init__(self, base_url: str, signer: Signer | None = None) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=10)
+        # Generous: a loaded 2-core CI machine has been seen taking over 10 s on one PostgreSQL write.
+        self._http = httpx.Client(base_url=base_url, timeout=30)
         self.signer = signer
 
     def request(
@@ -71,7 +72,7 @@ class ApiClient:
 
 class AdminClient:
     def __init__(self, base_url: str, token: str) -> None:
-        self._http = httpx.Client(base_url=base_url + "/admin/v1", timeout=10, headers={"Authorization": f"Bearer {token}"})
+        self._http = httpx.Client(base_url=base_url + "/admin/v1", timeout=30, headers={"Authorization": f"Bearer {token}"})
 
     def request(self, method: str, path: str, json=None, expect: int = 200) -> dict:
         response = self._http.request(method, path, json=json)
