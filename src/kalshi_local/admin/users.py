@@ -48,8 +48,13 @@ async def put_user(request: Request) -> Response:
     if gap:
         kind = "deposit" if gap > 0 else "withdrawal"
         await wiring.move_cash(svc, user.seq, kind, "ach", abs(gap), now_us(request))
+    return json_response({"user": await svc.run_read(_shown_now, svc, user)})
+
+
+def _shown_now(svc, user: accounts.User) -> dict:
+    """`_shown` on a read connection (run through Services.run_read: off the loop on PostgreSQL)."""
     with svc.reading() as conn:
-        return json_response({"user": _shown(conn, user)})
+        return _shown(conn, user)
 
 
 def _put_user(conn, spec: UserIn, balance: str | None, now: int) -> tuple[accounts.User, int]:
@@ -87,8 +92,7 @@ def _mover(move: Callable) -> Callable:
         if svc.trading is not None:  # engine wiring: the venue holds balances
             kind = "deposit" if move is accounts.deposit else "withdrawal"
             await wiring.move_cash(svc, user.seq, kind, body.type, cents, now)
-        with svc.reading() as conn:
-            return json_response({"user": _shown(conn, user)})
+        return json_response({"user": await svc.run_read(_shown_now, svc, user)})
 
     return post
 
