@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -140,6 +141,20 @@ def test_withdrawing_more_than_the_balance_is_refused_and_changes_nothing(admin,
     assert response.status_code == 400 and "the balance would be -749.50" in response.json()["message"]
     assert alice.ok("/portfolio/withdrawals")["withdrawals"] == []
     assert alice.ok("/portfolio/balance")["balance"] == 25050
+
+
+def test_concurrent_balance_sets_end_on_one_of_them_and_the_transfers_add_up(admin, alice):
+    """Each PUT sets the cash, whatever the others did meanwhile (never a delta from a stale read)."""
+    name = alice.user["name"]
+    wanted = [f"{n}.00" for n in range(1, 17)]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda dollars: admin._http.put(f"/users/{name}", json={"balance": dollars}), wanted))
+    assert [a.status_code for a in answers] == [200] * len(wanted)
+    cents = alice.ok("/portfolio/balance")["balance"]
+    assert cents in {int(d.split(".")[0]) * 100 for d in wanted}
+    deposited = sum(d["amount_cents"] for d in alice.ok("/portfolio/deposits", {"limit": 500})["deposits"])
+    withdrawn = sum(w["amount_cents"] for w in alice.ok("/portfolio/withdrawals", {"limit": 500})["withdrawals"])
+    assert deposited - withdrawn == cents
 
 
 # --- API keys --------------------------------------------------------------------------------------

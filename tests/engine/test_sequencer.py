@@ -211,7 +211,7 @@ def test_rules_are_read_again_once_the_clock_passes_a_market_open_time(store):
 
 def test_balance_commands_write_the_balance_and_their_record_in_one_transaction(store):
     async def scenario(engine):
-        def record(conn):
+        def record(conn, _outcome):
             accounts._record(conn, store.alice, "deposit", "ach", 500, store.clock.now_us())
 
         await engine.submit(AdjustBalance(store.alice, 0, 5_000_000), record=record)

@@ -44,10 +44,9 @@ async def put_user(request: Request) -> Response:
     svc = services(request)
     trading = svc.trading is not None  # engine: the balance moves through it (below)
     written = msgspec.structs.replace(spec, balance=None) if trading else spec
-    user, gap = await svc.run_write(_put_user, written, spec.balance if trading else None, now_us(request))
-    if gap:
-        kind = "deposit" if gap > 0 else "withdrawal"
-        await wiring.move_cash(svc, user.seq, kind, "ach", abs(gap), now_us(request))
+    user = await svc.run_write(accounts.upsert_user, written, now_us(request))
+    if trading and spec.balance is not None:
+        await wiring.set_cash(svc, user.seq, Amount.from_dollars(spec.balance).to_cents(), now_us(request))
     return json_response({"user": await svc.run_read(_shown_now, svc, user)})
 
 
@@ -55,15 +54,6 @@ def _shown_now(svc, user: accounts.User) -> dict:
     """`_shown` on a read connection (run through Services.run_read: off the loop on PostgreSQL)."""
     with svc.reading() as conn:
         return _shown(conn, user)
-
-
-def _put_user(conn, spec: UserIn, balance: str | None, now: int) -> tuple[accounts.User, int]:
-    """The user written, and the cents to move to reach `balance` (engine wiring)."""
-    user = accounts.upsert_user(conn, spec, now)
-    cash = accounts.balance(conn, user.seq)
-    if balance is None or cash is None:
-        return user, 0
-    return user, Amount.from_dollars(balance).to_cents() - Amount(cash.balance).to_cents()
 
 
 def get_users(request: Request) -> Response:

@@ -35,7 +35,8 @@ from .subscribers import Subscriber, Subscribers
 log = logging.getLogger("kalshi_local.engine")
 
 MAX_BATCH = 4096  # commands per transaction: bounds a batch's latency under a flood
-Record = Callable[[Connection], None]  # more rows a command writes in its batch's transaction
+Record = Callable[[Connection, Outcome], None]  # more rows a command writes in its batch's transaction
+Write = Callable[[Connection], None]
 Result = Outcome | TradingError
 Future = asyncio.Future | concurrent.futures.Future
 
@@ -54,7 +55,7 @@ class _Job:
 class _Control:
     action: str  # "catalog", "reload", "stop"
     ticker: str | None = None
-    write: Record | None = None
+    write: Write | None = None
     done: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
 
 
@@ -91,7 +92,7 @@ class Engine:
     async def submit(self, command: Command, record: Record | None = None) -> Outcome:
         """The command's Outcome once its batch is durable. Raises its TradingError,
         WriteFailed (503) when the batch could not be written, EngineClosed.
-        `record(conn)` runs in the batch's transaction when the command succeeds."""
+        `record(conn, outcome)` runs in the batch's transaction when the command succeeds."""
         return await self._enqueue([command], False, record)
 
     async def submit_many(self, commands: Sequence[Command]) -> list[Result]:
@@ -113,7 +114,7 @@ class Engine:
         """Market rules (of `ticker`, or all) must be read again before the next command."""
         self._put(_Control("catalog", ticker))
 
-    def reload(self, write: Record | None = None) -> None:
+    def reload(self, write: Write | None = None) -> None:
         """Runs `write(conn)` in its own transaction (e.g. a reset), then rebuilds the
         venue from the store, between two batches. Waits: call it from a worker thread."""
         control = _Control("reload", write=write)
@@ -248,7 +249,7 @@ class Engine:
         counters = writer.write(conn, events, self._counters, last_order=venue.next_order - 1)
         for job in jobs:
             if job.record is not None and isinstance(job.result, Outcome):
-                job.record(conn)
+                job.record(conn, job.result)
         return counters
 
     def _transaction(self, work: Callable[[Connection], Any]) -> Any:

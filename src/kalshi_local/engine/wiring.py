@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..exchange.orders import AdjustBalance
+from ..exchange.orders import AdjustBalance, SetBalance
 from ..store import accounts, db
 from .sequencer import Engine
 
@@ -60,7 +60,23 @@ async def move_cash(services: Any, user_seq: int, kind: str, method: str, cents:
     a withdrawal would eat into cash locked by orders) and leaves everything as it was."""
     units = accounts.Amount.from_cents(cents).raw * (1 if kind == "deposit" else -1)
 
-    def record(conn) -> None:
+    def record(conn, _outcome) -> None:
         accounts.record_transfer(conn, user_seq, kind, method, cents, now_us)
 
     await services.trading.submit(AdjustBalance(user_seq, accounts.PRIMARY, units), record=record)
+
+
+async def set_cash(services: Any, user_seq: int, cents: int, now_us: int) -> None:
+    """Sets the primary account's cash to `cents` as one engine command (so concurrent
+    sets cannot act on a stale balance), with the ACH deposit or withdrawal of the
+    difference written in the same transaction. Raises InsufficientBalance when the cash
+    locked by open orders is more than `cents`."""
+
+    def record(conn, outcome) -> None:
+        moved = accounts.Amount(abs(outcome.cash_moved)).to_cents()
+        if moved:
+            kind = "deposit" if outcome.cash_moved > 0 else "withdrawal"
+            accounts.record_transfer(conn, user_seq, kind, "ach", moved, now_us)
+
+    target = accounts.Amount.from_cents(cents).raw
+    await services.trading.submit(SetBalance(user_seq, accounts.PRIMARY, target), record=record)

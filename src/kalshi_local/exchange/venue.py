@@ -94,6 +94,7 @@ class Outcome:
     fill_cost: int = 0  # Amount: sum of price x count of those fills, in the order's outcome side
     fees: int = 0  # Amount: net fees of those fills
     reduced_by: int = 0  # Count
+    cash_moved: int = 0  # Amount an admin balance command added to cash (negative: took away)
     ts_us: int = 0
 
 
@@ -718,6 +719,7 @@ class Venue:
         if balance > MAX_BALANCE:
             raise errors.InvalidBalance("a balance may not exceed 1000000000000 dollars")
         change = _Change(now)
+        change.outcome.cash_moved = balance - account.balance
         account.balance = balance
         change.accounts[(account.user_seq, account.subaccount)] = account
         return self._finish(change)
