@@ -27,7 +27,7 @@ from ..exchange.errors import TradingError
 from ..exchange.events import Event
 from ..exchange.orders import Command
 from ..exchange.venue import Outcome, Venue
-from ..store import db
+from ..store import checkpoints, db
 from . import rebuild, writer
 from .errors import EngineClosed, EngineFault, WriteFailed
 from .subscribers import Subscriber, Subscribers
@@ -69,6 +69,7 @@ class Engine:
         self._queue: queue.SimpleQueue[_Job | _Control] = queue.SimpleQueue()
         self._subscribers = Subscribers()
         self._conn: Connection | None = None
+        self._checkpointer: checkpoints.Checkpointer | None = None
         self._venue: Venue | None = None
         self._counters = (0, 0)
         self._closed = False
@@ -212,6 +213,8 @@ class Engine:
             self._fail(jobs, WriteFailed("the store refused the write; nothing of the command was applied, try again"))
             return
         self.batches += 1
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
         if any(isinstance(job.result, EngineFault) or _has_fault(job.result) for job in jobs):
             self._try_rebuild()  # the venue may hold part of the failed command
         self._deliver(jobs, events)
@@ -268,6 +271,10 @@ class Engine:
             conn = self._db.connect()
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA synchronous=FULL")  # fsync at every commit: durable on ack
+                if conn.engine.url.database not in (None, "", ":memory:"):
+                    checkpoints.disable_autocheckpoint(conn)
+                    if self._checkpointer is None:
+                        self._checkpointer = checkpoints.Checkpointer(self._db)
                 conn.commit()
             self._conn = conn
         return self._conn
@@ -279,6 +286,9 @@ class Engine:
             except Exception:
                 log.debug("closing the engine's write connection failed", exc_info=True)
             self._conn = None
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
 
     def _rebuild(self) -> None:
         self._venue = None
