@@ -59,14 +59,11 @@ class _In(msgspec.Struct, kw_only=True):  # unknown fields are ignored: newer cl
 # --- V2 ------------------------------------------------------------------------------------------
 
 
-class CreateOrderV2(_In):
-    ticker: Ticker
-    side: Literal["bid", "ask"]
-    count: Decimal
-    price: Decimal
-    client_order_id: ClientOrderId = ""  # the spec requires it; ccxt omits it
+class _OrderOptions(_In, kw_only=True):
+    """What V1 and V2 creates share."""
+
+    client_order_id: ClientOrderId = ""  # the spec requires it on V2; ccxt omits it
     time_in_force: TimeInForceIn = "good_till_canceled"
-    expiration_time: Seconds | None = None
     post_only: bool = False
     reduce_only: bool = False
     self_trade_prevention_type: StpIn | None = None
@@ -74,6 +71,14 @@ class CreateOrderV2(_In):
     cancel_order_on_pause: bool = False
     subaccount: Subaccount = 0
     exchange_index: int | None = None
+
+
+class CreateOrderV2(_OrderOptions, kw_only=True):
+    ticker: Ticker
+    side: Literal["bid", "ask"]
+    count: Decimal
+    price: Decimal
+    expiration_time: Seconds | None = None
 
 
 class AmendOrderV2(_In):
@@ -106,7 +111,7 @@ class BatchCancelV2(_In):
 # --- V1 ------------------------------------------------------------------------------------------
 
 
-class CreateOrderV1(_In):
+class CreateOrderV1(_OrderOptions, kw_only=True):
     ticker: Ticker
     action: Literal["buy", "sell"]
     side: Literal["yes", "no"]
@@ -117,18 +122,9 @@ class CreateOrderV1(_In):
     yes_price_dollars: Decimal | None = None
     no_price_dollars: Decimal | None = None
     type: Literal["limit", "market"] | None = None
-    client_order_id: ClientOrderId = ""
-    time_in_force: TimeInForceIn = "good_till_canceled"
     expiration_ts: Seconds | None = None
     buy_max_cost: Annotated[int, Meta(ge=1, le=2**53)] | None = None  # cents
-    post_only: bool = False
-    reduce_only: bool = False
     sell_position_floor: int | None = None
-    self_trade_prevention_type: StpIn | None = None
-    order_group_id: OrderId | None = None
-    cancel_order_on_pause: bool = False
-    subaccount: Subaccount = 0
-    exchange_index: int | None = None
 
 
 class AmendOrderV1(_In):
