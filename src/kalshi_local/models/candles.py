@@ -10,7 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..exchange.candles import Candle
-from ..exchange.money import count_contracts, count_fp, price_cents, price_dollars
+from ..exchange.money import count_contracts, count_fp
+from ..exchange.money import price_cents as _cents_of
+from ..exchange.money import price_dollars as _dollars_of
+
+# Every price is on the $0.0001 grid between $0 and $1: its texts are looked up, not formatted
+# (a 5,000-candle answer formats some 60,000 of them).
+_DOLLARS = [_dollars_of(raw) for raw in range(10_001)]
+_CENTS = [_cents_of(raw) for raw in range(10_001)]
+
+
+def price_dollars(raw: int) -> str:
+    return _DOLLARS[raw] if 0 <= raw <= 10_000 else _dollars_of(raw)
+
+
+def price_cents(raw: int) -> int:
+    return _CENTS[raw] if 0 <= raw <= 10_000 else _cents_of(raw)
 
 
 def _quote(ohlc: tuple[int, int, int, int]) -> dict[str, Any]:
