@@ -76,6 +76,10 @@ SERVED = {
     ("GET", "/markets/{ticker}/orderbook"),
     ("GET", "/markets/orderbooks"),
     ("GET", "/markets/trades"),
+    # candlesticks (issue 9)
+    ("GET", "/series/{series_ticker}/markets/{ticker}/candlesticks"),
+    ("GET", "/markets/candlesticks"),
+    ("GET", "/series/{series_ticker}/events/{ticker}/candlesticks"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -115,8 +119,8 @@ def test_an_operation_not_served_yet_is_a_501_that_names_it(demo_api, method, te
 
 
 def test_a_fixed_markets_path_is_not_read_as_a_ticker(demo_api):
-    body = demo_api.error("/markets/candlesticks", status=501)
-    assert body["code"] == "not_implemented" and "GET /markets/candlesticks " in body["message"], body
+    body = demo_api.error("/markets/candlesticks")  # the batch, not a market named "candlesticks"
+    assert body["code"] == "missing_parameters" and "market_tickers" in body["message"], body
     assert demo_api.ok("/markets/trades")["cursor"] == ""
     assert "tickers" in demo_api.error("/markets/orderbooks")["message"]
 

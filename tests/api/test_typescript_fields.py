@@ -265,6 +265,15 @@ REQUESTS += [
     ("POST", _V1 + "/batched", _V1 + "/batched", None, {"orders": [_V1_BUY]}),
     ("DELETE", _V1 + "/batched", _V1 + "/batched", None, {"ids": ["{A}"]}),
 ]
+# Candlesticks of the fixture's market, whose orders above gave it buckets (daily, 2023 to 2036).
+_DAYS = {"start_ts": "1700000000", "end_ts": str(1_700_000_000 + 4_999 * 86_400), "period_interval": "1440"}
+REQUESTS += [
+    ("GET", "/series/{series_ticker}/markets/{ticker}/candlesticks",
+     f"/series/KXTSFIELDS/markets/{ORDER_TICKER}/candlesticks", {**_DAYS, "include_latest_before_start": "true"}, None),
+    ("GET", "/markets/candlesticks", "/markets/candlesticks", {**_DAYS, "market_tickers": ORDER_TICKER}, None),
+    ("GET", "/series/{series_ticker}/events/{ticker}/candlesticks",
+     "/series/KXTSFIELDS/events/KXTSFIELDS-1/candlesticks", _DAYS, None),
+]  # fmt: skip
 # Served operations whose response has no body to check.
 # Operations whose answer kalshi-typescript declares void: it reads no field of it.
 NO_BODY = {("DELETE", "/api_keys/{api_key}"), ("DELETE", "/portfolio/events/orders")}
@@ -394,3 +403,10 @@ def test_an_event_carries_the_settlement_sources_of_its_metadata(responses):
 
 def test_account_limits_list_no_usage_grants(responses):
     assert responses[_index("GET", "/account/limits")]["grants"] == []
+
+
+def test_the_candlestick_checks_see_candles(responses):
+    # Otherwise the required fields of MarketCandlestick would not be checked at all.
+    path = f"/series/KXTSFIELDS/markets/{ORDER_TICKER}/candlesticks"
+    assert responses[_index("GET", path)]["candlesticks"]
+    assert responses[_index("GET", "/markets/candlesticks")]["markets"][0]["candlesticks"]

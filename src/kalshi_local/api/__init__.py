@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 from . import (
     account,
     api_keys,
+    candlesticks,
     events,
     exchange,
     incentive_programs,
@@ -38,6 +39,7 @@ def served_routes() -> list[BaseRoute]:
             series,
             events,
             markets,
+            candlesticks,
             milestones,
             structured_targets,
             live_data,

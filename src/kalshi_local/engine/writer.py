@@ -29,6 +29,7 @@ from ..exchange.events import (
 from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
 from ..store import changes
 from ..store.schema import engine_state, fills, orders, positions, trades
+from . import candles
 
 COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order number}
 
@@ -90,6 +91,7 @@ def write(
     _run(conn, _TRADES, mark, [_TRADE_ROW(t) for t in batch.trades])
     _run(conn, _POSITIONS, mark, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
     _run(conn, _BALANCES, mark, [_BALANCE_ROW(a) for a in batch.accounts.values()])
+    candles.write(conn, events)
     if batch.stats:
         changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
         stats = [_STATS_ROW(s) for s in batch.stats.values()]

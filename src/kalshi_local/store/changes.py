@@ -46,7 +46,9 @@ change_counters = Table(
 )
 
 # Tables whose writes move no scope marker: order flow. Their readers use data_marker.
-MARKET_DATA_TABLES = frozenset({"orders", "fills", "trades", "positions", "balances", "transfers", "engine_state"})
+MARKET_DATA_TABLES = frozenset(
+    {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state"}
+)
 CATALOG_TABLES = frozenset(
     {
         "series", "events", "markets", "milestones", "milestone_events", "structured_targets",

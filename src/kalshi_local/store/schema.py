@@ -446,6 +446,25 @@ trades = Table(
     Index("ix_trades_created", "created_us"),
 )
 
+candles = Table(
+    "candles",
+    metadata,
+    Column("ticker", Text, nullable=False),
+    Column("period", Integer, nullable=False),  # minutes: 1, 60 or 1440
+    Column("end_ts", BigInteger, nullable=False),  # Unix seconds, the inclusive end of the period
+    *(
+        Column(f"{side}_{part}", BigInteger, nullable=True)
+        for side in ("bid", "ask")
+        for part in ("first", "low", "high", "close")
+    ),
+    *(Column(f"price_{part}", BigInteger, nullable=True) for part in ("open", "low", "high", "close")),
+    Column("price_volume", BigInteger, nullable=False),  # sum of price x count (raw units): the mean's numerator
+    Column("volume", BigInteger, nullable=False),
+    Column("open_interest", BigInteger, nullable=True),
+    Column("last_price", BigInteger, nullable=True),
+    PrimaryKeyConstraint("ticker", "period", "end_ts"),
+)  # exchange/candles.py Bucket, one row per market, period and bucket that saw a change
+
 positions = Table(
     "positions",
     metadata,

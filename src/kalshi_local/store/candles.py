@@ -1,0 +1,50 @@
+"""Reads of the candlestick buckets the engine writes (engine/candles.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, select
+
+from ..exchange.candles import COLUMNS, Bucket
+from .schema import candles
+from .statements import StatementCache
+
+_c = candles.c
+_ALL = [_c[name] for name in COLUMNS]
+_OF = (_c.ticker == bindparam("ticker"), _c.period == bindparam("period"))
+
+_BETWEEN: StatementCache[None] = StatementCache(
+    lambda _: (
+        select(*_ALL)
+        .where(*_OF, _c.end_ts >= bindparam("start"), _c.end_ts <= bindparam("end"))
+        .order_by(_c.end_ts)
+        .limit(bindparam("limit"))
+    )
+)
+_BEFORE: StatementCache[None] = StatementCache(
+    lambda _: select(*_ALL).where(*_OF, _c.end_ts < bindparam("start")).order_by(_c.end_ts.desc()).limit(1)
+)
+
+
+def between(conn: Connection, ticker: str, period: int, start_ts: int, end_ts: int, limit: int) -> list[Bucket]:
+    """Stored buckets of `ticker` ending in [start_ts, end_ts] (Unix seconds), oldest first, at most `limit`."""
+    params = {"ticker": ticker, "period": period, "start": start_ts, "end": end_ts, "limit": limit}
+    return [Bucket(*row) for row in _BETWEEN.all(conn, None, params)]
+
+
+def before(conn: Connection, ticker: str, period: int, start_ts: int) -> Bucket | None:
+    """The latest stored bucket of `ticker` ending before `start_ts`, None if there is none."""
+    found = _BEFORE.all(conn, None, {"ticker": ticker, "period": period, "start": start_ts})
+    return Bucket(*found[0]) if found else None
+
+
+def after_each(conn: Connection, tickers: Iterable[str], period: int, start_ts: int, end_ts: int) -> list[int]:
+    """The distinct bucket ends in [start_ts, end_ts] of any of `tickers`, in order."""
+    query = (
+        select(_c.end_ts)
+        .distinct()
+        .where(_c.ticker.in_(list(tickers)), _c.period == period, _c.end_ts >= start_ts, _c.end_ts <= end_ts)
+        .order_by(_c.end_ts)
+    )
+    return list(conn.execute(query).scalars())
