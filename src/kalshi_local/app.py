@@ -19,6 +19,7 @@ from .admin import routes as admin
 from .api.nul_guard import NulGuard
 from .api.responses import json_response
 from .api.routing import IndexedRouter
+from .api.shortcut import Shortcut
 from .engine import wiring
 from .errors import ApiError, BadRequest, NotFound
 from .services import Services
@@ -63,7 +64,8 @@ async def _unexpected(request: Request, exc: Exception):
     return await _api_error(request, ApiError("internal server error"))
 
 
-def build_app(services: Services) -> Starlette:
+def build_app(services: Services) -> Shortcut:
+    """The ASGI app: Starlette, behind the short way in for fixed Trade API paths (api/shortcut.py)."""
     @asynccontextmanager
     async def lifespan(_app):
         wiring.start(services)  # the trading engine (engine/wiring.py)
@@ -79,9 +81,10 @@ def build_app(services: Services) -> Starlette:
         ClientDisconnect: _client_gone,
         Exception: _unexpected,
     }
+    trade_api = api.routes()
     app = Starlette(
         routes=[
-            Mount(api.PREFIX, app=IndexedRouter(api.routes())),
+            Mount(api.PREFIX, app=IndexedRouter(trade_api)),
             Mount(admin.PREFIX, app=Router(admin.routes, redirect_slashes=False)),
         ],
         exception_handlers=handlers,
@@ -90,4 +93,4 @@ def build_app(services: Services) -> Starlette:
     )
     app.router.redirect_slashes = False  # `/trade-api/v2` without its slash is a 404 too, not a redirect
     app.state.services = services
-    return app
+    return Shortcut(app, api.PREFIX, trade_api, handlers)

@@ -27,7 +27,7 @@ def app(tmp_path):
 
 
 def _mount(app, *routes) -> TestClient:
-    app.router.routes[0:0] = list(routes)
+    app.app.router.routes[0:0] = list(routes)
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -18,7 +18,7 @@ class NulGuard:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
-            problem = _find_nul(scope)
+            problem = find_nul(scope)
             if problem:
                 response = json_response(InvalidParameter(problem).body(), status=400)
                 await response(scope, receive, send)
@@ -26,7 +26,7 @@ class NulGuard:
         await self.app(scope, receive, send)
 
 
-def _find_nul(scope) -> str | None:
+def find_nul(scope) -> str | None:
     if "\x00" in scope["path"]:
         return "the path contains a NUL byte"
     query = scope.get("query_string", b"")
