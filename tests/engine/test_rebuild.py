@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from kalshi_local.engine import Engine, rebuild
 from kalshi_local.exchange.orders import AdjustBalance, AmendOrder, CreateOrder, Order
-from kalshi_local.exchange.venue import ID_NAMESPACE
+from kalshi_local.exchange.venue import numbered_id
 from kalshi_local.store import db
 from kalshi_local.store.schema import markets, orders
 
@@ -74,7 +74,7 @@ def test_order_ids_after_a_restart_continue_as_without_one(store):
 
     first = run(store, two_orders)
     second = run(store, two_orders)
-    numbered = [str(uuid.uuid5(ID_NAMESPACE, f"order:{n}")) for n in range(1, 5)]
+    numbered = [numbered_id("order", n) for n in range(1, 5)]
     assert first + second == numbered
 
 

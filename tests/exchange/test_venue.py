@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from kalshi_local.exchange import errors
 from kalshi_local.exchange.events import OrderChanged
 from kalshi_local.exchange.fees import FeeSchedule
 from kalshi_local.exchange.orders import AmendOrder, CancelOrder, DecreaseOrder, MarketRules, SetBalance
+from kalshi_local.exchange.venue import numbered_id
 
 from .venues import DOLLAR, MARKETS, make_venue, order
 
@@ -147,3 +150,12 @@ def test_when_a_market_starts_charging_makers_the_next_touch_locks_their_fee_bou
     assert bound > 0 and [o.reserved for o in placed[1:]] == [4_010_000 + bound] * 2
     assert venue.account(1).reserved == 2 * (4_010_000 + bound)
     assert [e.reason for e in outcome.events if isinstance(e, OrderChanged)] == ["canceled", "collateral", "collateral"]
+
+
+def test_numbered_ids_are_uuids_that_sort_as_handed_out_and_differ_by_kind():
+    ids = [numbered_id("order", n) for n in (1, 2, 255, 256, 70_000, 2**40)]
+    assert ids == sorted(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 8 and parsed.variant == uuid.RFC_4122
+    assert numbered_id("order", 7) != numbered_id("fill", 7) and numbered_id("order", 7) == numbered_id("order", 7)
