@@ -64,3 +64,32 @@ def test_committed_wakes_the_thread(tmp_path):
     finally:
         checkpointer.close()
     engine.dispose()
+
+
+def test_a_long_log_restarts_and_a_reader_holds_writers_back_only_briefly(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = db.open_engine(url)
+    checkpointer = checkpoints.Checkpointer(engine)
+    with engine.connect() as writer, engine.connect() as reader:
+        writer.commit()
+        checkpoints.disable_autocheckpoint(writer)
+        writer.commit()
+        _write_a_lot(writer)
+        reader.exec_driver_sql("BEGIN")
+        reader.exec_driver_sql("SELECT count(*) FROM filler").one()  # holds its snapshot: the log cannot restart
+        _write_a_lot(writer)
+        try:
+            started = time.monotonic()
+            busy, log_pages, copied = checkpointer.checkpoint(restart_pages=100)
+            waited = time.monotonic() - started
+            assert busy == 1 and copied < log_pages  # the reader's snapshot still needs the pages after it
+            assert waited < 5  # it gave up after RESTART_WAIT_MS (plus the copying), not the 30 s busy timeout
+            reader.rollback()
+            busy, log_pages, copied = checkpointer.checkpoint(restart_pages=100)
+            assert busy == 0 and copied == log_pages
+            grown = _log_pages(url)
+            _write_a_lot(writer)
+            assert _log_pages(url) <= grown  # written from the start of the file again
+        finally:
+            checkpointer.close()
+    engine.dispose()

@@ -19,6 +19,7 @@ from .bulk import RowError
 
 SCHEMA_VERSION = "1"
 DEFAULT_DB_PATH = Path("~/.local/share/kalshi-local/kalshi-local.db")
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's lock
 
 
 def default_db_path() -> Path:
@@ -57,7 +58,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     # WAL lets `kalshi-local load` write while the server reads.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
