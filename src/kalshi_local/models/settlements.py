@@ -9,11 +9,12 @@ from typing import Any
 import msgspec
 
 from ..exchange.money import count_contracts, count_fp, price_cents
-from .trading import cents, dollars, iso_time
+from .trading import EXCHANGE_INDEX, cents, dollars, iso_time
 
 
 class Settlement(msgspec.Struct, omit_defaults=False, frozen=True):
     ticker: str
+    exchange_index: int  # kalshi-typescript 3.30.0 requires it (COMPAT.md): one exchange here
     event_ticker: str
     market_result: str
     yes_count_fp: str
@@ -33,6 +34,7 @@ class Settlement(msgspec.Struct, omit_defaults=False, frozen=True):
 def settlement(row: Any) -> Settlement:
     return Settlement(
         ticker=row.ticker,
+        exchange_index=EXCHANGE_INDEX,
         event_ticker=row.event_ticker,
         market_result=row.market_result,
         yes_count_fp=count_fp(row.yes_count),
