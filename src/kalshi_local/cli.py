@@ -233,7 +233,7 @@ def _place_orders(engine, document, now: int) -> None:
     from .store.accounts import BalancesOwned
 
     try:
-        placing.place_here(engine, document.placements, document.source, now)
+        placing.place_here(engine, document.placements, document.source, now, document.moves)
     except BalancesOwned as exc:  # a server started between the check and now
         raise PlacingError(f"{document.source}: $.orders: not placed: {exc.message}") from None
 
