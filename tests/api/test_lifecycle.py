@@ -6,6 +6,9 @@ the middle of a life resumes at the same time with the same pending timers."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import subprocess
 from decimal import Decimal
 
 import httpx
@@ -243,3 +246,36 @@ def test_a_restart_mid_life_resumes_at_the_same_time_with_the_same_pending_timer
         other.close()
         admin.close()
         second.stop()
+
+
+def test_the_typescript_sdk_reads_settlements_with_every_field_it_declares(server, admin):
+    from .test_typescript_sdk import TS_DIR, _node_or_skip
+
+    node = _node_or_skip()
+    name, api = member(server, admin)
+    _, other = member(server, admin)
+    tickers = [life_market(admin) for _ in range(2)]
+    for ticker in tickers:
+        place(other, ticker, "ask", "3.00", "0.2000")
+        place(api, ticker, "bid", "3.00", "0.2000")
+        admin.request("POST", f"/markets/{ticker}/close")
+        admin.request("POST", f"/markets/{ticker}/determine", {"result": "yes"})
+    advance(admin, TIMER)
+    env = {**os.environ, "KALSHI_KEY_ID": f"{name}-key", "KALSHI_PEM": PRIVATE}
+    result = subprocess.run(
+        [node, "settlements.js", server.api], cwd=TS_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    calls = json.loads(result.stdout)["calls"]
+    first, second = calls["first_page"], calls["second_page"]
+    assert first["ok"] and second["ok"], calls
+    rows = first["data"]["settlements"] + second["data"]["settlements"]
+    assert [row["ticker"] for row in rows] == tickers[::-1]
+    declared = ("ticker", "exchange_index", "event_ticker", "market_result", "yes_count_fp", "yes_total_cost_dollars",
+                "no_count_fp", "no_total_cost_dollars", "revenue", "settled_time", "fee_cost")  # fmt: skip
+    for row in rows:
+        assert all(row.get(field) is not None for field in declared), row
+        assert (row["revenue"], row["yes_count_fp"], row["value"]) == (300, "3.00", 100)
+    assert second["data"]["cursor"] == ""
+    api.close()
+    other.close()
