@@ -193,7 +193,7 @@ def load(
         with_orders = [d for d in documents if d.has_orders]
         if with_orders:
             _check_no_server(engine, with_orders[0].source)
-        now = RealClock().now_us()
+        now = _store_now(engine, RealClock().now_us())
         with _progress(sum(d.count() for d in documents)) as advance:
             counts = loader.apply_all(engine, documents, now, advance)
         for document in with_orders:  # an engine of this process places them, as a server's would
@@ -235,7 +235,7 @@ def _place_orders(engine, document, now: int) -> None:
     from .store.accounts import BalancesOwned
 
     try:
-        placing.place_here(engine, document.placements, document.source, now)
+        placing.place_here(engine, document.placements, document.source, now, document.moves)
     except BalancesOwned as exc:  # a server started between the check and now
         raise PlacingError(f"{document.source}: $.orders: not placed: {exc.message}") from None
 
@@ -507,6 +507,86 @@ def _write_private(path: Path, pem: str) -> None:
         _fail(f"cannot write {path}: {exc.strerror}")
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(pem)
+
+
+def _store_now(engine, wall_us: int) -> int:
+    """The store's manual clock time when it has one (a server on `--clock manual` left it), else `wall_us`."""
+    from .store import clock as clock_store
+
+    with engine.connect() as conn:
+        found = clock_store.manual_time(conn)
+    return wall_us if found is None else found
+
+
+clock_app = typer.Typer(no_args_is_help=True, help="Show or move the store's manual exchange clock.")
+app.add_typer(clock_app, name="clock")
+
+
+@clock_app.command("show")
+def clock_show(db_path: str | None = DbOption, database_url: str | None = UrlOption) -> None:
+    """Print the store's clock: manual and its time, or real; the last line is the time (RFC 3339)."""
+    from .exchange.clock import RealClock, to_rfc3339
+    from .store import clock as clock_store
+
+    url = _url(db_path, database_url)
+    engine = _open_store(url)
+    try:
+        with engine.connect() as conn:
+            found = clock_store.stored(conn)
+    finally:
+        engine.dispose()
+    kind = found[0] if found is not None else "real"
+    now = found[1] if found is not None and kind == "manual" else RealClock().now_us()
+    typer.echo(f"{kind} clock (store: {shown_url(url)})")
+    typer.echo(to_rfc3339(now))
+
+
+@clock_app.command("set")
+def clock_set(
+    time_text: str = typer.Argument(..., metavar="TIME", help="RFC 3339 time to move to, e.g. 2030-01-04T12:00:00Z."),
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
+) -> None:
+    """Move the manual clock forward to TIME, firing every timer due on the way."""
+    from .exchange.clock import parse_datetime
+
+    try:
+        target = parse_datetime(time_text)
+    except ValueError:
+        raise typer.BadParameter(f"TIME must be an RFC 3339 date-time, got {time_text[:60]!r}") from None
+    _move_clock(db_path, database_url, target_us=target)
+
+
+@clock_app.command("advance")
+def clock_advance(
+    seconds: int = typer.Argument(..., min=0, help="Seconds to move forward."),
+    db_path: str | None = DbOption,
+    database_url: str | None = UrlOption,
+) -> None:
+    """Move the manual clock forward by SECONDS, firing every timer due on the way."""
+    _move_clock(db_path, database_url, seconds=seconds)
+
+
+def _move_clock(db_path: str | None, database_url: str | None, target_us: int | None = None, seconds: int = 0) -> None:
+    """With an engine of this process, as `load` places orders; refused while a server owns the store."""
+    from .engine import timers
+    from .exchange.clock import OutOfRange, to_rfc3339
+    from .store.accounts import BalancesOwned
+
+    url = _url(db_path, database_url)
+    engine = _open_store(url)
+    try:
+        reached = timers.advance_here(engine, target_us, seconds)
+    except BalancesOwned as exc:
+        _fail(f"{exc.message}: move its clock through its admin API (POST /admin/v1/clock)")
+    except OutOfRange as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(f"{exc}")
+    finally:
+        engine.dispose()
+    typer.echo(f"manual clock moved (store: {shown_url(url)})")
+    typer.echo(to_rfc3339(reached))
 
 
 def _now_us() -> int:

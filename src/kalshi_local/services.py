@@ -30,7 +30,8 @@ from sqlalchemy import Connection, Engine
 
 from .authenticator import Authenticator
 from .config import Settings
-from .exchange.clock import Clock, make_clock
+from .engine import timers
+from .exchange.clock import Clock
 from .models.json_cache import JsonCache
 from .models.response_cache import ResponseCache
 from .store import db
@@ -49,6 +50,7 @@ class Services:
     authenticator: Authenticator
     trading: Any = None  # engine.Engine, started by the app's lifespan (engine/wiring.py); None in the CLI
     trading_off: str = "this process runs no trading engine"  # why `trading` is None, for error messages
+    waker: Any = None  # engine.timers.Waker on the real clock while trading runs
     instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # this server, as an owner of the store
     json_cache: JsonCache = field(default_factory=JsonCache)
     response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler
@@ -104,7 +106,7 @@ class Services:
             settings=settings,
             engine=engine,
             read_engine=read_engine,
-            clock=make_clock(settings.clock),
+            clock=timers.start_clock(engine, settings.clock),  # a manual one resumes where it was left
             authenticator=authenticator,
         )
 

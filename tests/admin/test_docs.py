@@ -86,6 +86,7 @@ def test_operation_ids_are_unique():
         shapes.Scenario,
         shapes.UserIn,
         shapes.ApiKeyIn,
+        shapes.LifecycleIn,
         users.TransferIn,
     ],
     ids=lambda shape: shape.__name__,

@@ -53,6 +53,7 @@ SERVED = {
     ("GET", "/portfolio/balance"),
     ("GET", "/portfolio/deposits"),
     ("GET", "/portfolio/withdrawals"),
+    ("GET", "/portfolio/settlements"),
     # trading (issue 8)
     ("POST", "/portfolio/events/orders"),
     ("DELETE", "/portfolio/events/orders/{order_id}"),

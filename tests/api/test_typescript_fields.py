@@ -238,6 +238,7 @@ REQUESTS = [
     ("GET", "/portfolio/orders/queue_positions", "/portfolio/orders/queue_positions", None, None),
     ("GET", "/portfolio/fills", "/portfolio/fills", None, None),
     ("GET", "/portfolio/positions", "/portfolio/positions", None, None),
+    ("GET", "/portfolio/settlements", "/portfolio/settlements", None, None),
     ("GET", "/portfolio/summary/total_resting_order_value", "/portfolio/summary/total_resting_order_value", None, None),
     ("GET", "/markets/{ticker}/orderbook", f"/markets/{EVENT.markets[0].ticker}/orderbook", None, None),
     ("GET", "/markets/orderbooks", "/markets/orderbooks", {"tickers": EVENT.markets[0].ticker}, None),

@@ -1,4 +1,9 @@
-"""The exchange clock: read it, and move a manual clock forward."""
+"""The exchange clock: read it, and move a manual clock forward.
+
+A move fires every timer due on the way (markets opening, closing and settling, orders
+expiring) in time order, each due instant as its own durable engine batch, and saves the
+clock's time in the store with it (engine/timers.py).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ from starlette.routing import Route
 
 from ..api.bodies import convert, json_body
 from ..api.responses import json_response, services
+from ..engine import timers
 from ..errors import Conflict, InvalidParameter
-from ..exchange.clock import MAX_US, MICROS, MIN_US, Clock, ManualClock, OutOfRange, to_rfc3339
+from ..exchange.clock import MAX_US, MICROS, MIN_US, Clock, ManualClock, OutOfRange, check_range, to_rfc3339
 from ..models.inputs import time_us
+from ..store import clock as clock_store
 
 # No move can take the clock past 9999-12-31 (exchange.clock.MAX_US); this bound
 # only keeps the arithmetic small.
@@ -38,10 +45,16 @@ async def move_clock(request: Request) -> Response:
         raise Conflict("the server runs on the real clock; start it with --clock manual to move time")
     target = _target(clock, move)
     try:
-        clock.set(target)
+        check_range(target)
     except OutOfRange:
         field = "$.set" if move.set is not None else "$.advance_seconds"
         raise InvalidParameter(f"{field}: the clock cannot move past {to_rfc3339(MAX_US)}") from None
+    svc = services(request)
+    if svc.trading is None:  # no engine here: no timer fires; the time is saved all the same
+        await svc.run_write(clock_store.save, "manual", target)
+        clock.set(target)
+    else:
+        await timers.advance(svc.trading, clock, target)
     return json_response(_clock(clock))
 
 

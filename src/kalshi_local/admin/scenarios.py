@@ -15,7 +15,7 @@ from ..api.responses import json_response, services
 from ..engine import wiring
 from ..engine.errors import TradingOff
 from ..errors import Conflict, InvalidParameter
-from ..scenario import loader, orders
+from ..scenario import lifecycle, loader, orders
 from ..store import db
 from .bodies import now_us
 
@@ -52,6 +52,8 @@ async def post_scenario(request: Request) -> Response:
         await run_in_threadpool(wiring.reload, svc)  # engine: balances and rules may have changed
         if document.placements:
             await orders.place(svc.trading.submit_many, document.placements, SOURCE)
+        if document.moves:
+            await lifecycle.apply(svc.trading.submit, document.moves, SOURCE)
     except loader.ScenarioConflict as exc:
         raise Conflict(str(exc)) from None
     except loader.ScenarioError as exc:

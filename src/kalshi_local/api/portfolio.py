@@ -1,4 +1,4 @@
-"""GET /portfolio/balance, deposits, withdrawals, fills, positions and total_resting_order_value."""
+"""GET /portfolio/balance, deposits, withdrawals, fills, positions, settlements and total_resting_order_value."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from ..exchange.clock import MICROS
 from ..exchange.money import Amount
 from ..models import trading as out
 from ..models.accounts import Balance, Transfer
+from ..models.settlements import settlement
 from ..store import accounts as store
 from ..store import fills as fill_store
 from ..store import orders as order_store
 from ..store import positions as position_store
+from ..store import settlements as settlement_store
 from .authenticated import signed_route
 from .params import Query
 from .responses import json_response, services
@@ -107,6 +109,23 @@ def get_positions(request: Request, caller: Caller):
     })
 
 
+def get_settlements(request: Request, caller: Caller):
+    q = Query(request.query_params)
+    limit = q.int("limit", default=100, minimum=1, maximum=1000)
+    events = q.str("event_ticker")
+    flt = settlement_store.SettlementFilter(
+        ticker=q.str("ticker"),
+        # The spec takes one event ticker; the SDKs document a comma-separated list of up to 10.
+        event_tickers=tuple(t for t in events.split(",") if t)[:10] if events else (),
+        min_us=q.timestamp_us("min_ts"),
+        max_us=q.timestamp_us("max_ts"),
+        subaccount=_subaccount(q),
+    )
+    with services(request).reading() as conn:
+        page = settlement_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
+    return json_response({"settlements": [settlement(row) for row in page.rows], "cursor": page.cursor})
+
+
 def get_total_resting_order_value(request: Request, caller: Caller):
     with services(request).reading() as conn:
         value = order_store.resting_value(conn, caller.user_seq)
@@ -122,5 +141,6 @@ routes = [
     signed_route("/portfolio/withdrawals", get_withdrawals, "GET"),
     signed_route("/portfolio/fills", get_fills, "GET"),
     signed_route("/portfolio/positions", get_positions, "GET"),
+    signed_route("/portfolio/settlements", get_settlements, "GET"),
     signed_route("/portfolio/summary/total_resting_order_value", get_total_resting_order_value, "GET"),
 ]

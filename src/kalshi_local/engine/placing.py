@@ -12,7 +12,7 @@ from sqlalchemy import Engine as DbEngine
 
 from .. import demo
 from ..exchange.clock import ManualClock
-from ..scenario import loader
+from ..scenario import lifecycle, loader
 from ..scenario.orders import Placement, place
 from ..store import accounts, db
 from .sequencer import Engine
@@ -26,11 +26,18 @@ def load_demo(db_engine: DbEngine, now_us: int) -> None:
     place_here(db_engine, catalog.placements, demo.SOURCE, now_us)
 
 
-def place_here(db_engine: DbEngine, placements: Sequence[Placement], source: str, now_us: int) -> int:
+def place_here(
+    db_engine: DbEngine,
+    placements: Sequence[Placement],
+    source: str,
+    now_us: int,
+    moves: Sequence[lifecycle.Move] = (),
+) -> int:
     """`place` with an engine of this process (the CLI), started for the duration and
-    stamping the orders at `now_us`. Raises accounts.BalancesOwned when a running
-    server owns the store's balances: its engine, not this one, must place them."""
-    if not placements:
+    stamping the orders at `now_us`, then the lifecycle `moves` (scenario/lifecycle.py).
+    Raises accounts.BalancesOwned when a running server owns the store's balances: its
+    engine, not this one, must place them."""
+    if not placements and not moves:
         return 0
     instance = f"load-{uuid.uuid4().hex}"
     with db.writing(db_engine) as conn:
@@ -39,16 +46,20 @@ def place_here(db_engine: DbEngine, placements: Sequence[Placement], source: str
     try:
         # A loop of its own in a worker thread: the caller may be inside one already.
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, _with_engine(db_engine, placements, source, now_us)).result()
+            return pool.submit(asyncio.run, _with_engine(db_engine, placements, source, now_us, moves)).result()
     finally:
         with db.writing(db_engine) as conn:
             accounts.release_balances(conn, instance)
 
 
-async def _with_engine(db_engine: DbEngine, placements: Sequence[Placement], source: str, now_us: int) -> int:
+async def _with_engine(
+    db_engine: DbEngine, placements: Sequence[Placement], source: str, now_us: int, moves: Sequence[lifecycle.Move]
+) -> int:
     engine = Engine.start(db_engine, ManualClock(now_us))
     try:
-        return await place(engine.submit_many, placements, source)
+        placed = await place(engine.submit_many, placements, source)
+        await lifecycle.apply(engine.submit, moves, source)
+        return placed
     finally:
         engine.close()
 

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, case, func, select
 
 from ..exchange.clock import Clock
-from ..exchange.lifecycle import effective_status
+from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effective_status
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
-from ..store.schema import balances, events, fills, markets, orders, positions, series, trades
+from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
 from . import writer
 
 _ORDER_FIELDS = tuple(Order.__dataclass_fields__)
@@ -201,6 +201,10 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
         venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
+        use_lives = getattr(venue, "use_lives", None)
+        if use_lives is not None:  # the venue keeps lifecycles: trading no longer follows timed rules
+            lookups.timed_rules = False
+            use_lives(lookups.lives_of)
     return venue, lookups, state
 
 
@@ -232,6 +236,7 @@ class Lookups:
         self._db = db_engine
         self._clock = clock
         self.stale_at = _INFINITY
+        self.timed_rules = True  # False once the venue follows lifecycles itself (Venue.use_lives)
 
     def forget(self) -> None:
         self.stale_at = _INFINITY
@@ -260,7 +265,8 @@ class Lookups:
         if row is None:
             return None
         now = self._clock.now_us()
-        self.stale_at = min(self.stale_at, _next_change(row.open_us, row.close_us, now))
+        if self.timed_rules:
+            self.stale_at = min(self.stale_at, _next_change(row.open_us, row.close_us, now))
         return MarketRules(
             ticker=row.ticker,
             event_ticker=row.event_ticker,
@@ -269,6 +275,22 @@ class Lookups:
             fee_type=row.fee_type_override or row.fee_type or "quadratic",
             fee_multiplier=row.fee_multiplier_override or row.fee_multiplier or "1",
         )
+
+    def lives_of(self, ticker: str | None) -> list[MarketLife]:
+        """The lifecycle of market `ticker` ([] if there is none), or with None those of every
+        market with a timer pending (not yet open or closed, or its settlement timer running)."""
+        m, t = markets.c, settlement_timers.c
+        query = select(
+            m.ticker, m.event_ticker, m.status, m.open_us, m.close_us, m.can_close_early,
+            m.settlement_timer_seconds, m.latest_expiration_us, m.expected_expiration_us, m.result,
+            m.settlement_value, m.expiration_value, t.timer_start_us, m.settlement_us, m.updated_us, t.voided,
+        ).select_from(markets.outerjoin(settlement_timers, t.ticker == m.ticker))  # fmt: skip
+        if ticker is None:
+            query = query.where(m.status.in_(sorted(TIME_DRIVEN | TIMER_RUNNING)))
+        else:
+            query = query.where(m.ticker == ticker)
+        with self._db.connect() as conn:
+            return [_life(row) for row in conn.execute(query)]
 
     def account_of(self, user_seq: int, subaccount: int) -> Account | None:
         b = balances.c
@@ -282,3 +304,27 @@ def _next_change(open_us: int, close_us: int, now: int) -> int:
     """The first of open and close still ahead of `now`: the status may change then."""
     ahead = [t for t in (open_us, close_us) if t > now]
     return min(ahead) if ahead else _INFINITY
+
+
+def _life(row) -> MarketLife:
+    # A market determined by a scenario (no timer row) runs its timer from its last update.
+    started = row.timer_start_us
+    if started is None and row.status in TIMER_RUNNING:
+        started = row.updated_us
+    return MarketLife(
+        ticker=row.ticker,
+        event_ticker=row.event_ticker,
+        status=row.status,
+        open_us=row.open_us,
+        close_us=row.close_us,
+        can_close_early=row.can_close_early,
+        settlement_timer_s=row.settlement_timer_seconds,
+        latest_expiration_us=row.latest_expiration_us,
+        expected_expiration_us=row.expected_expiration_us,
+        result="void" if row.voided else row.result,
+        settlement_value=row.settlement_value,
+        expiration_value=row.expiration_value,
+        timer_start_us=started,
+        settlement_us=row.settlement_us,
+        updated_us=row.updated_us,
+    )

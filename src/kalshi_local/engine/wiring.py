@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from ..exchange.clock import RealClock
 from ..exchange.orders import AdjustBalance, SetBalance
 from ..store import accounts, db
 from .sequencer import Engine
+from .timers import Waker
 
 log = logging.getLogger("kalshi_local.engine")
 
@@ -29,12 +31,17 @@ def start(services: Any) -> None:
         log.warning("trading is off on this server: %s", exc)
         return
     services.trading = Engine.start(services.engine, services.clock)
+    if isinstance(services.clock, RealClock):  # a manual clock fires timers as it moves (timers.advance)
+        services.waker = Waker(services.trading, services.clock)
 
 
 def stop(services: Any) -> None:
     trading = services.trading
     if trading is None:
         return
+    if services.waker is not None:
+        services.waker.close()
+        services.waker = None
     trading.close()
     services.trading = None
     with db.writing(services.engine) as conn:
@@ -45,6 +52,13 @@ def catalog_changed(services: Any, ticker: str | None = None) -> None:
     """After an admin write to series, events or markets: rules are read again."""
     if services.trading is not None:
         services.trading.catalog_changed(ticker)
+        timers_moved(services)
+
+
+def timers_moved(services: Any) -> None:
+    """A market's timers may have changed: on the real clock the waker looks again."""
+    if services.waker is not None:
+        services.waker.poke()
 
 
 def reload(services: Any) -> None:

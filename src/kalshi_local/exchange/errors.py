@@ -99,8 +99,20 @@ class AccountNotFound(TradingError, NotFound):
     code = "customer_account_not_found"
 
 
-
 class InvalidBalance(TradingError):
     """An admin balance change beyond the largest balance an account may hold."""
+
+    code = "invalid_parameters"
+
+
+class MarketStatusConflict(TradingError, Conflict):
+    """A lifecycle command the market's status does not allow (admin: e.g. determine an open market)."""
+
+    status = 409
+    code = "market_status_conflict"
+
+
+class InvalidLifecycle(TradingError):
+    """A lifecycle command with a bad value (admin: an unknown result, a close before the open)."""
 
     code = "invalid_parameters"

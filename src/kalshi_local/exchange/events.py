@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .lifecycle import MarketLife
 from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
+from .settlement import Settlement
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,4 +71,27 @@ class BalanceChanged:
     account: Account  # a copy
 
 
-Event = OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged
+@dataclass(frozen=True, slots=True)
+class MarketLifecycle:
+    """A market moved in its lifecycle; `life` is a copy as it stands after the move.
+    `kind` is one of opened and closed (implicit, by the clock: no WebSocket event per
+    market_lifecycle.md), deactivated, activated, close_date_updated, determined,
+    disputed, amended, settled, voided."""
+
+    seq: int
+    life: MarketLife
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """One account's position in a market was paid out (or paid back, when void)."""
+
+    seq: int
+    settlement: Settlement
+
+
+Event = (
+    OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged | MarketLifecycle
+    | Settled
+)  # fmt: skip

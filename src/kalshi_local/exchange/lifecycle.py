@@ -87,3 +87,55 @@ FILTER_CONDITIONS: dict[str, tuple[StatusCondition, ...]] = {
     "closed": (StatusCondition(POST_CLOSE), StatusCondition(TIME_DRIVEN, closed=True)),
     "settled": (StatusCondition(frozenset({"finalized"})),),
 }
+
+
+# Stored statuses from which the settlement timer runs (market_lifecycle.md: determined,
+# and again after a dispute or an amendment).
+TIMER_RUNNING = frozenset({"determined", "disputed", "amended"})
+RESULTS = ("yes", "no", "scalar")
+MICROS = 1_000_000
+
+
+@dataclass(slots=True)
+class MarketLife:
+    """One market's lifecycle, as the venue keeps it between commands.
+
+    Times are microseconds on the exchange clock. `status` is the stored status (the
+    clock derives the visible one, `status_at`). `result` is yes, no, scalar, void or
+    "" before determination; `settlement_value` is what one YES contract pays (Price,
+    $0.0001 units: 10,000 for yes, 0 for no). `timer_start_us` is when the settlement
+    timer last (re)started: at determination, dispute and amendment.
+    """
+
+    ticker: str
+    event_ticker: str
+    status: str
+    open_us: int
+    close_us: int
+    can_close_early: bool
+    settlement_timer_s: int
+    latest_expiration_us: int
+    expected_expiration_us: int | None = None
+    result: str = ""
+    settlement_value: int | None = None
+    expiration_value: str = ""
+    timer_start_us: int | None = None
+    settlement_us: int | None = None
+    updated_us: int = 0
+
+    def status_at(self, now_us: int) -> str:
+        return effective_status(self.status, self.open_us, self.close_us, now_us)
+
+    def open_due(self) -> int | None:
+        """When the clock makes it active, if still ahead (stored initialized)."""
+        return self.open_us if self.status == "initialized" else None
+
+    def close_due(self) -> int | None:
+        """When the clock closes it, while time still drives it."""
+        return self.close_us if self.status in TIME_DRIVEN else None
+
+    def settle_due(self) -> int | None:
+        """When the settlement timer ends, while one runs."""
+        if self.status not in TIMER_RUNNING or self.timer_start_us is None:
+            return None
+        return self.timer_start_us + self.settlement_timer_s * MICROS

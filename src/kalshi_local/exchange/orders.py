@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .market_commands import MarketCommand
+
 BookSide = Literal["bid", "ask"]  # bid ≡ yes, ask ≡ no
 OutcomeSide = Literal["yes", "no"]
 Action = Literal["buy", "sell"]  # legacy direction, as a V1 client sent it
@@ -251,4 +253,4 @@ class SetBalance:
     balance: int
 
 
-Command = CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance
+Command = CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand

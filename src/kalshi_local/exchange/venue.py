@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors
+from . import errors, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -52,6 +52,8 @@ from .events import (
     Traded,
 )
 from .fees import CENT, FeeSchedule, round_fill
+from .lifecycle import MarketLife
+from .market_commands import MARKET_COMMANDS
 from .matching import Plan, execute, plan
 from .money import Amount, count_fp, price_dollars
 from .orders import (
@@ -73,6 +75,7 @@ from .orders import (
 )
 from .portfolio import PAIR_VALUE, apply_fill, order_reserves, unit_cost, yes_held
 from .price_levels import is_tradable
+from .timers import Timers
 
 ID_NAMESPACE = uuid.UUID("6f1c1a52-5a4e-4c8e-9a57-6b0e3c1d2f40")  # fixed: a replay gives the same ids
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
@@ -97,10 +100,13 @@ class Outcome:
     reduced_by: int = 0  # Count
     cash_moved: int = 0  # Amount an admin balance command added to cash (negative: took away)
     ts_us: int = 0
+    next_due_us: int | None = None  # a Tick's: the earliest timer still pending after it
 
 
 RulesOf = Callable[[str], MarketRules | None]  # ticker -> rules, None for an unknown market
 AccountOf = Callable[[int, int], Account | None]  # (user_seq, subaccount) -> cash, None if no such account
+# ticker -> that market's life ([] if none); None -> every market with a timer pending
+LivesOf = Callable[[str | None], list[MarketLife]]
 
 
 class _Market:
@@ -179,6 +185,10 @@ class Venue:
         self._pending_stats: dict[str, MarketStats] = {}
         self._pending_trades: dict[str, list[Trade]] = {}
         self.fees_collected = 0  # Amount: every net fee charged since this venue was built
+        self._lives_of: LivesOf | None = None  # None: trading follows MarketRules.trading only
+        self._lives: dict[str, MarketLife] = {}
+        self._timers = Timers()  # market open, close and settlement (order expirations: _expiries)
+        self._holders: dict[str, dict[AccountKey, None]] = {}  # ticker -> accounts with a position in it
 
     @property
     def next_seq(self) -> int:
@@ -204,6 +214,7 @@ class Venue:
             self._accounts[(account.user_seq, account.subaccount)] = account
         for position in positions:
             self._positions[((position.user_seq, position.subaccount), position.ticker)] = position
+            self._holders.setdefault(position.ticker, {})[(position.user_seq, position.subaccount)] = None
             self.fees_collected += position.fees_paid
         for row in stats:
             self._pending_stats[row.ticker] = row
@@ -218,8 +229,29 @@ class Venue:
             _settle(holding, held.position if held else 0, [])
             holding.stale = True
 
+    def use_lives(self, lives_of: LivesOf) -> None:
+        """Keep market lifecycles here (exchange/transitions.py): loads every market with a timer
+        pending; others are read on first use. Trading then follows the lifecycle and the clock."""
+        self._lives_of = lives_of
+        transitions.load(self, lives_of(None), replace_all=True)
+
+    def life(self, ticker: str) -> MarketLife | None:
+        """The market's lifecycle as the venue holds it (read on first use), None if unknown."""
+        life = self._lives.get(ticker)
+        if life is None and self._lives_of is not None:
+            transitions.load(self, self._lives_of(ticker))
+            life = self._lives.get(ticker)
+        return life
+
+    def next_due(self) -> int | None:
+        """The earliest pending timer: a market's open, close or settlement, or an order's expiration."""
+        return transitions.next_due(self)
+
     def forget_rules(self, ticker: str | None = None) -> None:
-        """Drop cached market rules (all when `ticker` is None): the catalog changed."""
+        """Drop cached market rules (all when `ticker` is None): the catalog changed. Lifecycles
+        are read again too (the catalog may have set a status or moved a time)."""
+        if self._lives_of is not None:
+            transitions.load(self, self._lives_of(ticker), replace_all=ticker is None, ticker=ticker)
         for name in [ticker] if ticker is not None else list(self._markets):
             market = self._markets.get(name)
             if market is not None:
@@ -306,11 +338,15 @@ class Venue:
             return self._decrease(command, now_us)
         if isinstance(command, AdjustBalance | SetBalance):
             return self._set_balance(command, now_us)
+        if isinstance(command, MARKET_COMMANDS):
+            return transitions.apply(self, command, now_us)
         raise errors.InvalidOrder(f"unknown command {type(command).__name__}")
 
     def expire_due(self, now_us: int) -> Outcome:
         """Cancel every good-till-canceled order whose expiration_us is at or before `now_us`, and
-        let volume_24h forget trades older than 24 h."""
+        let volume_24h forget trades older than 24 h. Market timers due by then fire first, in
+        time order with the expirations (exchange/transitions.py)."""
+        fired = transitions.fire_due(self, now_us)
         change = _Change(now_us)
         while self._expiries and self._expiries[0][0] <= now_us:
             expiration, _, order_id = heapq.heappop(self._expiries)
@@ -322,13 +358,15 @@ class Venue:
             if market.window and market.window[0][0] <= now_us - DAY_US:
                 self._roll_window(market, now_us)
                 change.markets[market.rules.ticker] = market
-        return self._finish(change)
+        outcome = self._finish(change)
+        outcome.events[:0] = fired
+        return outcome
 
     # --- create ---
 
     def _create(self, cmd: CreateOrder, now: int) -> Outcome:
         account = self._account(cmd.user_seq, cmd.subaccount)
-        market = self._market(cmd.ticker)
+        market = self._market(cmd.ticker, now=now)
         is_bid = cmd.book_side == "bid"
         self._check_price(market, cmd.price)
         _check_count(cmd.count, "count")
@@ -596,7 +634,7 @@ class Venue:
 
     def _cancel(self, cmd: CancelOrder, now: int) -> Outcome:
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
-        market = self._market(order.ticker)
+        market = self._market(order.ticker, now=now)
         change = _Change(now)
         change.outcome.order = order
         change.outcome.reduced_by = order.remaining_count
@@ -605,7 +643,7 @@ class Venue:
 
     def _decrease(self, cmd: DecreaseOrder, now: int) -> Outcome:
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
-        market = self._market(order.ticker)
+        market = self._market(order.ticker, now=now)
         if (cmd.reduce_by is None) == (cmd.reduce_to is None):
             raise errors.InvalidOrder("give exactly one of reduce_by and reduce_to")
         if cmd.reduce_by is not None:
@@ -628,7 +666,7 @@ class Venue:
 
     def _amend(self, cmd: AmendOrder, now: int) -> Outcome:
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
-        market = self._market(order.ticker)
+        market = self._market(order.ticker, now=now)
         if cmd.ticker != order.ticker:
             raise errors.OrderTickerMismatch(f"order {order.order_id} is in {order.ticker}, not {cmd.ticker}")
         if cmd.book_side != order.book_side:
@@ -742,7 +780,12 @@ class Venue:
             self._accounts[key] = account
         return account
 
-    def _market(self, ticker: str, require_trading: bool = True, rules_missing_ok: bool = False) -> _Market:
+    def _change(self, now: int) -> _Change:
+        return _Change(now)
+
+    def _market(
+        self, ticker: str, require_trading: bool = True, rules_missing_ok: bool = False, now: int | None = None
+    ) -> _Market:
         market = self._markets.get(ticker)
         if market is None:
             rules = self._rules_of(ticker)
@@ -754,14 +797,19 @@ class Venue:
             market = self._markets[ticker] = _Market(rules, stats)
             for trade in self._pending_trades.pop(ticker, ()):
                 market.window.append((trade.created_us, trade.count))
-        if require_trading and not market.rules.trading:
-            raise errors.MarketClosed(f"market {ticker} is not open for trading")
+        if require_trading:
+            life = self.life(ticker) if now is not None else None
+            if life is None and not market.rules.trading:
+                raise errors.MarketClosed(f"market {ticker} is not open for trading")
+            if life is not None and (status := life.status_at(now)) != "active":  # type: ignore[arg-type]
+                raise errors.MarketClosed(f"market {ticker} is {status}: no order operation is accepted")
         return market
 
     def _position(self, key: AccountKey, ticker: str, market: _Market, change: _Change) -> Position:
         position = self._positions.get((key, ticker))
         if position is None:
             position = self._positions[(key, ticker)] = Position(key[0], key[1], ticker, market.rules.event_ticker)
+            self._holders.setdefault(ticker, {})[key] = None
         change.positions[(key, ticker)] = position
         return position
 

@@ -487,6 +487,37 @@ class OrderIn(_In, kw_only=True):
             raise _FieldError("count", f"must be positive, got {self.count!r}")
 
 
+LIFECYCLE_ACTIONS = ("deactivate", "activate", "close", "close_time", "determine", "dispute", "amend", "void")
+
+
+class LifecycleIn(_In, kw_only=True):
+    """A lifecycle move of a scenario (getting_started/market_lifecycle.md), applied through
+    the engine after the file's orders, in file order. `determine` and `amend` need `result`
+    (a scalar one `settlement_value_dollars`, what one YES pays); `close_time` needs `close_time`."""
+
+    ticker: Ticker
+    action: Literal["deactivate", "activate", "close", "close_time", "determine", "dispute", "amend", "void"]
+    result: Literal["yes", "no", "scalar"] | None = None
+    settlement_value_dollars: Dollars | None = None
+    expiration_value: Text = ""
+    close_time: Text | None = None
+
+    def __post_init__(self) -> None:
+        if self.action in ("determine", "amend") and self.result is None:
+            raise _FieldError("result", f"{self.action} needs a result: yes, no or scalar")
+        if self.result == "scalar" and self.settlement_value_dollars is None:
+            raise _FieldError("settlement_value_dollars", "a scalar result needs a settlement value")
+        if self.settlement_value_dollars is not None and price_raw(self.settlement_value_dollars) > ONE_DOLLAR.raw:
+            raise _FieldError("settlement_value_dollars", "must be from 0 to 1 dollar")
+        if self.action == "close_time":
+            if self.close_time is None:
+                raise _FieldError("close_time", "the close_time action needs a close_time")
+            try:
+                time_us(self.close_time)
+            except (ValueError, OverflowError):
+                raise _FieldError("close_time", "must be an RFC 3339 date-time") from None
+
+
 class Scenario(_In, kw_only=True):
     """A whole scenario file."""
 
@@ -501,3 +532,4 @@ class Scenario(_In, kw_only=True):
     incentive_programs: list[IncentiveProgramIn] = []
     users: list[UserIn] = []
     orders: list[OrderIn] = []
+    lifecycle: list[LifecycleIn] = []

@@ -40,7 +40,7 @@ from ..store import (
     structured_targets,
 )
 from ..store.bulk import RowError
-from . import orders
+from . import lifecycle, orders
 from .errors import ScenarioError
 
 __all__ = ["Document", "ScenarioConflict", "ScenarioError", "apply", "apply_all", "write"]
@@ -114,8 +114,9 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
     "users": (_one_by_one(accounts.upsert_user), ONE_BY_ONE_CHUNK),
 }
 
-# Resting orders go through the engine after the write (scenario/orders.py): the last section.
-_SECTIONS = [*_WRITERS, "orders"]
+# Resting orders, then lifecycle moves, go through the engine after the write (scenario/orders.py,
+# scenario/lifecycle.py): the last sections.
+_SECTIONS = [*_WRITERS, "orders", "lifecycle"]
 
 # Sections as reported after a load: markets come inside events.
 _COUNTED = ["series", "events", "markets", *_SECTIONS[2:]]
@@ -145,6 +146,7 @@ class Document:
         self.sections = sections
         self._raw = raw
         self.placements: list[orders.Placement] = []
+        self.moves: list[lifecycle.Move] = []
 
     @classmethod
     def of(cls, scenario: Scenario, source: str) -> Document:
@@ -152,7 +154,8 @@ class Document:
 
     @property
     def has_orders(self) -> bool:
-        return bool(self.sections["orders"])
+        """Orders or lifecycle moves: what only an engine applies."""
+        return bool(self.sections["orders"] or self.sections["lifecycle"])
 
     def count(self) -> int:
         return sum(len(items) for items in self.sections.values()) + (self.exchange is not None)
@@ -344,6 +347,9 @@ def write(conn: Connection, document: Document, now_us: int, progress: Progress 
     if progress and items:
         progress(len(items))
     counts["orders"] = len(document.placements)
+    moves = [item for _, batch in document.chunks("lifecycle", ONE_BY_ONE_CHUNK) for item in batch]
+    document.moves = lifecycle.resolve(conn, moves, document.source)
+    counts["lifecycle"] = len(document.moves)
     return counts
 
 

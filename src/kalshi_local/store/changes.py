@@ -47,13 +47,13 @@ change_counters = Table(
 
 # Tables whose writes move no scope marker: order flow. Their readers use data_marker.
 MARKET_DATA_TABLES = frozenset(
-    {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state"}
+    {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state", "settlements"}
 )
 CATALOG_TABLES = frozenset(
     {
         "series", "events", "markets", "milestones", "milestone_events", "structured_targets",
         "target_competitions", "live_data", "announcements", "fee_changes", "incentive_programs",
-        "exchange_state",
+        "exchange_state", "settlement_timers",
     }
 )  # fmt: skip
 _TABLE_SCOPES = {"users": (KEYS,), "api_keys": (KEYS,), "change_counters": (), "schema_info": ()}
@@ -128,6 +128,12 @@ def market_rows_are_prices(conn: Connection) -> None:
     (prices, sizes, volumes, open interest), not the catalog. The engine's writer
     calls it; every other write to `markets` moves the catalog marker."""
     conn.info[_PRICES_ONLY] = True
+
+
+def touch(conn: Connection, scope: str) -> None:
+    """Count this transaction as a write of `scope`, whatever its statements (the engine's
+    lifecycle writes to `markets` are catalog changes, next to its price writes)."""
+    conn.info.setdefault(_TOUCHED, set()).add(scope)
 
 
 def _note_write(conn, _cursor, statement: str, _params, _context, _executemany) -> None:

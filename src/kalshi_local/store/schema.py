@@ -485,6 +485,39 @@ positions = Table(
     Index("ix_positions_user_event", "user_seq", "event_ticker"),
 )
 
+# When each market's settlement timer last (re)started (determination, dispute, amendment),
+# and whether it was voided (markets.result stays "" then: the spec's Market.result has no void).
+settlement_timers = Table(
+    "settlement_timers",
+    metadata,
+    Column("ticker", Text, primary_key=True),
+    _us("timer_start_us", nullable=True),
+    Column("voided", Boolean, nullable=False, default=False),
+)
+
+# One row per account and settled market: GET /portfolio/settlements. Amounts in $0.000001.
+settlements = Table(
+    "settlements",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the event seq
+    Column("user_seq", Seq, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("ticker", Text, nullable=False),
+    Column("event_ticker", Text, nullable=False),
+    Column("market_result", Text, nullable=False),
+    Column("yes_count", BigInteger, nullable=False),
+    _money("yes_total_cost"),
+    Column("no_count", BigInteger, nullable=False),
+    _money("no_total_cost"),
+    _money("revenue"),
+    _money("settlement_fee"),
+    _money("fee_cost"),
+    Column("value", BigInteger, nullable=True),  # what one YES paid (Price); NULL when void
+    _us("settled_us"),
+    Index("ix_settlements_user", "user_seq", "seq"),
+    Index("ix_settlements_user_ticker", "user_seq", "ticker", "seq"),
+)
+
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.
 # SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
 for _table in metadata.tables.values():

@@ -1,0 +1,136 @@
+"""Moving the exchange clock, and firing its timers through the engine.
+
+Every timer (a market's open, close and settlement, an order's expiration) fires as a
+`Tick` command: applied by the venue between commands like any other, durable before
+anything of it shows. `advance` moves a manual clock forward one due instant at a
+time, each instant its own engine batch (one transaction) that also saves the clock's
+new time, and only then sets the clock: a restart resumes at the last instant written,
+with the timers after it still pending. On the real clock a `Waker` thread submits a
+Tick when the next timer falls due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import uuid
+import weakref
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine as DbEngine
+
+from ..exchange.clock import MICROS, Clock, ManualClock, RealClock
+from ..exchange.market_commands import Tick
+from ..exchange.venue import Outcome
+from ..store import accounts, db
+from ..store import clock as clock_store
+from .errors import EngineClosed
+from .sequencer import Engine
+
+log = logging.getLogger("kalshi_local.engine")
+_locks: weakref.WeakKeyDictionary[ManualClock, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _save(conn: Connection, outcome: Outcome) -> None:
+    clock_store.save(conn, "manual", outcome.ts_us)
+
+
+async def advance(engine: Engine, clock: ManualClock, target_us: int) -> int:
+    """Moves `clock` to `target_us`, firing every timer due on the way in time order, each
+    due instant in its own durable batch. Returns how many batches that took. Raises
+    ValueError (the clock never moves back) and what the engine raises (WriteFailed: the
+    clock stays at the last instant written)."""
+    lock = _locks.setdefault(clock, asyncio.Lock())
+    async with lock:
+        if target_us < clock.now_us():
+            raise ValueError("the manual clock never moves backwards")
+        batches = 0
+        due = (await engine.submit(Tick(clock.now_us()), record=_save)).next_due_us
+        while due is not None and due < target_us:
+            at = max(due, clock.now_us())
+            due = (await engine.submit(Tick(at), record=_save)).next_due_us
+            clock.set(at)
+            batches += 1
+        await engine.submit(Tick(target_us), record=_save)
+        clock.set(target_us)
+        return batches + 2
+
+
+def advance_here(db_engine: DbEngine, target_us: int | None = None, seconds: int = 0) -> int:
+    """`advance` with an engine of this process (the CLI), from the store's manual time
+    (the wall clock's when none is stored) to `target_us`, or by `seconds`. Returns the
+    time reached. Raises accounts.BalancesOwned when a running server owns the store
+    (its own clock must be moved, through the admin API), ValueError for a move back."""
+    instance = f"clock-{uuid.uuid4().hex}"
+    with db.writing(db_engine) as conn:
+        accounts.check_balances_free(conn, instance)
+        accounts.claim_balances(conn, instance)
+        start = clock_store.manual_time(conn)
+    clock = ManualClock(start)
+    target = clock.now_us() + seconds * MICROS if target_us is None else target_us
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a loop of its own: the caller may be in one
+            pool.submit(asyncio.run, _with_engine(db_engine, clock, target)).result()
+    finally:
+        with db.writing(db_engine) as conn:
+            accounts.release_balances(conn, instance)
+    return clock.now_us()
+
+
+async def _with_engine(db_engine: DbEngine, clock: ManualClock, target: int) -> None:
+    engine = Engine.start(db_engine, clock)
+    try:
+        await advance(engine, clock, target)
+    finally:
+        engine.close()
+
+
+def start_clock(db_engine: DbEngine, kind: str) -> Clock:
+    """The process's clock: a manual one resumes at the store's manual time (the wall clock's
+    the first time, saved at once); the real one marks the store's clock real."""
+    with db.writing(db_engine) as conn:
+        found = clock_store.stored(conn)
+        if kind == "real":
+            if found is not None and found[0] != "real":
+                clock_store.save(conn, "real", found[1])
+            return RealClock()
+        clock = ManualClock(found[1] if found is not None and found[0] == "manual" else None)
+        clock_store.save(conn, "manual", clock.now_us())
+        return clock
+
+
+class Waker:
+    """On the real clock: submits a Tick when the next timer is due (or `poke` says one may
+    have moved closer: a lifecycle command, a catalog write), at least every MAX_WAIT_S."""
+
+    MAX_WAIT_S = 30.0
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine, self._clock = engine, clock
+        self._poked = threading.Event()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="kalshi-local-timers", daemon=True)
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._poked.set()
+
+    def close(self) -> None:
+        self._stopped = True
+        self._poked.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stopped:
+            try:
+                due = self._engine.submit_blocking(Tick(self._clock.now_us())).next_due_us
+            except EngineClosed:
+                return
+            except Exception:
+                log.exception("firing the clock's timers failed; trying again shortly")
+                due = None
+            wait = self.MAX_WAIT_S if due is None else (due - self._clock.now_us()) / MICROS
+            self._poked.wait(min(max(wait, 0.0), self.MAX_WAIT_S))
+            self._poked.clear()
