@@ -45,6 +45,8 @@ def catalog_changed(services: Any, ticker: str | None = None) -> None:
     """After an admin write to series, events or markets: rules are read again."""
     if services.trading is not None:
         services.trading.catalog_changed(ticker)
+    for listener in services.catalog_listeners:  # e.g. the WebSocket lifecycle channels
+        listener(ticker)
 
 
 def reload(services: Any) -> None:
