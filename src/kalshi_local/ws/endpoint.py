@@ -34,6 +34,10 @@ async def endpoint(websocket: WebSocket) -> None:
     except ApiError as exc:
         await websocket.send_denial_response(json_response(exc.body(), status=exc.status))
         return
+    except Exception:
+        log.exception("websocket handshake failed")
+        await websocket.send_denial_response(json_response(ApiError("internal server error").body(), status=500))
+        return
     await websocket.accept()
     settings = services.settings
     conn = Connection(websocket, caller, settings.ws_queue_limit)
