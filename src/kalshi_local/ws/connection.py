@@ -35,6 +35,7 @@ class Connection:
         self.closed = False  # nothing more is queued
         self._wake = asyncio.Event()
         self._overflowed = False
+        self.send = websocket.send_text  # one message out; waits while the client's TCP window is full
 
     def push(self, text: str) -> None:
         if self.closed:
@@ -59,10 +60,11 @@ class Connection:
 
     async def write(self) -> None:
         """Sends the queue until the connection closes; after an overflow, the error then a close."""
-        queue, wake, send = self.queue, self._wake, self.websocket.send_text
+        queue, wake = self.queue, self._wake
         while True:
             await wake.wait()
             wake.clear()
+            send = self.send
             while queue:
                 await send(queue.popleft())
             if self.closed:
