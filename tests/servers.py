@@ -15,6 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
+from kalshi_local import ws
 from kalshi_local.app import build_app
 from kalshi_local.config import Settings
 from kalshi_local.services import Services
@@ -64,7 +65,14 @@ def start_server(database_url: str, clock: str = "manual", load_demo: bool = Tru
     if load_demo and db.is_empty(services.engine):
         placing.load_demo(services.engine, services.clock.now_us())
     port = free_port()
-    config = uvicorn.Config(build_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        build_app(services),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **ws.server_options(services.settings),
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount, Router
 
-from . import api
+from . import api, ws
 from .admin import routes as admin
 from .api.nul_guard import NulGuard
 from .api.responses import json_response
@@ -69,6 +69,7 @@ def build_app(services: Services) -> Shortcut:
     @asynccontextmanager
     async def lifespan(_app):
         wiring.start(services)  # the trading engine (engine/wiring.py)
+        ws.start(services)  # the WebSocket gateway, fed by the engine's events
         yield
         wiring.stop(services)
         services.close()
@@ -84,6 +85,7 @@ def build_app(services: Services) -> Shortcut:
     trade_api = api.routes()
     app = Starlette(
         routes=[
+            *ws.routes(),
             Mount(api.PREFIX, app=IndexedRouter(trade_api)),
             Mount(admin.PREFIX, app=Router(admin.routes, redirect_slashes=False)),
         ],

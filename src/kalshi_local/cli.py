@@ -66,6 +66,7 @@ def serve(
     """Start the REST API under /trade-api/v2 and the admin API under /admin/v1."""
     import uvicorn
 
+    from . import ws
     from .app import build_app
     from .engine import gc_tuning
     from .services import Services
@@ -104,7 +105,9 @@ def serve(
     gc.freeze()
     gc_tuning.tune()  # resting orders are long-lived objects: collect the young generation less often
     # No X-Forwarded-For rewriting: nothing here reads the client address.
-    config = uvicorn.Config(app, log_level="warning", access_log=access_log, proxy_headers=False)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=access_log, proxy_headers=False, **ws.server_options(settings)
+    )
     server = uvicorn.Server(config)
     # After its graceful shutdown uvicorn raises again the signal that stopped it: here that is a clean exit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

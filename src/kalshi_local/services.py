@@ -51,6 +51,8 @@ class Services:
     trading: Any = None  # engine.Engine, started by the app's lifespan (engine/wiring.py); None in the CLI
     trading_off: str = "this process runs no trading engine"  # why `trading` is None, for error messages
     waker: Any = None  # engine.timers.Waker on the real clock while trading runs
+    gateway: Any = None  # ws.fanout.Gateway: the WebSocket subscriptions, made by the app's lifespan
+    catalog_listeners: list[Callable[[str | None], None]] = field(default_factory=list)  # after catalog writes
     instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # this server, as an owner of the store
     json_cache: JsonCache = field(default_factory=JsonCache)
     response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler

@@ -37,9 +37,9 @@ def signed_route(path: str, handler: Handler, method: str) -> Route:
         with svc.reading() as conn:
             return svc.authenticator.authenticate(
                 conn,
-                _auth_headers(request.scope["headers"]),
+                auth_headers(request.scope["headers"]),
                 request.scope["method"],  # as signed: HEAD reaches GET routes too
-                _signed_path(request.scope),
+                signed_path(request.scope),
                 needs_write=needs_write,
                 bucket=bucket,
                 cost=cost,
@@ -63,7 +63,7 @@ def signed_route(path: str, handler: Handler, method: str) -> Route:
     return Route(path, endpoint, methods=[method])
 
 
-def _auth_headers(raw: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None, str | None]:
+def auth_headers(raw: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None, str | None]:
     found: dict[bytes, str] = {}
     for name, value in raw:
         if name in _HEADERS:  # ASGI servers give header names in lower case
@@ -71,7 +71,7 @@ def _auth_headers(raw: list[tuple[bytes, bytes]]) -> tuple[str | None, str | Non
     return tuple(found.get(name) for name in _HEADERS)  # type: ignore[return-value]
 
 
-def _signed_path(scope) -> str:
+def signed_path(scope) -> str:
     # Clients sign the path exactly as they put it in the URL, /trade-api/v2 included.
     raw = scope.get("raw_path")
     return raw.decode("latin-1") if raw else scope["path"]

@@ -53,6 +53,8 @@ def catalog_changed(services: Any, ticker: str | None = None) -> None:
     if services.trading is not None:
         services.trading.catalog_changed(ticker)
         timers_moved(services)
+    for listener in services.catalog_listeners:  # e.g. the WebSocket lifecycle channels
+        listener(ticker)
 
 
 def timers_moved(services: Any) -> None:

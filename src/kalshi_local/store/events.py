@@ -217,12 +217,17 @@ _MARKET_COLUMNS = (
 )
 
 
+def market_id_of(ticker: str) -> str:
+    """A market's `market_id`: a UUID derived from its ticker, the same in every store."""
+    return str(uuid.uuid5(_MARKET_ID_NAMESPACE, ticker))
+
+
 def _market_values(spec: MarketIn, event_ticker: str, series_ticker: str, now_us: int) -> tuple:
     """A market row in _MARKET_COLUMNS order (market_id and created_us only count for a new row)."""
     close_us = time_us(spec.close_time)
     return (
         spec.ticker,
-        str(uuid.uuid5(_MARKET_ID_NAMESPACE, spec.ticker)),
+        market_id_of(spec.ticker),
         _time(spec.created_time) or now_us,
         event_ticker,
         series_ticker,

@@ -1,0 +1,39 @@
+"""The WebSocket gateway: `/trade-api/ws/v2` on the REST server's port (docs/websocket.md).
+
+- endpoint.py: the signed handshake and a connection's command loop;
+- protocol.py: the transport's heartbeat (Ping `heartbeat` every 10 s);
+- commands.py, errors.py: commands in, the contract's error codes out;
+- session.py: subscribe, unsubscribe, list_subscriptions, update_subscription;
+- subscriptions.py: subscriptions and their index; books.py: streamed order books;
+- fanout.py: the engine subscriber; render.py: the channel messages;
+- lifecycle.py: market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle;
+- connection.py: bounded send queues.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import WebSocketRoute
+
+from .endpoint import PATH, endpoint
+from .fanout import Gateway
+from .lifecycle import LifecycleWatcher
+from .protocol import server_options
+
+
+def start(services: Any) -> None:
+    """Makes the server's gateway and subscribes it to the engine's events and catalog writes.
+    Called by the app's lifespan after the engine started (engine/wiring.py)."""
+    gateway = services.gateway = Gateway(services.clock.now_us)
+    if services.trading is not None:
+        services.trading.subscribe(gateway.publish)
+    watcher = LifecycleWatcher(gateway, services)
+    services.catalog_listeners.append(watcher.catalog_changed)
+
+
+def routes() -> list[WebSocketRoute]:
+    return [WebSocketRoute(PATH, endpoint)]
+
+
+__all__ = ["PATH", "routes", "server_options", "start"]
