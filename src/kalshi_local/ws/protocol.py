@@ -8,9 +8,16 @@ Client Pings are answered with Pongs by the protocol itself.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+from uvicorn.config import UvicornDeprecationWarning
+
+with warnings.catch_warnings():
+    # uvicorn warns on import that it will make another implementation the default; this
+    # one is named explicitly here, so the warning would only reach the user's terminal.
+    warnings.simplefilter("ignore", UvicornDeprecationWarning)
+    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
 
 HEARTBEAT = b"heartbeat"
 
