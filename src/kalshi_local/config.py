@@ -19,3 +19,4 @@ class Settings:
     admin_token: str = field(default_factory=_default_admin_token)
     rate_limits: bool = True
     signature_window_s: int = 60  # how far a request's timestamp may be from the server's time, either way
+    historical_window_s: int | None = None  # how far the historical cutoffs trail the clock; None: as stored
