@@ -18,7 +18,22 @@ PREFIX = "/trade-api/v2"
 @functools.cache
 def spec() -> dict:
     text = resources.files("kalshi_local.spec").joinpath("openapi.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=yaml.CSafeLoader)
+    return _null_beside_all_of(yaml.load(text, Loader=yaml.CSafeLoader))
+
+
+def _null_beside_all_of(node):
+    """`{allOf: [...], nullable: true}` also accepts null. OpenAPI 3.0.3 gives `nullable` effect only
+    beside a `type`, so a strict validator refuses that null; the spec's descriptions ("Null if no
+    trades occurred") and the SDKs (kalshi-typescript: `string | null`) read it as nullable."""
+    if isinstance(node, list):
+        return [_null_beside_all_of(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _null_beside_all_of(value) for key, value in node.items()}
+    if node.get("nullable") is True and "allOf" in node and "type" not in node:
+        rest = {key: value for key, value in node.items() if key not in ("allOf", "nullable")}
+        return {**rest, "anyOf": [{"allOf": node["allOf"]}, {"enum": [None]}]}
+    return node
 
 
 @functools.cache

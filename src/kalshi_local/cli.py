@@ -17,6 +17,7 @@ from typing import NoReturn
 import typer
 
 from .config import Settings
+from .exchange.historical import MAX_WINDOW_S
 from .store import db
 
 HELP_WIDTH = 110  # columns of --help when stdout is not a terminal
@@ -62,6 +63,12 @@ def serve(
     signature_window: int = typer.Option(
         60, min=1, help="Seconds a signed request's timestamp may be away from the server's time, either way."
     ),
+    historical_window: int | None = typer.Option(
+        None,
+        min=0,
+        max=MAX_WINDOW_S,
+        help="Seconds the historical cutoffs trail the exchange clock (kept in the store; default 7776000, 90 days).",
+    ),
 ) -> None:
     """Start the REST API under /trade-api/v2 and the admin API under /admin/v1."""
     import uvicorn
@@ -81,6 +88,7 @@ def serve(
         load_demo=not no_demo,
         rate_limits=rate_limits == "on",
         signature_window_s=signature_window,
+        historical_window_s=historical_window,
     )
     if admin_token:
         settings = dataclasses.replace(settings, admin_token=admin_token)

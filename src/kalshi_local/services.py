@@ -32,9 +32,11 @@ from .authenticator import Authenticator
 from .config import Settings
 from .engine import timers
 from .exchange.clock import Clock
+from .exchange.historical import DEFAULT_WINDOW_S
 from .models.json_cache import JsonCache
 from .models.response_cache import ResponseCache
 from .store import db
+from .store import historical as historical_store
 
 T = TypeVar("T")
 WRITE_THREADS = 4  # SQLite takes one writer at a time anyway; PostgreSQL writes are short
@@ -53,6 +55,7 @@ class Services:
     waker: Any = None  # engine.timers.Waker on the real clock while trading runs
     gateway: Any = None  # ws.fanout.Gateway: the WebSocket subscriptions, made by the app's lifespan
     catalog_listeners: list[Callable[[str | None], None]] = field(default_factory=list)  # after catalog writes
+    historical_window_s: int = DEFAULT_WINDOW_S  # the cutoffs trail the clock by this (exchange/historical.py)
     instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # this server, as an owner of the store
     json_cache: JsonCache = field(default_factory=JsonCache)
     response_caches: dict[str, ResponseCache] = field(default_factory=dict)  # per handler
@@ -104,12 +107,20 @@ class Services:
         authenticator = Authenticator(window_ms=settings.signature_window_s * 1000, rate_limits=settings.rate_limits)
         sqlite = engine.dialect.name == "sqlite"
         read_engine = None if sqlite else db.open_engine(settings.database_url, autocommit=True)
+        window = settings.historical_window_s
+        if window is not None:  # kept, like a window the admin API sets
+            with db.transaction(engine) as conn:
+                historical_store.save_window(conn, window)
+        else:
+            with engine.connect() as conn:
+                window = historical_store.window(conn)
         return cls(
             settings=settings,
             engine=engine,
             read_engine=read_engine,
             clock=timers.start_clock(engine, settings.clock),  # a manual one resumes where it was left
             authenticator=authenticator,
+            historical_window_s=DEFAULT_WINDOW_S if window is None else window,
         )
 
     def close(self) -> None:

@@ -9,9 +9,8 @@ import msgspec
 import pytest
 import yaml
 
-from kalshi_local.admin import docs
+from kalshi_local.admin import docs, historical, users
 from kalshi_local.admin import routes as admin_routes
-from kalshi_local.admin import users
 from kalshi_local.models import inputs as shapes
 
 from ..servers import ADMIN_TOKEN
@@ -88,6 +87,7 @@ def test_operation_ids_are_unique():
         shapes.ApiKeyIn,
         shapes.LifecycleIn,
         users.TransferIn,
+        historical.HistoricalIn,
     ],
     ids=lambda shape: shape.__name__,
 )

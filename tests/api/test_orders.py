@@ -7,12 +7,13 @@ import pytest
 from ..client import AdminClient
 from ..conftest import BACKENDS, new_database_url
 from ..servers import ADMIN_TOKEN, start_server
+from . import trading_fixtures as fixtures
 from . import trading_rows as rows
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request):
-    running = start_server(new_database_url(request, request.param), load_demo=False)
+    running = start_server(new_database_url(request, request.param), load_demo=False, **fixtures.ALL_LIVE)
     yield running
     running.stop()
 

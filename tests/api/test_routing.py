@@ -81,6 +81,15 @@ SERVED = {
     ("GET", "/series/{series_ticker}/markets/{ticker}/candlesticks"),
     ("GET", "/markets/candlesticks"),
     ("GET", "/series/{series_ticker}/events/{ticker}/candlesticks"),
+    ("GET", "/series/{series_ticker}/events/{ticker}/forecast_percentile_history"),
+    # the historical tier (issue 9)
+    ("GET", "/historical/cutoff"),
+    ("GET", "/historical/markets"),
+    ("GET", "/historical/markets/{ticker}"),
+    ("GET", "/historical/markets/{ticker}/candlesticks"),
+    ("GET", "/historical/trades"),
+    ("GET", "/historical/fills"),
+    ("GET", "/historical/orders"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

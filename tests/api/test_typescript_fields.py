@@ -274,6 +274,20 @@ REQUESTS += [
     ("GET", "/markets/candlesticks", "/markets/candlesticks", {**_DAYS, "market_tickers": ORDER_TICKER}, None),
     ("GET", "/series/{series_ticker}/events/{ticker}/candlesticks",
      "/series/KXTSFIELDS/events/KXTSFIELDS-1/candlesticks", _DAYS, None),
+    ("GET", "/series/{series_ticker}/events/{ticker}/forecast_percentile_history",
+     "/series/KXTSFIELDS/events/KXTSFIELDS-1/forecast_percentile_history", {**_DAYS, "percentiles": ["5000"]}, None),
+]  # fmt: skip
+# The historical tier: the fixture's market B settled in 2020, long before the cutoff.
+SETTLED_TICKER = "KXTSFIELDS-1-B"
+REQUESTS += [
+    ("GET", "/historical/cutoff", "/historical/cutoff", None, None),
+    ("GET", "/historical/markets", "/historical/markets", None, None),
+    ("GET", "/historical/markets/{ticker}", f"/historical/markets/{SETTLED_TICKER}", None, None),
+    ("GET", "/historical/markets/{ticker}/candlesticks",
+     f"/historical/markets/{SETTLED_TICKER}/candlesticks", _DAYS, None),
+    ("GET", "/historical/trades", "/historical/trades", None, None),
+    ("GET", "/historical/fills", "/historical/fills", None, None),
+    ("GET", "/historical/orders", "/historical/orders", None, None),
 ]  # fmt: skip
 # Served operations whose response has no body to check.
 # Operations whose answer kalshi-typescript declares void: it reads no field of it.
@@ -338,8 +352,11 @@ def responses(demo_server) -> dict[int, dict]:
         # A withdrawal, so the withdrawals list has an item to check (funding already is a deposit).
         admin.request("POST", "/users/demo/withdrawals", {"amount": "1.00"})
         admin.request("PUT", "/series/KXTSFIELDS", {"title": "TS fields", "category": "Economics"})
-        market = {"ticker": ORDER_TICKER, "open_time": "2020-01-01T00:00:00Z", "close_time": "2031-01-01T00:00:00Z"}
-        event = {"series_ticker": "KXTSFIELDS", "title": "TS", "markets": [market]}
+        market = {"ticker": ORDER_TICKER, "open_time": "2020-01-01T00:00:00Z", "close_time": "2031-01-01T00:00:00Z",
+                  "strike_type": "greater", "floor_strike": 3.5}
+        settled = {"ticker": SETTLED_TICKER, "open_time": "2020-01-01T00:00:00Z", "close_time": "2020-05-01T00:00:00Z",
+                   "status": "finalized", "result": "yes", "settlement_ts": "2020-06-01T00:00:00Z"}
+        event = {"series_ticker": "KXTSFIELDS", "title": "TS", "markets": [market, settled]}
         admin.request("PUT", "/events/KXTSFIELDS-1", event)
     finally:
         admin.close()
@@ -348,6 +365,9 @@ def responses(demo_server) -> dict[int, dict]:
             name: client.request("POST", _V2, json={**_BID, "client_order_id": f"ts-{name}"}, expect=201)
             for name in PLACED
         }
+        # An ask too, so the book is two-sided and the forecast has a price to read.
+        ask = {**_BID, "side": "ask", "price": "0.90", "client_order_id": "ts-ask"}
+        client.request("POST", _V2, json=ask, expect=201)
         ids = {f"{{{name}}}": response.json()["order_id"] for name, response in placed.items()}
         return {
             i: client.request(method, _with_ids(path, ids), params=params, json=_with_ids(body, ids)).json()
@@ -411,3 +431,9 @@ def test_the_candlestick_checks_see_candles(responses):
     path = f"/series/KXTSFIELDS/markets/{ORDER_TICKER}/candlesticks"
     assert responses[_index("GET", path)]["candlesticks"]
     assert responses[_index("GET", "/markets/candlesticks")]["markets"][0]["candlesticks"]
+
+
+def test_the_forecast_and_historical_checks_see_items(responses):
+    path = "/series/KXTSFIELDS/events/KXTSFIELDS-1/forecast_percentile_history"
+    assert responses[_index("GET", path)]["forecast_history"]
+    assert SETTLED_TICKER in [m["ticker"] for m in responses[_index("GET", "/historical/markets")]["markets"]]

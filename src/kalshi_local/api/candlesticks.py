@@ -9,6 +9,9 @@ Limits (Get Market Candlesticks in the Kalshi reference): one market's range spa
 5,000 periods (more is a 400); the batch returns at most 10,000 candlesticks in all (the
 latest beyond that are left out); an event's request covers at most 5,000 candlesticks over
 its markets and says where it stopped in `adjusted_end_ts`, the start_ts of the next request.
+
+A market settled before the historical cutoff has its candlesticks only under /historical
+(historical_data.md): here it is a 404, an empty list in the batch, and left out of its event.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from starlette.requests import Request
 
 from ..errors import InvalidParameter, NotFound
 from ..exchange import candles
+from ..exchange.historical import Tier
 from ..models.candles import candlestick
 from ..store import candles as store
 from ..store import events as event_store
 from ..store import markets as market_store
+from . import tiers
 from .endpoints import route
 from .params import Query
-from .responses import cached_response, json_response, services, store_marker
+from .responses import cached_response, json_response, services
+from .tiers import archive_marker
 
 MAX_PERIODS = 5_000  # per market and request
 MAX_BATCH_MARKETS = 100
@@ -84,14 +90,16 @@ def market_candles(conn: Connection, ticker: str, window: Window, limit: int) ->
     return found
 
 
-def _market(conn: Connection, series_ticker: str, ticker: str):
+def _market(conn: Connection, series_ticker: str, ticker: str, live: Tier):
     row = market_store.get(conn, ticker)
     if row is None or row.series_ticker != series_ticker:
         raise NotFound(f"market {ticker} not found in series {series_ticker}")
+    if not live.holds(row.settlement_us):
+        raise NotFound(f"market {ticker} settled before the historical cutoff: see /historical/markets/{ticker}")
     return row
 
 
-@cached_response(store_marker)
+@cached_response(archive_marker)
 def get_market_candlesticks(request: Request):
     window = Window.parse(Query(request.query_params))
     if window.periods() > MAX_PERIODS:
@@ -100,27 +108,30 @@ def get_market_candlesticks(request: Request):
         )
     params = request.path_params
     with services(request).reading() as conn:
-        _market(conn, params["series_ticker"], params["ticker"])
+        _market(conn, params["series_ticker"], params["ticker"], tiers.markets(request))
         found = market_candles(conn, params["ticker"], window, MAX_PERIODS + 1)
     return json_response({"ticker": params["ticker"], "candlesticks": [candlestick(c) for c in found]})
 
 
-@cached_response(store_marker)
+@cached_response(archive_marker)
 def get_batch_candlesticks(request: Request):
     q = Query(request.query_params)
     tickers = list(dict.fromkeys(q.list("market_tickers", max_items=MAX_BATCH_MARKETS, required=True)))
     window = Window.parse(q)
     left = MAX_BATCH_CANDLES
     out: list[dict[str, Any]] = []
+    live = tiers.markets(request)
     with services(request).reading() as conn:
+        settled = market_store.settled_times(conn, tickers)
         for ticker in tickers:
-            found = market_candles(conn, ticker, window, left)[:left] if left else []
+            shown = left and live.holds(settled.get(ticker))
+            found = market_candles(conn, ticker, window, left)[:left] if shown else []
             left -= len(found)
             out.append({"market_ticker": ticker, "candlesticks": [candlestick(c) for c in found]})
     return json_response({"markets": out})
 
 
-@cached_response(store_marker)
+@cached_response(archive_marker)
 def get_event_candlesticks(request: Request):
     window = Window.parse(Query(request.query_params))
     params = request.path_params
@@ -129,7 +140,9 @@ def get_event_candlesticks(request: Request):
         if event is None or event.series_ticker != params["series_ticker"]:
             # The spec declares no 404 here: an unknown event is a bad parameter.
             raise InvalidParameter(f"event {params['ticker']} not found in series {params['series_ticker']}")
-        tickers = [row.ticker for row in market_store.of_events(conn, [event.event_ticker])]
+        live = tiers.markets(request)
+        rows = market_store.of_events(conn, [event.event_ticker])
+        tickers = [row.ticker for row in rows if live.holds(row.settlement_us)]
         end, adjusted = window.end, window.end
         most = max(1, MAX_EVENT_CANDLES // max(1, len(tickers)))
         if window.periods() > most:  # stop before the first period that does not fit

@@ -12,16 +12,20 @@ from ..models import catalog, render
 from ..services import Services
 from ..store import events as store
 from ..store import markets, milestones
+from . import tiers
 from .endpoints import route
 from .markets import rendered
 from .params import Query
 from .responses import json_response, services
 
 
-def _render(conn: Connection, svc: Services, rows, now_us: int, nested: bool) -> list[catalog.Event]:
+def _render(conn: Connection, svc: Services, rows, now_us: int, nested: bool, live=None) -> list[catalog.Event]:
+    """With `live` (a Tier), nested markets on its side only (historical_data.md: GET /events)."""
     if not nested:
         return render.events(rows, None)
     refs = markets.refs_of_events(conn, (row.event_ticker for row in rows))
+    if live is not None:
+        refs = [ref for ref in refs if live.holds(ref.settlement_us)]
     by_event: dict[str, list[Raw]] = {}
     for ref, market_json in rendered(conn, svc, refs, now_us):
         by_event.setdefault(ref.event_ticker, []).append(market_json)
@@ -42,7 +46,8 @@ def get_events(request: Request):
     now_us = svc.clock.now_us()
     with svc.reading() as conn:
         page = store.page(conn, flt, now_us, q.str("cursor"), limit)
-        body = {"events": _render(conn, svc, page.rows, now_us, nested), "cursor": page.cursor}
+        live = tiers.markets(request)
+        body = {"events": _render(conn, svc, page.rows, now_us, nested, live), "cursor": page.cursor}
         if with_milestones:
             related = milestones.related_to_events(conn, (row.event_ticker for row in page.rows))
             body["milestones"] = [render.milestone(row) for row in related]

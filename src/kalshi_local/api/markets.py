@@ -1,7 +1,12 @@
-"""GET /markets, /markets/{ticker}, its order book, /markets/orderbooks and /markets/trades."""
+"""GET /markets, /markets/{ticker}, its order book, /markets/orderbooks and /markets/trades.
+
+Markets settled, and trades made, before the historical cutoffs are left to /historical
+(exchange/historical.py): these list only the live ones, and a historical market is a 404.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,9 +22,10 @@ from ..services import Services
 from ..store import markets as store
 from ..store import orderbook as book_store
 from ..store import trades as trade_store
+from . import tiers
 from .endpoints import route
 from .params import Query
-from .responses import cached_response, json_response, services, store_marker
+from .responses import cached_response, json_response, services
 
 # The Get Markets doc page: timestamp groups exclude each other, and each allows
 # only some status filters. min_updated_ts allows no other filter but mve_filter=exclude.
@@ -51,7 +57,7 @@ def _check_timestamps(stamps: Mapping[str, int | None], status: str | None, othe
 
 
 def _market_filter(q: Query) -> store.MarketFilter:
-    stamps = {name: q.timestamp_us(name) for names, _ in _TIMESTAMP_GROUPS for name in names}
+    stamps: dict[str, Any] = {name: q.timestamp_us(name) for names, _ in _TIMESTAMP_GROUPS for name in names}
     status = q.enum("status", MARKET_STATUS_FILTERS)
     mve = q.enum("mve_filter", ("only", "exclude"))
     flt = store.MarketFilter(
@@ -90,16 +96,17 @@ def rendered(conn: Connection, svc: Services, refs, now_us: int) -> list[tuple[A
 
 
 def _store_and_statuses(request: Request, conn: Connection):
-    # A list of markets depends on the store and on each market's shown status,
-    # which only changes when some market opens or closes.
-    return store_marker(request, conn), store.next_status_change(conn, services(request).clock.now_us())
+    # A list of markets depends on the store, on each market's shown status, which only
+    # changes when some market opens or closes, and on which markets the cutoff archived.
+    now_us = services(request).clock.now_us()
+    return tiers.archive_marker(request, conn), store.next_status_change(conn, now_us)
 
 
 @cached_response(_store_and_statuses)
 def get_markets(request: Request):
     q = Query(request.query_params)
     limit = q.int("limit", minimum=0, maximum=1000) or 100
-    flt = _market_filter(q)
+    flt = dataclasses.replace(_market_filter(q), tier=tiers.markets(request))
     svc = services(request)
     now_us = svc.clock.now_us()
     with svc.reading() as conn:
@@ -116,6 +123,8 @@ def get_market(request: Request):
         categories = store.categories(conn, [row] if row else [])
     if row is None:
         raise NotFound(f"market {ticker} not found")
+    if not tiers.markets(request).holds(row.settlement_us):
+        raise NotFound(f"market {ticker} settled before the historical cutoff: GET /historical/markets/{ticker}")
     return json_response({"market": render.market(row, svc.clock.now_us(), categories.get(row.series_ticker, ""))})
 
 
@@ -137,9 +146,9 @@ def get_orderbooks(request: Request):
     tickers = tuple(dict.fromkeys(Query(request.query_params).list("tickers", max_items=100, required=True)))
     with services(request).reading() as conn:
         books = book_store.books_of(conn, tickers)
-    return json_response({
-        "orderbooks": [out.MarketOrderbook(t, out.orderbook_fp(*books.get(t, ([], [])))) for t in tickers]
-    })
+    return json_response(
+        {"orderbooks": [out.MarketOrderbook(t, out.orderbook_fp(*books.get(t, ([], [])))) for t in tickers]}
+    )
 
 
 def get_trades(request: Request):
@@ -147,7 +156,7 @@ def get_trades(request: Request):
     limit = q.int("limit", minimum=0, maximum=1000) or 100
     ticker, min_us, max_us = q.str("ticker"), q.timestamp_us("min_ts"), q.timestamp_us("max_ts")
     with services(request).reading() as conn:
-        page = trade_store.page(conn, ticker, min_us, max_us, q.str("cursor"), limit)
+        page = trade_store.page(conn, ticker, min_us, max_us, q.str("cursor"), limit, tiers.trades(request))
     return json_response({"trades": [out.trade(row) for row in page.rows], "cursor": page.cursor})
 
 

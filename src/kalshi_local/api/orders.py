@@ -21,6 +21,7 @@ from ..exchange.venue import Outcome
 from ..models import trading as out
 from ..models import trading_inputs as inputs
 from ..store import orders as store
+from . import tiers
 from .authenticated import signed_route
 from .bodies import json_body
 from .params import Query
@@ -290,6 +291,7 @@ def get_orders(request: Request, caller: Caller):
         max_us=q.timestamp_us("max_ts"),
         status=q.enum("status", STATUSES),
         subaccount=q.int("subaccount", minimum=0, maximum=inputs.MAX_SUBACCOUNT),
+        tier=tiers.orders(request),  # older finished orders are served by /historical/orders
     )
     with services(request).reading() as conn:
         page = store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)

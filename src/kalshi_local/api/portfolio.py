@@ -16,6 +16,7 @@ from ..store import fills as fill_store
 from ..store import orders as order_store
 from ..store import positions as position_store
 from ..store import settlements as settlement_store
+from . import tiers
 from .authenticated import signed_route
 from .params import Query
 from .responses import json_response, services
@@ -80,6 +81,7 @@ def get_fills(request: Request, caller: Caller):
         min_us=q.timestamp_us("min_ts"),
         max_us=q.timestamp_us("max_ts"),
         subaccount=_subaccount(q),
+        tier=tiers.trades(request),  # older fills are served by /historical/fills
     )
     with services(request).reading() as conn:
         page = fill_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
@@ -102,11 +104,13 @@ def get_positions(request: Request, caller: Caller):
     with services(request).reading() as conn:
         page = position_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
         events = position_store.event_sums(conn, caller.user_seq, flt)
-    return json_response({
-        "market_positions": [out.market_position(row) for row in page.rows],
-        "event_positions": [out.event_position(row) for row in events],
-        "cursor": page.cursor,
-    })
+    return json_response(
+        {
+            "market_positions": [out.market_position(row) for row in page.rows],
+            "event_positions": [out.event_position(row) for row in events],
+            "cursor": page.cursor,
+        }
+    )
 
 
 def get_settlements(request: Request, caller: Caller):
@@ -129,10 +133,12 @@ def get_settlements(request: Request, caller: Caller):
 def get_total_resting_order_value(request: Request, caller: Caller):
     with services(request).reading() as conn:
         value = order_store.resting_value(conn, caller.user_seq)
-    return json_response({
-        "total_resting_order_value": Amount(value).to_cents(),
-        "resting_order_value_breakdown": [{"exchange_index": out.EXCHANGE_INDEX, "balance": out.dollars(value)}],
-    })
+    return json_response(
+        {
+            "total_resting_order_value": Amount(value).to_cents(),
+            "resting_order_value_breakdown": [{"exchange_index": out.EXCHANGE_INDEX, "balance": out.dollars(value)}],
+        }
+    )
 
 
 routes = [

@@ -58,6 +58,12 @@ def decode_cursor(kind: str, cursor: str | None) -> int:
     return int(seq)
 
 
+def tier_kind(kind: str, tier) -> str:
+    """The cursor kind of a list's side of the historical cutoff (an exchange.historical.Tier, or
+    None for both): a historical list's cursors are its own, so a live one is refused there."""
+    return f"historical_{kind}" if tier is not None and tier.historical else kind
+
+
 def page_of(kind: str, rows: Sequence, limit: int) -> Page:
     """Rows were fetched with LIMIT limit+1: the extra one says whether more exist."""
     if len(rows) > limit:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, select
 
-from .cursors import Page, decode_cursor, page_of
+from ..exchange.historical import Tier
+from .cursors import Page, decode_cursor, page_of, tier_kind
 from .schema import fills
 
 KIND = "fills"
@@ -19,12 +20,14 @@ class FillFilter:
     min_us: int | None = None
     max_us: int | None = None
     subaccount: int | None = None  # None: every subaccount
+    tier: Tier | None = None  # live or historical (by the trade's time); None: both
 
 
 def page(conn: Connection, user_seq: int, flt: FillFilter, cursor: str | None, limit: int) -> Page[Row]:
     """Raises InvalidCursor."""
     f = fills.c
-    before = decode_cursor(KIND, cursor)
+    kind = tier_kind(KIND, flt.tier)
+    before = decode_cursor(kind, cursor)
     query = select(fills).where(f.user_seq == user_seq).order_by(f.seq.desc()).limit(limit + 1)
     if before:
         query = query.where(f.seq < before)
@@ -38,4 +41,7 @@ def page(conn: Connection, user_seq: int, flt: FillFilter, cursor: str | None, l
         query = query.where(f.created_us <= flt.max_us)
     if flt.subaccount is not None:
         query = query.where(f.subaccount == flt.subaccount)
-    return page_of(KIND, conn.execute(query).all(), limit)
+    if flt.tier is not None:
+        cutoff = flt.tier.cutoff_us
+        query = query.where(f.created_us < cutoff if flt.tier.historical else f.created_us >= cutoff)
+    return page_of(kind, conn.execute(query).all(), limit)

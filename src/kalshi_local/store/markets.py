@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, bindparam, false, func, literal, or_, select
 
+from ..exchange.historical import Tier
 from ..exchange.lifecycle import FILTER_CONDITIONS
-from .cursors import Page, decode_cursor, page_of
+from .cursors import Page, decode_cursor, page_of, tier_kind
 from .schema import markets, series
 from .statements import StatementCache, slot_params, slotted
 
@@ -36,6 +37,14 @@ class MarketFilter:
     min_settled_us: int | None = None
     max_settled_us: int | None = None
     min_updated_us: int | None = None
+    tier: Tier | None = None  # live or historical by settlement time (exchange/historical.py); None: both
+
+
+def tier_clause(historical: bool) -> ColumnElement[bool]:
+    """Markets on one side of the cutoff (bound as `cutoff`): settled before it, or not."""
+    if historical:
+        return m.settlement_us < bindparam("cutoff")
+    return or_(m.settlement_us.is_(None), m.settlement_us >= bindparam("cutoff"))
 
 
 def status_clause(filter_value: str, now_us, table=markets) -> ColumnElement[bool]:
@@ -65,6 +74,7 @@ REF_COLUMNS = (
     m.open_us,
     m.close_us,
     series.c.category,  # the legacy Market.category
+    m.settlement_us,  # its tier (exchange/historical.py)
 )
 _WITH_SERIES = markets.outerjoin(series, series.c.ticker == m.series_ticker)
 _RANGES = (
@@ -75,12 +85,12 @@ _RANGES = (
 )
 
 
-# (event slots, ticker slots, by series, status, mve, names of the bounds present)
-_PageShape = tuple[int, int, bool, str | None, str | None, tuple[str, ...]]
+# (event slots, ticker slots, by series, status, mve, names of the bounds present, historical tier)
+_PageShape = tuple[int, int, bool, str | None, str | None, tuple[str, ...], bool | None]
 
 
 def _page_statement(shape: _PageShape) -> Select:
-    event_slots, ticker_slots, by_series, status, mve, bounds = shape
+    event_slots, ticker_slots, by_series, status, mve, bounds, historical = shape
     query = select(*REF_COLUMNS).select_from(_WITH_SERIES).where(m.seq > bindparam("after"))
     if event_slots:
         query = query.where(m.event_ticker.in_(slot_params("event", event_slots)))
@@ -99,6 +109,8 @@ def _page_statement(shape: _PageShape) -> Select:
             query = query.where(column > bindparam(f"min_{name}"))
         if f"max_{name}" in bounds:
             query = query.where(column < bindparam(f"max_{name}"))
+    if historical is not None:
+        query = query.where(tier_clause(historical))
     return query.order_by(m.seq).limit(bindparam("limit"))
 
 
@@ -107,7 +119,8 @@ _pages = StatementCache(_page_statement)
 
 def page(conn: Connection, flt: MarketFilter, now_us: int, cursor: str | None, limit: int) -> Page:
     """A page of market references (REF_COLUMNS)."""
-    params: dict = {"after": decode_cursor(CURSOR_KIND, cursor), "limit": limit + 1, "now": now_us}
+    kind = tier_kind(CURSOR_KIND, flt.tier)
+    params: dict = {"after": decode_cursor(kind, cursor), "limit": limit + 1, "now": now_us}
     event_slots = slotted("event", flt.event_tickers, params)
     ticker_slots = slotted("ticker", flt.tickers, params)
     if flt.series_ticker is not None:
@@ -119,8 +132,13 @@ def page(conn: Connection, flt: MarketFilter, now_us: int, cursor: str | None, l
             if value is not None:
                 bounds.append(f"{side}_{name}")
                 params[f"{side}_{name}"] = value
-    shape: _PageShape = (event_slots, ticker_slots, flt.series_ticker is not None, flt.status, flt.mve, tuple(bounds))
-    return page_of(CURSOR_KIND, _pages.all(conn, shape, params), limit)
+    if flt.tier is not None:
+        params["cutoff"] = flt.tier.cutoff_us
+    historical = None if flt.tier is None else flt.tier.historical
+    shape: _PageShape = (
+        event_slots, ticker_slots, flt.series_ticker is not None, flt.status, flt.mve, tuple(bounds), historical
+    )  # fmt: skip
+    return page_of(kind, _pages.all(conn, shape, params), limit)
 
 
 _NEXT_CHANGE: StatementCache[None] = StatementCache(
@@ -137,8 +155,27 @@ def next_status_change(conn: Connection, now_us: int) -> int | None:
     return min((t for t in row if t is not None), default=None)
 
 
+_FIRST_LIVE_SETTLEMENT: StatementCache[None] = StatementCache(
+    lambda _: select(func.min(m.settlement_us).label("first")).where(m.settlement_us >= bindparam("cutoff"))
+)
+
+
+def first_settled_from(conn: Connection, cutoff_us: int) -> int | None:
+    """The earliest settlement at or after `cutoff_us`: which markets are historical changes only
+    when the cutoff passes it (or moves back), so it marks cached answers that list markets."""
+    return _FIRST_LIVE_SETTLEMENT.all(conn, None, {"cutoff": cutoff_us})[0][0]
+
+
 def get(conn: Connection, ticker: str) -> Row | None:
     return conn.execute(select(markets).where(m.ticker == ticker)).first()
+
+
+def settled_times(conn: Connection, tickers: Iterable[str]) -> dict[str, int | None]:
+    """Ticker -> settlement time (None: not settled) of those of `tickers` that exist."""
+    wanted = list(dict.fromkeys(tickers))
+    if not wanted:
+        return {}
+    return dict(conn.execute(select(m.ticker, m.settlement_us).where(m.ticker.in_(wanted))).all())
 
 
 def by_seqs(conn: Connection, seqs: Iterable[int]) -> Sequence[Row]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, and_, case, func, select
+from sqlalchemy import Connection, Row, and_, case, func, or_, select
 
-from .cursors import Page, decode_cursor, page_of
+from ..exchange.historical import Tier
+from .cursors import Page, decode_cursor, page_of, tier_kind
 from .schema import orders
 
 KIND = "orders"
@@ -21,12 +22,14 @@ class OrderFilter:
     max_us: int | None = None  # created at or before
     status: str | None = None
     subaccount: int | None = None  # None: every subaccount
+    tier: Tier | None = None  # live or historical (exchange/historical.py); None: both
 
 
 def page(conn: Connection, user_seq: int, flt: OrderFilter, cursor: str | None, limit: int) -> Page[Row]:
     """A user's orders matching `flt`, newest first. Raises InvalidCursor."""
     o = orders.c
-    before = decode_cursor(KIND, cursor)
+    kind = tier_kind(KIND, flt.tier)
+    before = decode_cursor(kind, cursor)
     query = select(orders).where(o.user_seq == user_seq).order_by(o.seq.desc()).limit(limit + 1)
     if before:
         query = query.where(o.seq < before)
@@ -42,7 +45,13 @@ def page(conn: Connection, user_seq: int, flt: OrderFilter, cursor: str | None, 
         query = query.where(o.status == flt.status)
     if flt.subaccount is not None:
         query = query.where(o.subaccount == flt.subaccount)
-    return page_of(KIND, conn.execute(query).all(), limit)
+    if flt.tier is not None:
+        cutoff = flt.tier.cutoff_us
+        if flt.tier.historical:  # exchange.historical.order_is_historical
+            query = query.where(o.status != "resting", o.updated_us < cutoff)
+        else:
+            query = query.where(or_(o.status == "resting", o.updated_us >= cutoff))
+    return page_of(kind, conn.execute(query).all(), limit)
 
 
 def get(conn: Connection, user_seq: int, order_id: str) -> Row | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, select
 
-from .cursors import Page, decode_cursor, page_of
+from ..exchange.historical import Tier
+from .cursors import Page, decode_cursor, page_of, tier_kind
 from .schema import trades
 
 KIND = "trades"
@@ -17,10 +18,12 @@ def page(
     max_us: int | None,
     cursor: str | None,
     limit: int,
+    tier: Tier | None = None,
 ) -> Page[Row]:
-    """Raises InvalidCursor."""
+    """Trades of `tier` (every one when None), newest first. Raises InvalidCursor."""
     t = trades.c
-    before = decode_cursor(KIND, cursor)
+    kind = tier_kind(KIND, tier)
+    before = decode_cursor(kind, cursor)
     query = select(trades).order_by(t.seq.desc()).limit(limit + 1)
     if before:
         query = query.where(t.seq < before)
@@ -30,4 +33,6 @@ def page(
         query = query.where(t.created_us >= min_us)
     if max_us is not None:
         query = query.where(t.created_us <= max_us)
-    return page_of(KIND, conn.execute(query).all(), limit)
+    if tier is not None:
+        query = query.where(t.created_us < tier.cutoff_us if tier.historical else t.created_us >= tier.cutoff_us)
+    return page_of(kind, conn.execute(query).all(), limit)
