@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,10 +200,14 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
-        venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
         use_lives = getattr(venue, "use_lives", None)
-        if use_lives is not None:  # the venue keeps lifecycles: trading no longer follows timed rules
-            lookups.timed_rules = False
+        # The venue keeps lifecycles: trading no longer follows timed rules (and no batch
+        # must read every market's rules again when one would have opened or closed).
+        lookups.timed_rules = use_lives is None
+        touched = itertools.chain((row.ticker for row in state.stats), (order.ticker for order in state.orders))
+        with lookups.preloaded(touched):
+            venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
+        if use_lives is not None:
             use_lives(lookups.lives_of)
     return venue, lookups, state
 
@@ -237,31 +241,16 @@ class Lookups:
         self._clock = clock
         self.stale_at = _INFINITY
         self.timed_rules = True  # False once the venue follows lifecycles itself (Venue.use_lives)
+        self._preloaded: dict[str, Any] = {}  # ticker -> rules row, during a rebuild
 
     def forget(self) -> None:
         self.stale_at = _INFINITY
 
     def rules_of(self, ticker: str) -> MarketRules | None:
-        m, e, s = markets.c, events.c, series.c
-        query = (
-            select(
-                m.ticker,
-                m.event_ticker,
-                m.status,
-                m.open_us,
-                m.close_us,
-                m.price_level_structure,
-                e.fee_type_override,
-                e.fee_multiplier_override,
-                s.fee_type,
-                s.fee_multiplier,
-            )  # fmt: skip
-            .select_from(markets.outerjoin(events, e.event_ticker == m.event_ticker))
-            .outerjoin(series, s.ticker == m.series_ticker)
-            .where(m.ticker == ticker)
-        )
-        with self._db.connect() as conn:
-            row = conn.execute(query).first()
+        row = self._preloaded.pop(ticker, None)
+        if row is None:
+            with self._db.connect() as conn:
+                row = conn.execute(_rules_query().where(markets.c.ticker == ticker)).first()
         if row is None:
             return None
         now = self._clock.now_us()
@@ -275,6 +264,21 @@ class Lookups:
             fee_type=row.fee_type_override or row.fee_type or "quadratic",
             fee_multiplier=row.fee_multiplier_override or row.fee_multiplier or "1",
         )
+
+    @contextlib.contextmanager
+    def preloaded(self, tickers: Iterable[str]) -> Iterator[None]:
+        """Meanwhile, `rules_of` answers for `tickers` from a few queries made here (a rebuild
+        touches every market with stats or resting orders: one query each would dominate it)."""
+        wanted = sorted(set(tickers))
+        with self._db.connect() as conn:
+            for start in range(0, len(wanted), _PRELOAD_CHUNK):
+                chunk = wanted[start : start + _PRELOAD_CHUNK]
+                for row in conn.execute(_rules_query().where(markets.c.ticker.in_(chunk))):
+                    self._preloaded[row.ticker] = row
+        try:
+            yield
+        finally:
+            self._preloaded.clear()
 
     def lives_of(self, ticker: str | None) -> list[MarketLife]:
         """The lifecycle of market `ticker` ([] if there is none), or with None those of every
@@ -298,6 +302,29 @@ class Lookups:
         with self._db.connect() as conn:
             row = conn.execute(query).first()
         return Account(*row) if row else None
+
+
+_PRELOAD_CHUNK = 500  # tickers per IN (...): within every backend's limit on parameters
+
+
+def _rules_query():
+    m, e, s = markets.c, events.c, series.c
+    return (
+        select(
+            m.ticker,
+            m.event_ticker,
+            m.status,
+            m.open_us,
+            m.close_us,
+            m.price_level_structure,
+            e.fee_type_override,
+            e.fee_multiplier_override,
+            s.fee_type,
+            s.fee_multiplier,
+        )  # fmt: skip
+        .select_from(markets.outerjoin(events, e.event_ticker == m.event_ticker))
+        .outerjoin(series, s.ticker == m.series_ticker)
+    )
 
 
 def _next_change(open_us: int, close_us: int, now: int) -> int:

@@ -81,6 +81,7 @@ ID_NAMESPACE = uuid.UUID("6f1c1a52-5a4e-4c8e-9a57-6b0e3c1d2f40")  # fixed: a rep
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
 _ID_NUMBER_MASK = (1 << 48) - 1
 DAY_US = 86_400_000_000
+_NEVER = 1 << 62  # a time after any the clock reaches
 MAX_COUNT = 10**11  # raw: one billion contracts, so that every cost fits 64 bits
 MAX_BALANCE = 10**18  # Amount: $1 trillion
 _T = TypeVar("_T")
@@ -189,6 +190,8 @@ class Venue:
         self._lives: dict[str, MarketLife] = {}
         self._timers = Timers()  # market open, close and settlement (order expirations: _expiries)
         self._holders: dict[str, dict[AccountKey, None]] = {}  # ticker -> accounts with a position in it
+        # No market's 24 h window has a trade to forget before this: batches skip the scan of all markets.
+        self._roll_due = 0
 
     @property
     def next_seq(self) -> int:
@@ -354,10 +357,8 @@ class Venue:
             if order is not None and order.expiration_us == expiration:
                 market = self._markets[order.ticker]
                 self._take_off(change, order, market, order.remaining_count, "expired")
-        for market in self._markets.values():
-            if market.window and market.window[0][0] <= now_us - DAY_US:
-                self._roll_window(market, now_us)
-                change.markets[market.rules.ticker] = market
+        if now_us >= self._roll_due:
+            self._roll_windows(change, now_us)
         outcome = self._finish(change)
         outcome.events[:0] = fired
         return outcome
@@ -570,6 +571,7 @@ class Venue:
         stats = market.stats
         stats.volume += take
         market.window.append((change.now, take))
+        self._windowed(change.now)
         stats.volume_24h += take
         if stats.last_price != price:
             stats.previous_price = stats.last_price
@@ -797,6 +799,7 @@ class Venue:
             market = self._markets[ticker] = _Market(rules, stats)
             for trade in self._pending_trades.pop(ticker, ()):
                 market.window.append((trade.created_us, trade.count))
+                self._windowed(trade.created_us)
         if require_trading:
             life = self.life(ticker) if now is not None else None
             if life is None and not market.rules.trading:
@@ -901,6 +904,21 @@ class Venue:
     def _touch_reserve(self, change: _Change, key: AccountKey, ticker: str) -> None:
         change.reserve_keys[(key, ticker)] = None
         change.accounts[key] = self._accounts[key]
+
+    def _roll_windows(self, change: _Change, now: int) -> None:
+        due = _NEVER
+        for market in self._markets.values():
+            if market.window and market.window[0][0] <= now - DAY_US:
+                self._roll_window(market, now)
+                change.markets[market.rules.ticker] = market
+            if market.window:
+                due = min(due, market.window[0][0] + DAY_US)
+        self._roll_due = due
+
+    def _windowed(self, created_us: int) -> None:
+        # A trade entered a window: its market forgets it a day later.
+        if created_us + DAY_US < self._roll_due:
+            self._roll_due = created_us + DAY_US
 
     def _roll_window(self, market: _Market, now: int) -> None:
         window, stats = market.window, market.stats
