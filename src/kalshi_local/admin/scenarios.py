@@ -53,7 +53,7 @@ async def post_scenario(request: Request) -> Response:
         if document.placements:
             await orders.place(svc.trading.submit_many, document.placements, SOURCE)
         if document.moves:
-            await lifecycle.apply(svc.trading.submit, document.moves, SOURCE)
+            await lifecycle.apply(svc.trading.submit_many, document.moves, SOURCE)
     except loader.ScenarioConflict as exc:
         raise Conflict(str(exc)) from None
     except loader.ScenarioError as exc:

@@ -58,7 +58,7 @@ async def _with_engine(
     engine = Engine.start(db_engine, ManualClock(now_us))
     try:
         placed = await place(engine.submit_many, placements, source)
-        await lifecycle.apply(engine.submit, moves, source)
+        await lifecycle.apply(engine.submit_many, moves, source)
         return placed
     finally:
         engine.close()

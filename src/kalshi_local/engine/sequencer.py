@@ -49,6 +49,7 @@ class _Job:
     loop: asyncio.AbstractEventLoop | None
     record: Record | None = None
     result: Any = None
+    stop_at_refusal: bool = False
 
 
 @dataclass(slots=True)
@@ -96,10 +97,14 @@ class Engine:
         `record(conn, outcome)` runs in the batch's transaction when the command succeeds."""
         return await self._enqueue([command], False, record)
 
-    async def submit_many(self, commands: Sequence[Command]) -> list[Result]:
+    async def submit_many(self, commands: Sequence[Command], stop_at_refusal: bool = False) -> list[Result]:
         """Applies `commands` one after the other in one batch: each an Outcome or its
-        TradingError. Raises WriteFailed or EngineClosed for them all."""
-        return await self._enqueue(list(commands), True, None)
+        TradingError. With `stop_at_refusal` the list ends at the first TradingError: the
+        commands after it are not applied. Raises WriteFailed or EngineClosed for them all."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._put(_Job(list(commands), True, future, loop, stop_at_refusal=stop_at_refusal))
+        return await future
 
     def submit_blocking(self, command: Command, record: Record | None = None) -> Outcome:
         """`submit` for a worker thread (never the event loop: it waits)."""
@@ -237,6 +242,8 @@ class Engine:
             results: list[Result | EngineFault] = []
             for command in job.commands:
                 results.append(_apply_one(venue, command, now, events))
+                if job.stop_at_refusal and isinstance(results[-1], TradingError):
+                    break
                 if isinstance(results[-1], EngineFault):
                     skipped = len(job.commands) - len(results)
                     results += [EngineFault("not applied: an earlier command of the batch failed")] * skipped

@@ -3,8 +3,9 @@ through the engine after the file's orders, one command each, in file order.
 
 `resolve` checks that each item's market exists inside the scenario's transaction (a typo
 changes nothing) and makes it a command; once the file is written and its orders placed,
-`apply` submits them one by one. When the exchange refuses one (the market's status does
-not allow it), the ones before it stay applied and the error names the item.
+`apply` submits them in order, as one engine batch (one transaction) that stops at the
+first refusal. When the exchange refuses one (the market's status does not allow it), the
+ones before it stay applied and the error names the item.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..models.inputs import LifecycleIn, price_raw, time_us
 from ..store import markets
 from .errors import PlacingError, ScenarioError
 
-Submit = Callable[[commands.MarketCommand], Awaitable[object]]
+SubmitMany = Callable[..., Awaitable[list]]  # Engine.submit_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +65,15 @@ def _command(item: LifecycleIn) -> commands.MarketCommand:
     return simple[item.action](ticker)
 
 
-async def apply(submit: Submit, moves: Sequence[Move], source: str) -> int:
+async def apply(submit_many: SubmitMany, moves: Sequence[Move], source: str) -> int:
     """Submits the moves in order; returns how many were applied. Raises PlacingError naming
     the first the exchange refused (those before it stay applied)."""
-    for done, move in enumerate(moves):
-        try:
-            await submit(move.command)
-        except ApiError as exc:
-            code = f" ({exc.code})" if exc.code else ""
+    if not moves:
+        return 0
+    results = await submit_many([move.command for move in moves], stop_at_refusal=True)
+    for done, (move, result) in enumerate(zip(moves, results, strict=False)):
+        if isinstance(result, ApiError):
+            code = f" ({result.code})" if result.code else ""
             kept = f"; the {done} before it were applied" if done else ""
-            raise PlacingError(f"{move.where(source)}: the exchange refused it: {exc.message}{code}{kept}") from None
+            raise PlacingError(f"{move.where(source)}: the exchange refused it: {result.message}{code}{kept}")
     return len(moves)
