@@ -87,6 +87,7 @@ def test_operation_ids_are_unique():
         shapes.UserIn,
         shapes.ApiKeyIn,
         shapes.LifecycleIn,
+        shapes.WsFaultIn,
         users.TransferIn,
     ],
     ids=lambda shape: shape.__name__,

@@ -21,12 +21,14 @@ from .subscriptions import Subscription
 
 log = logging.getLogger("kalshi_local.ws")
 
+ABORT = "kalshi_local.abort"  # scope extension: drops the transport (ws/protocol.py)
 OVERFLOW_CLOSE = 1008  # policy violation: the client did not read fast enough
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, caller: Any, limit: int) -> None:
+    def __init__(self, websocket: WebSocket, caller: Any, limit: int, connection_id: int = 0) -> None:
         self.websocket = websocket
+        self.connection_id = connection_id
         self.caller = caller
         self.limit = limit
         self.queue: deque[str] = deque()
@@ -41,12 +43,12 @@ class Connection:
         if self.closed:
             return
         if len(self.queue) >= self.limit:
-            self._overflow()
+            self.overflow()
             return
         self.queue.append(text)
         self._wake.set()
 
-    def _overflow(self) -> None:
+    def overflow(self) -> None:
         self.queue.clear()
         self.queue.append(error_frame(None, errors.BufferOverflow()))
         self.closed = self._overflowed = True
@@ -58,6 +60,13 @@ class Connection:
         self.queue.clear()
         self._wake.set()
 
+    def abort(self) -> None:
+        """Drops the TCP connection at once, with no close frame (fault injection)."""
+        self.close()
+        abort = self.websocket.scope.get("extensions", {}).get(ABORT)
+        if abort is not None:
+            abort()
+
     async def write(self) -> None:
         """Sends the queue until the connection closes; after an overflow, the error then a close."""
         queue, wake = self.queue, self._wake
@@ -66,7 +75,10 @@ class Connection:
             wake.clear()
             send = self.send
             while queue:
-                await send(queue.popleft())
+                item = queue.popleft()
+                if type(item) is not str:  # a delayed message (ws/faults.py)
+                    await asyncio.sleep(item.delay_s)  # type: ignore[attr-defined]
+                await send(item)
             if self.closed:
                 if self._overflowed:
                     await self.websocket.close(OVERFLOW_CLOSE, "subscription buffer overflow")
