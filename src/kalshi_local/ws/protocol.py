@@ -20,6 +20,7 @@ class HeartbeatProtocol(WebSocketProtocol):
         # Lets fault injection drop a connection abruptly (ws/connection.py Connection.abort).
         extensions: dict = self.scope["extensions"]
         extensions["kalshi_local.abort"] = self.transport.abort
+        extensions["kalshi_local.protocol"] = self  # framed batch writes (ws/connection.py)
         await super().run_asgi()
 
     async def ping(self, data: Any = None) -> Any:
