@@ -149,3 +149,13 @@ def test_serve_prints_where_it_listens_and_stops_on_sigint(tmp_path):
 def test_serve_refuses_an_unknown_rate_limits_value(tmp_path):
     result = run("serve", "--db", str(tmp_path / "s.db"), "--rate-limits", "maybe")
     assert result.returncode == 2 and "--rate-limits must be on or off" in result.stderr
+
+
+def test_websocket_faults_are_refused_by_load_and_nothing_is_loaded(tmp_path):
+    path = tmp_path / "faults.json"
+    path.write_text(json.dumps({**SCENARIO, "websocket_faults": [{"kind": "drop", "channel": "trade"}]}))
+    db = tmp_path / "store.db"
+    result = run("load", str(path), "--db", str(db))
+    assert result.returncode == 1
+    assert "websocket_faults" in result.stderr and "POST /admin/v1/scenario" in result.stderr
+    assert count(db, schema.series) == 0

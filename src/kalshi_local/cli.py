@@ -201,6 +201,12 @@ def load(
     engine = _open_store(url)
     try:
         documents = [loader.open_file(path) for path in files]
+        with_faults = next((d for d in documents if d.sections["websocket_faults"]), None)
+        if with_faults is not None:
+            _fail(
+                f"{with_faults.source} has websocket_faults, which apply to a running server's connections:"
+                " upload it with POST /admin/v1/scenario (nothing was loaded)"
+            )
         with_orders = [d for d in documents if d.has_orders]
         if with_orders:
             _check_no_server(engine, with_orders[0].source)

@@ -86,6 +86,7 @@ def test_operation_ids_are_unique():
         shapes.UserIn,
         shapes.ApiKeyIn,
         shapes.LifecycleIn,
+        shapes.WsFaultIn,
         users.TransferIn,
         historical.HistoricalIn,
     ],

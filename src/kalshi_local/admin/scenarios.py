@@ -54,6 +54,8 @@ async def post_scenario(request: Request) -> Response:
             await orders.place(svc.trading.submit_many, document.placements, SOURCE)
         if document.moves:
             await lifecycle.apply(svc.trading.submit_many, document.moves, SOURCE)
+        if document.faults and svc.gateway is not None:
+            svc.gateway.faults.add_all(document.faults)  # ws/faults.py
     except loader.ScenarioConflict as exc:
         raise Conflict(str(exc)) from None
     except loader.ScenarioError as exc:

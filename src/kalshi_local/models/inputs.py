@@ -518,6 +518,38 @@ class LifecycleIn(_In, kw_only=True):
                 raise _FieldError("close_time", "must be an RFC 3339 date-time") from None
 
 
+WS_FAULT_KINDS = ("drop", "duplicate", "delay", "skip_seq", "disconnect", "overflow")
+WS_CHANNELS = (  # asyncapi.yaml's channels (ws/commands.py CHANNELS)
+    "orderbook_delta", "ticker", "trade", "fill", "market_positions", "market_lifecycle_v2",
+    "multivariate_market_lifecycle", "multivariate", "communications", "order_group_updates", "user_orders",
+)  # fmt: skip
+
+
+class WsFaultIn(_In, kw_only=True):
+    """A WebSocket fault to inject (ours, not Kalshi's: docs/websocket.md "Fault injection").
+
+    It targets the channel messages of the connections that match every target given:
+    `connection_id` (GET /admin/v1/ws/connections), `user_id`, `channel`; at least one is
+    needed. Of the messages it matches (also `message_type`, e.g. orderbook_delta), the
+    first `after` go through untouched, the next `count` (0: all of them) get the fault.
+    `delay_ms` is for delay (the connection's later messages wait behind the delayed one)."""
+
+    kind: Literal["drop", "duplicate", "delay", "skip_seq", "disconnect", "overflow"]
+    connection_id: Annotated[int, Meta(ge=1)] | None = None
+    user_id: Key | None = None
+    channel: Literal[WS_CHANNELS] | None = None  # type: ignore[valid-type]
+    message_type: Key | None = None
+    after: Annotated[int, Meta(ge=0, le=1_000_000_000)] = 0
+    count: Annotated[int, Meta(ge=0, le=1_000_000_000)] = 1
+    delay_ms: Annotated[int, Meta(ge=1, le=60_000)] | None = None
+
+    def __post_init__(self) -> None:
+        if self.connection_id is None and self.user_id is None and self.channel is None:
+            raise _FieldError("kind", "a fault needs a target: connection_id, user_id or channel")
+        if (self.kind == "delay") != (self.delay_ms is not None):
+            raise _FieldError("delay_ms", "delay_ms goes with kind delay, and only with it")
+
+
 class Scenario(_In, kw_only=True):
     """A whole scenario file."""
 
@@ -533,3 +565,4 @@ class Scenario(_In, kw_only=True):
     users: list[UserIn] = []
     orders: list[OrderIn] = []
     lifecycle: list[LifecycleIn] = []
+    websocket_faults: list[WsFaultIn] = []

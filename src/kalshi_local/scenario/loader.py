@@ -116,7 +116,8 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
 
 # Resting orders, then lifecycle moves, go through the engine after the write (scenario/orders.py,
 # scenario/lifecycle.py): the last sections.
-_SECTIONS = [*_WRITERS, "orders", "lifecycle"]
+# WebSocket faults are not stored: a server's admin upload hands them to its gateway.
+_SECTIONS = [*_WRITERS, "orders", "lifecycle", "websocket_faults"]
 
 # Sections as reported after a load: markets come inside events.
 _COUNTED = ["series", "events", "markets", *_SECTIONS[2:]]
@@ -147,6 +148,7 @@ class Document:
         self._raw = raw
         self.placements: list[orders.Placement] = []
         self.moves: list[lifecycle.Move] = []
+        self.faults: list = []  # WsFaultIn, for the server's WebSocket gateway
 
     @classmethod
     def of(cls, scenario: Scenario, source: str) -> Document:
@@ -350,6 +352,8 @@ def write(conn: Connection, document: Document, now_us: int, progress: Progress 
     moves = [item for _, batch in document.chunks("lifecycle", ONE_BY_ONE_CHUNK) for item in batch]
     document.moves = lifecycle.resolve(conn, moves, document.source)
     counts["lifecycle"] = len(document.moves)
+    document.faults = [item for _, batch in document.chunks("websocket_faults", ONE_BY_ONE_CHUNK) for item in batch]
+    counts["websocket_faults"] = len(document.faults)
     return counts
 
 

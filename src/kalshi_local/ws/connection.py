@@ -21,12 +21,16 @@ from .subscriptions import Subscription
 
 log = logging.getLogger("kalshi_local.ws")
 
+ABORT = "kalshi_local.abort"  # scope extension: drops the transport (ws/protocol.py)
+PROTOCOL = "kalshi_local.protocol"  # scope extension: the websockets protocol, for framed writes
+BATCH = 256  # frames joined into one transport write
 OVERFLOW_CLOSE = 1008  # policy violation: the client did not read fast enough
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, caller: Any, limit: int) -> None:
+    def __init__(self, websocket: WebSocket, caller: Any, limit: int, connection_id: int = 0) -> None:
         self.websocket = websocket
+        self.connection_id = connection_id
         self.caller = caller
         self.limit = limit
         self.queue: deque[str] = deque()
@@ -36,17 +40,20 @@ class Connection:
         self._wake = asyncio.Event()
         self._overflowed = False
         self.send = websocket.send_text  # one message out; waits while the client's TCP window is full
+        # The protocol when the server runs ours (ws/protocol.py): queued messages are then framed
+        # here and written in batches, past the ASGI layers and the per-message await of send_text.
+        self.protocol = websocket.scope.get("extensions", {}).get(PROTOCOL)
 
     def push(self, text: str) -> None:
         if self.closed:
             return
         if len(self.queue) >= self.limit:
-            self._overflow()
+            self.overflow()
             return
         self.queue.append(text)
         self._wake.set()
 
-    def _overflow(self) -> None:
+    def overflow(self) -> None:
         self.queue.clear()
         self.queue.append(error_frame(None, errors.BufferOverflow()))
         self.closed = self._overflowed = True
@@ -58,19 +65,53 @@ class Connection:
         self.queue.clear()
         self._wake.set()
 
+    def abort(self) -> None:
+        """Drops the TCP connection at once, with no close frame (fault injection)."""
+        self.close()
+        abort = self.websocket.scope.get("extensions", {}).get(ABORT)
+        if abort is not None:
+            abort()
+
     async def write(self) -> None:
         """Sends the queue until the connection closes; after an overflow, the error then a close."""
         queue, wake = self.queue, self._wake
         while True:
             await wake.wait()
             wake.clear()
-            send = self.send
+            send, protocol = self.send, self.protocol
             while queue:
-                await send(queue.popleft())
+                if type(queue[0]) is not str:  # a delayed message (ws/faults.py)
+                    item = queue.popleft()
+                    await asyncio.sleep(item.delay_s)  # type: ignore[attr-defined]
+                    await send(item)
+                elif protocol is None or send != self.websocket.send_text:
+                    await send(queue.popleft())
+                else:
+                    await _write_frames(protocol, queue)
             if self.closed:
                 if self._overflowed:
                     await self.websocket.close(OVERFLOW_CLOSE, "subscription buffer overflow")
                 return
+
+
+async def _write_frames(protocol: Any, queue: deque[str]) -> None:
+    """Frames up to BATCH plain messages off the queue as unmasked text frames (RFC 6455 5.2;
+    no compression bit: permessage-deflate allows uncompressed messages) in one transport
+    write, then waits while the client's TCP window is full, as the protocol's own sends do."""
+    frames: list[bytes] = []
+    while queue and len(frames) < BATCH and type(queue[0]) is str:
+        data = queue.popleft().encode()
+        size = len(data)
+        if size < 126:
+            frames.append(bytes((0x81, size)) + data)
+        elif size < 65536:
+            frames.append(bytes((0x81, 126)) + size.to_bytes(2, "big") + data)
+        else:
+            frames.append(bytes((0x81, 127)) + size.to_bytes(8, "big") + data)
+    if not protocol.open:
+        raise ConnectionError("the WebSocket connection is closed")
+    protocol.transport.write(b"".join(frames))
+    await protocol.drain()
 
 
 def error_frame(ident: int | None, error: errors.WsError) -> str:

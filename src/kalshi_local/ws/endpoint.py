@@ -40,8 +40,8 @@ async def endpoint(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     settings = services.settings
-    conn = Connection(websocket, caller, settings.ws_queue_limit)
     gateway = services.gateway
+    conn = Connection(websocket, caller, settings.ws_queue_limit, next(gateway.connection_ids))
     session = Session(conn, gateway, services, settings.ws_command_timeout_s)
     gateway.connections.add(conn)
     writer = asyncio.ensure_future(conn.write())

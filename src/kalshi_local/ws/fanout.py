@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..exchange.events import BookChanged, Event, Filled, MarketChanged, OrderChanged, PositionChanged, Traded
 from ..store.events import market_id_of
-from . import render
+from . import faults, render
 from .books import StreamedBook
 from .subscriptions import Index, Subscription
 
@@ -35,6 +36,8 @@ class Gateway:
         self.books: dict[str, StreamedBook] = {}
         self.loads: dict[str, asyncio.Future] = {}  # books being read from the store
         self.connections: set[Any] = set()
+        self.connection_ids = itertools.count(1)
+        self.faults = faults.Faults()  # none unless asked for (admin API, scenario files)
         self.last_trade_size: dict[str, int] = {}
         self.traded: dict[tuple[int, int, str], int] = {}  # (user, subaccount, ticker) -> contracts traded
         self.delivered = 0  # messages queued to connections, for the benchmarks
@@ -148,6 +151,12 @@ class Gateway:
                 self._send(sub, "user_order", body, False)
 
     def _send(self, sub: Subscription, kind: str, body: str, with_seq: bool) -> None:
+        if self.faults.active:
+            fault = self.faults.take(sub.conn, sub.channel, kind, with_seq)
+            if fault is not None:
+                frame = lambda seq: render.frame(kind, sub.sid, seq, body)  # noqa: E731
+                self.delivered += faults.send(fault, sub, frame, with_seq)
+                return
         sub.conn.push(render.frame(kind, sub.sid, sub.next_seq() if with_seq else None, body))
         self.delivered += 1
 

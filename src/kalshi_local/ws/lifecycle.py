@@ -1,21 +1,28 @@
 """market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle: catalog changes as
 the lifecycle messages of websockets/market-and-event-lifecycle.md.
 
-The mapping from a change to messages lives in `market_messages` and `event_messages`, and
-nowhere else. Today the changes come from catalog writes (admin API, scenario loads through
-it): after each, the watcher compares the markets and events it knows with the store's and
-publishes what moved (created, activated, deactivated, close_date_updated, determined,
-settled, price_level_structure_updated, metadata_updated). Lifecycle domain events from the
-engine plug in by giving `Gateway.lifecycle_handlers` a handler for their class.
-The watcher reads the catalog only once someone subscribed to a lifecycle channel.
+The mapping from a change to messages lives in `market_messages`, `transition_messages` and
+`event_message`, and nowhere else. Changes come from two places:
+- the engine's MarketLifecycle events (exchange/transitions.py: the clock, and the admin
+  lifecycle routes), published in commit order as they arrive (`engine_moved`);
+- catalog writes (admin PUTs, scenario loads): after each, the watcher compares the markets
+  and events it knows with the store's and publishes what moved (created, activated,
+  deactivated, close_date_updated, determined, settled, price_level_structure_updated,
+  metadata_updated).
+The watcher's copy of a market follows the engine's moves too, so a later catalog compare
+does not announce them again. It reads the catalog only once someone subscribed to a
+lifecycle channel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from types import SimpleNamespace
 from typing import Any
 
+from ..exchange.events import MarketLifecycle
+from ..exchange.lifecycle import MarketLife
 from ..exchange.money import price_dollars
 from ..store import market_refs
 from . import render
@@ -37,14 +44,16 @@ class LifecycleWatcher:
         self.markets: dict[str, Any] | None = None  # ticker -> lifecycle row, once someone listens
         self.events: dict[str, Any] = {}
         self._lock = asyncio.Lock()
+        self._moved: set[str] | None = None  # markets the engine moved while a compare read
         gateway.lifecycle = self
+        gateway.lifecycle_handlers[MarketLifecycle] = self.engine_moved
 
     async def listen(self) -> None:
         """Reads the catalog the changes are compared with, if not done yet."""
         async with self._lock:
             if self.markets is None:
                 markets, events = await self.services.run_read(self._read, None)
-                self.markets = {row.ticker: row for row in markets}
+                self.markets = {row.ticker: _mutable(row) for row in markets}
                 self.events = {row.event_ticker: row for row in events}
 
     def catalog_changed(self, ticker: str | None) -> None:
@@ -54,19 +63,37 @@ class LifecycleWatcher:
     async def _compare(self, ticker: str | None) -> None:
         async with self._lock:
             assert self.markets is not None
+            self._moved = set()
             try:
                 markets, events = await self.services.run_read(self._read, ticker)
             except Exception:
                 log.exception("reading the catalog for lifecycle messages failed")
                 return
+            finally:
+                moved, self._moved = self._moved, None
             for row in events:
                 if row.event_ticker not in self.events:
                     self._publish("event_lifecycle", row.event_ticker, event_message(row))
                 self.events[row.event_ticker] = row
-            for row in markets:
-                for body in market_messages(self.markets.get(row.ticker), row):
+            for found in markets:
+                row, old = _mutable(found), self.markets.get(found.ticker)
+                if old is not None and row.ticker in moved:
+                    _follow(row, old)  # the read may predate the engine's move: the engine's fields win
+                for body in market_messages(old, row):
                     self._publish("market_lifecycle_v2", row.ticker, body)
                 self.markets[row.ticker] = row
+
+    def engine_moved(self, event: MarketLifecycle) -> None:
+        """A durable MarketLifecycle event from the engine (Gateway.publish, in commit order)."""
+        life = event.life
+        for body in transition_messages(event.kind, life):
+            self._publish("market_lifecycle_v2", life.ticker, body)
+        if self.markets is not None:
+            row = self.markets.get(life.ticker)
+            if row is not None:
+                _follow(row, life)
+            if self._moved is not None:
+                self._moved.add(life.ticker)
 
     def _read(self, ticker: str | None) -> tuple[list, list]:
         with self.services.reading() as conn:
@@ -120,6 +147,43 @@ def market_messages(old: Any, new: Any) -> list[dict]:
             message["additional_metadata"] = _metadata(new)
         out.append(message)
     return out
+
+
+def transition_messages(kind: str, life: MarketLife) -> list[dict]:
+    """The lifecycle messages (their `msg` bodies) for one engine transition `kind`
+    (exchange/events.py MarketLifecycle) of the market now at `life`.
+
+    market_lifecycle.md: opening and closing by the clock are implicit and send nothing;
+    `amended` is a new determination, so it sends `determined` with the amended result; a
+    dispute has no event type in the contract and sends nothing; a void is `settled`.
+    """
+    ticker = life.ticker
+    if kind == "deactivated":
+        return [{"market_ticker": ticker, "event_type": "deactivated", "is_deactivated": True}]
+    if kind == "activated":
+        return [{"market_ticker": ticker, "event_type": "activated", "is_deactivated": False}]
+    if kind == "close_date_updated":
+        return [{"market_ticker": ticker, "event_type": "close_date_updated", "close_ts": _s(life.close_us)}]
+    if kind in ("determined", "amended"):
+        body: dict[str, Any] = {"market_ticker": ticker, "event_type": "determined", "result": life.result}
+        if life.timer_start_us is not None:
+            body["determination_ts"] = _s(life.timer_start_us)
+        if life.settlement_value is not None:
+            body["settlement_value"] = price_dollars(life.settlement_value)
+        return [body]
+    if kind == "settled":
+        return [{"market_ticker": ticker, "event_type": "settled", "settled_ts": _s(life.settlement_us or 0)}]
+    return []  # opened, closed, disputed
+
+
+def _mutable(row: Any) -> SimpleNamespace:
+    return SimpleNamespace(**row._mapping)
+
+
+def _follow(row: SimpleNamespace, moved: Any) -> None:
+    """Copies the fields the engine's transitions own from `moved` (a MarketLife or row)."""
+    for name in ("status", "open_us", "close_us", "result", "settlement_value", "settlement_us"):
+        setattr(row, name, getattr(moved, name))
 
 
 def event_message(row: Any) -> dict:

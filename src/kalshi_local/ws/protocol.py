@@ -23,6 +23,13 @@ HEARTBEAT = b"heartbeat"
 
 
 class HeartbeatProtocol(WebSocketProtocol):
+    async def run_asgi(self) -> None:
+        # Lets fault injection drop a connection abruptly (ws/connection.py Connection.abort).
+        extensions: dict = self.scope["extensions"]
+        extensions["kalshi_local.abort"] = self.transport.abort
+        extensions["kalshi_local.protocol"] = self  # framed batch writes (ws/connection.py)
+        await super().run_asgi()
+
     async def ping(self, data: Any = None) -> Any:
         # The keep-alive loop pings without data; Kalshi's heartbeat has a body.
         return await super().ping(HEARTBEAT if data is None else data)
