@@ -77,19 +77,28 @@ _LOOKAHEAD_DAYS = 8  # every session of a week recurs within this many days
 
 
 def next_change(current: Any, now_us: int) -> int | None:
-    """The earliest instant after `now_us` (microseconds) at which `status_of` may change:
-    a maintenance window's start or end, a weekly schedule's start or end, a session's open
-    or close within the next week. None when nothing is scheduled."""
-    instants = [
+    """The earliest instant after `now_us` (microseconds) at which `status_of` may change, None
+    when it never does. A session edge within the next week counts only if trading flips there;
+    a maintenance window's or a weekly schedule's start or end always counts (what follows it
+    is not looked at). Between those, trading follows a weekly pattern: a week with no flip has
+    none until the next such start or end."""
+    bounds = [
         at
         for w in current.maintenance_windows
         for at in (parse_datetime(w.start_datetime), parse_datetime(w.end_datetime))
     ]
     for week in current.standard_hours:
-        instants += (parse_datetime(week.start_time), parse_datetime(week.end_time))
-    instants += _session_edges(current.standard_hours, now_us)
-    later = [at for at in instants if at > now_us]
-    return min(later) if later else None
+        bounds += (parse_datetime(week.start_time), parse_datetime(week.end_time))
+    structural = min((at for at in bounds if at > now_us), default=None)
+    trading = status_of(current, now_us).trading_active
+    for at in sorted(set(_session_edges(current.standard_hours, now_us))):
+        if at <= now_us:
+            continue
+        if structural is not None and at >= structural:
+            break
+        if status_of(current, at).trading_active != trading:
+            return at
+    return structural
 
 
 def next_open(weeks: list[Any], now_us: int) -> int | None:
