@@ -92,24 +92,27 @@ def test_status_follows_the_stored_switches(fresh, stored, expected):
 
 
 @pytest.mark.parametrize(
-    ("when", "trading"),
+    ("when", "trading", "resume"),
     [
-        ("2096-12-31T15:00:00Z", False),  # a Monday, before the schedule takes effect
-        ("2097-01-07T14:29:00Z", False),  # Monday 09:29 EST
-        ("2097-01-07T14:30:00Z", True),  # Monday 09:30 EST: the session opens
-        ("2097-01-07T20:59:00Z", True),  # Monday 15:59 EST
-        ("2097-01-07T21:00:00Z", False),  # Monday 16:00 EST: closed
-        ("2097-01-12T15:00:00Z", False),  # Saturday
-        ("2097-07-01T13:45:00Z", True),  # Monday 09:45 EDT: summer time is followed
-        ("2097-07-01T13:15:00Z", False),  # Monday 09:15 EDT
-        ("2098-01-06T15:00:00Z", False),  # a Monday after the schedule ended
+        ("2096-12-31T15:00:00Z", False, "2097-01-01T14:30:00Z"),  # a Monday before the schedule: Tuesday 09:30 EST
+        ("2097-01-07T14:29:00Z", False, "2097-01-07T14:30:00Z"),  # Monday 09:29 EST
+        ("2097-01-07T14:30:00Z", True, None),  # Monday 09:30 EST: the session opens
+        ("2097-01-07T20:59:00Z", True, None),  # Monday 15:59 EST
+        ("2097-01-07T21:00:00Z", False, "2097-01-08T14:30:00Z"),  # Monday 16:00 EST: closed until Tuesday
+        ("2097-01-12T15:00:00Z", False, "2097-01-14T14:30:00Z"),  # Saturday: Monday's open
+        ("2097-07-01T13:45:00Z", True, None),  # Monday 09:45 EDT: summer time is followed
+        ("2097-07-01T13:15:00Z", False, "2097-07-01T13:30:00Z"),  # Monday 09:15 EDT
+        ("2098-01-06T15:00:00Z", False, None),  # a Monday after the schedule ended: no session ahead
     ],
 )
-def test_trading_follows_the_standard_hours_in_eastern_time(fresh, when, trading):
+def test_trading_follows_the_standard_hours_in_eastern_time(fresh, when, trading, resume):
     server, client = fresh
     at(server, when)
     apply(server, {"exchange": {"standard_hours": [OFFICE_HOURS]}})
-    assert client.ok("/exchange/status") == {"exchange_active": True, "trading_active": trading}
+    expected = {"exchange_active": True, "trading_active": trading}
+    if resume is not None:
+        expected["exchange_estimated_resume_time"] = resume
+    assert client.ok("/exchange/status") == expected
 
 
 def test_a_maintenance_window_pauses_trading_until_its_end(fresh):

@@ -1,4 +1,9 @@
-"""Exchange-wide state (status flags, schedule, maintenance) and announcements."""
+"""Exchange-wide state (status flags, schedule, maintenance) and announcements.
+
+A new exchange state is an engine command (exchange/pauses.py) written in the same
+transaction: the venue enforces a pause from the answer on, and a pause beginning with
+it cancels the cancel_order_on_pause orders.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from starlette.routing import Route
 
 from ..api.params import parse_int
 from ..api.responses import json_response, services
+from ..engine import wiring
 from ..errors import InvalidParameter, NotFound
 from ..exchange.clock import to_rfc3339
+from ..exchange.pauses import SetExchangeState
 from ..models.inputs import AnnouncementIn, ExchangeIn
 from ..store import exchange as store
 from .bodies import decode, to_json
@@ -22,7 +29,12 @@ def get_exchange(request: Request) -> Response:
 
 async def put_exchange(request: Request) -> Response:
     spec = await decode(request, ExchangeIn)
-    await services(request).run_write(store.set_state, spec)
+    svc = services(request)
+    if svc.trading is None:  # no venue here (trading off): the store is all there is
+        await svc.run_write(store.set_state, spec)
+    else:
+        await svc.trading.submit(SetExchangeState(spec), record=lambda conn, _: store.set_state(conn, spec))
+        wiring.timers_moved(svc)
     return json_response({"exchange": to_json(spec)})
 
 

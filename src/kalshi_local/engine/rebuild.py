@@ -21,6 +21,7 @@ from ..exchange.clock import Clock
 from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effective_status
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
+from ..store import exchange as exchange_store
 from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
 from . import writer
 
@@ -197,6 +198,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
     with _collector_paused():
         with db_engine.connect() as conn:
             state = load_state(conn)
+            exchange_state = exchange_store.state(conn)
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
@@ -209,6 +211,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
             venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
         if use_lives is not None:
             use_lives(lookups.lives_of)
+        use_exchange_state = getattr(venue, "use_exchange_state", None)
+        if use_exchange_state is not None:  # pauses follow the stored switches and schedule
+            use_exchange_state(exchange_state, clock.now_us())
     return venue, lookups, state
 
 

@@ -116,3 +116,17 @@ class InvalidLifecycle(TradingError):
     """A lifecycle command with a bad value (admin: an unknown result, a close before the open)."""
 
     code = "invalid_parameters"
+
+
+class TradingPaused(TradingError):
+    """A trading pause (maintenance, the trading switch, outside the schedule) refuses placing
+    and amending orders (getting_started/maintenance_and_pauses.md; FIX Text TRADING_PAUSED)."""
+
+    code = "trading_paused"
+
+
+class ExchangePaused(TradingError):
+    """An exchange pause refuses every order operation, cancels included
+    (getting_started/maintenance_and_pauses.md; FIX Text EXCHANGE_PAUSED)."""
+
+    code = "exchange_paused"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .market_commands import MarketCommand
+from .pauses import SetExchangeState
 
 BookSide = Literal["bid", "ask"]  # bid ≡ yes, ask ≡ no
 OutcomeSide = Literal["yes", "no"]
@@ -253,4 +254,7 @@ class SetBalance:
     balance: int
 
 
-Command = CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand
+Command = (
+    CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand
+    | SetExchangeState
+)  # fmt: skip

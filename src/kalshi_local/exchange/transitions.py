@@ -66,6 +66,9 @@ def next_due(venue: Venue) -> int | None:
         heapq.heappop(expiries)
     market = venue._timers.next_due()
     order = expiries[0][0] if expiries else None
+    pause = venue._pauses.due_us  # the exchange's trading state may change (exchange/pauses.py)
+    if pause is not None:
+        order = pause if order is None else min(order, pause)
     if market is None or order is None:
         return market if order is None else order
     return min(market, order)
@@ -87,6 +90,8 @@ def fire_due(venue: Venue, until: int) -> list[Event]:
             life = venue._lives.get(ticker)
             if life is not None:
                 _FIRE[kind](venue, change, life)
+        if venue._pauses.due_us == instant and venue._pauses.evaluate(instant):
+            venue.cancel_on_pause(change)
         events += venue._finish(change).events
     return events
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors, transitions
+from . import errors, pauses, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -192,6 +192,7 @@ class Venue:
         self._holders: dict[str, dict[AccountKey, None]] = {}  # ticker -> accounts with a position in it
         # No market's 24 h window has a trade to forget before this: batches skip the scan of all markets.
         self._roll_due = 0
+        self._pauses = pauses.Pauses()  # the exchange's trading state: always open until told
 
     @property
     def next_seq(self) -> int:
@@ -237,6 +238,17 @@ class Venue:
         pending; others are read on first use. Trading then follows the lifecycle and the clock."""
         self._lives_of = lives_of
         transitions.load(self, lives_of(None), replace_all=True)
+
+    def use_exchange_state(self, state: object, now_us: int) -> None:
+        """Follow the exchange's switches, maintenance windows and weekly schedule (the fields of
+        models.inputs.ExchangeIn; exchange/pauses.py) from `now_us`. A pause in effect then
+        cancels the cancel_order_on_pause orders at the next command or Tick."""
+        self._pauses.load(state, now_us)
+
+    @property
+    def pause(self) -> str | None:
+        """The pause in effect: "trading", "exchange" or None."""
+        return self._pauses.pause
 
     def life(self, ticker: str) -> MarketLife | None:
         """The market's lifecycle as the venue holds it (read on first use), None if unknown."""
@@ -343,6 +355,11 @@ class Venue:
             return self._set_balance(command, now_us)
         if isinstance(command, MARKET_COMMANDS):
             return transitions.apply(self, command, now_us)
+        if isinstance(command, pauses.SetExchangeState):
+            change = _Change(now_us)
+            if self._pauses.set(command.state, now_us):
+                self.cancel_on_pause(change)
+            return self._finish(change)
         raise errors.InvalidOrder(f"unknown command {type(command).__name__}")
 
     def expire_due(self, now_us: int) -> Outcome:
@@ -366,6 +383,7 @@ class Venue:
     # --- create ---
 
     def _create(self, cmd: CreateOrder, now: int) -> Outcome:
+        self._pauses.check("create")
         account = self._account(cmd.user_seq, cmd.subaccount)
         market = self._market(cmd.ticker, now=now)
         is_bid = cmd.book_side == "bid"
@@ -635,6 +653,7 @@ class Venue:
         return order
 
     def _cancel(self, cmd: CancelOrder, now: int) -> Outcome:
+        self._pauses.check("cancel")
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
         market = self._market(order.ticker, now=now)
         change = _Change(now)
@@ -644,6 +663,7 @@ class Venue:
         return self._finish(change, order)
 
     def _decrease(self, cmd: DecreaseOrder, now: int) -> Outcome:
+        self._pauses.check("decrease")
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
         market = self._market(order.ticker, now=now)
         if (cmd.reduce_by is None) == (cmd.reduce_to is None):
@@ -667,6 +687,7 @@ class Venue:
         return self._finish(change, order)
 
     def _amend(self, cmd: AmendOrder, now: int) -> Outcome:
+        self._pauses.check("amend")
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
         market = self._market(order.ticker, now=now)
         if cmd.ticker != order.ticker:
@@ -720,6 +741,11 @@ class Venue:
             self._client_ids.pop((order.user_seq, order.client_order_id), None)
             order.client_order_id = new_id
             self._client_ids[(order.user_seq, new_id)] = order.order_id
+
+    def cancel_on_pause(self, change: _Change) -> None:
+        """A pause began: every resting order with cancel_order_on_pause is cancelled."""
+        for order in sorted((o for o in self._orders.values() if o.cancel_order_on_pause), key=lambda o: o.seq):
+            self._take_off(change, order, self._markets[order.ticker], order.remaining_count, "canceled")
 
     def _take_off(
         self, change: _Change, order: Order, market: _Market, count: int, reason: str, keep: bool = False
