@@ -735,12 +735,12 @@ def catalog() -> dict:
             "trading_active": True,
             "standard_hours": [{
                 "start_time": "2026-01-01T05:00:00Z",
-                "end_time": "2030-01-01T05:00:00Z",
+                "end_time": "2100-01-01T05:00:00Z",
                 **{day: [{"open_time": "00:00", "close_time": "24:00"}]
                    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
             }],
             "maintenance_windows": [
-                {"start_datetime": "2027-03-04T08:00:00Z", "end_datetime": "2027-03-04T10:00:00Z"},
+                {"start_datetime": "2026-11-19T08:00:00Z", "end_datetime": "2026-11-19T10:00:00Z"},
             ],
         },
         "series": series_rows(),
@@ -751,8 +751,8 @@ def catalog() -> dict:
         "announcements": [
             {"type": "info", "message": "Welcome to kalshi-local: a demo exchange with made-up prices.",
              "delivery_time": "2026-11-01T14:00:00Z"},
-            {"type": "warning", "message": "Scheduled maintenance on Mar 4, 2027 from 3:00 to 5:00 AM ET.",
-             "delivery_time": "2026-11-20T15:00:00Z"},
+            {"type": "warning", "message": "Scheduled maintenance on Nov 19, 2026 from 3:00 to 5:00 AM ET.",
+             "delivery_time": "2026-11-12T15:00:00Z"},
             {"type": "info", "message": "New in January: daily high temperature markets for four cities.",
              "delivery_time": "2027-01-01T14:00:00Z"},
             {"type": "error", "message": "Pro football player props were paused for 20 minutes; trading resumed.",

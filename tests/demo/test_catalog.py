@@ -161,3 +161,13 @@ def test_the_api_reports_settled_and_closed_markets(demo_api):
 def test_announcements_fee_changes_and_an_exchange_schedule_are_there():
     assert len(SCENARIO.announcements) >= 2 and SCENARIO.fee_changes
     assert SCENARIO.exchange is not None and SCENARIO.exchange.standard_hours
+
+
+def test_the_demo_exchange_trades_at_any_time_a_sandbox_runs():
+    """No maintenance window or end of schedule pauses a demo sandbox started today or for decades."""
+    from kalshi_local.exchange.hours import status_of
+
+    day_us = 86_400 * 1_000_000
+    thursdays_0830_utc = [time_us("2026-11-26T08:30:00Z") + 7 * day_us * week for week in range(52 * 10)]
+    for instant in [MADE_ON, *thursdays_0830_utc, time_us("2099-12-31T12:00:00Z")]:
+        assert status_of(SCENARIO.exchange, instant).trading_active, instant
