@@ -83,5 +83,13 @@ def test_reset_keeps_the_clock(admin_api, server):
     assert server.services.clock.now_us() == before
 
 
+def test_reset_removes_the_websocket_faults(admin_api):
+    fault = {"kind": "drop", "channel": "trade"}
+    admin_api.post("/scenario", {"websocket_faults": [fault]})
+    assert len(admin_api.call("GET", "/ws/faults", 200).json()["faults"]) == 1
+    admin_api.post("/reset", {"demo": False})
+    assert admin_api.call("GET", "/ws/faults", 200).json()["faults"] == []
+
+
 def test_a_bad_reset_body_is_a_400(admin_api):
     assert admin_api.call("POST", "/reset", 400, json={"demo": "yes"}).json()["message"].startswith("$.demo:")

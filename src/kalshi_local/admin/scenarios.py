@@ -71,6 +71,8 @@ async def reset(request: Request) -> Response:
     options = convert(await json_body(request), ResetOptions)
     load_demo = services(request).settings.load_demo if options.demo is None else options.demo
     svc, now = services(request), now_us(request)
+    if svc.gateway is not None:
+        svc.gateway.faults.clear()  # a reset is a clean slate: injected WebSocket faults go too
     if svc.trading is None:  # the demo's book needs an engine: without one it stays empty
         await svc.run_write(_reset, now, load_demo)
         return json_response({"demo_loaded": load_demo})
