@@ -20,7 +20,7 @@ from ..client import assert_error_body
 from .rig import CREATE_PATH, MARKETS, ServerProcess, Trader, prepare_store
 
 HOLD_S = 3.0  # how long the other process keeps the write lock (issue 8)
-READ_LIMIT_S = 0.050
+READ_LIMIT_S = 0.5  # a read waiting on the lock would take the rest of HOLD_S; a loaded CI box takes 50 ms
 API = "/trade-api/v2"
 
 
@@ -85,7 +85,7 @@ def test_reads_answer_and_orders_wait_while_another_process_holds_the_write_lock
             holder.close()
             for sender in senders:
                 sender.join(timeout=60)
-        assert not slow, f"{len(slow)} reads slower than 50 ms while the lock was held, e.g. {slow[:5]}"
+        assert not slow, f"{len(slow)} reads slower than {READ_LIMIT_S} s while the lock was held, e.g. {slow[:5]}"
         assert len(answers) == 3
         for answered_at, status, body in answers:
             assert status in (201, 503), (status, body)

@@ -188,6 +188,21 @@ def test_a_clock_jump_fires_every_timer_in_time_order_each_at_its_own_instant():
     assert ask.status == "canceled" and outcome.next_due_us is None
 
 
+def test_a_tick_with_most_instants_stops_after_that_many_and_says_how_far_it_got():
+    venue = venue_with(life("CENT", status="initialized"), life("FREE", close_us=CLOSE - 10 * S))
+    venue.apply(order(2, "FREE", "ask", 4000, 100, expiration_us=CLOSE - 20 * S), OPEN)
+    first = venue.apply(Tick(CLOSE + S, most_instants=2), OPEN)
+    assert [e.kind for e in first.events if isinstance(e, MarketLifecycle)] == ["opened"]
+    assert [e.reason for e in first.events if isinstance(e, OrderChanged)] == ["expired"]
+    assert (first.ts_us, first.next_due_us) == (CLOSE - 20 * S, CLOSE - 10 * S)
+    rest = venue.apply(Tick(CLOSE + S, most_instants=2), CLOSE - 20 * S)
+    assert kinds(rest.events) == ["closed", "closed"]
+    assert (rest.ts_us, rest.next_due_us) == (CLOSE + S, None)  # every instant fired: the target reached
+    behind = venue_with(life("CENT", status="initialized"), life("FREE", status="initialized", open_us=OPEN + S))
+    late = behind.apply(Tick(CLOSE, most_instants=1), OPEN + 5 * S)  # due instants behind the clock
+    assert kinds(late.events) == ["opened"] and late.ts_us == OPEN + 5 * S  # never before the clock
+
+
 def test_deactivation_pauses_trading_and_reactivation_cancels_every_resting_order():
     venue = venue_with(life("CENT"))
     resting = venue.apply(order(1, "CENT", "bid", 4000, 100), OPEN).order

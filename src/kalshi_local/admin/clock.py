@@ -1,8 +1,8 @@
 """The exchange clock: read it, and move a manual clock forward.
 
 A move fires every timer due on the way (markets opening, closing and settling, orders
-expiring) in time order, each due instant as its own durable engine batch, and saves the
-clock's time in the store with it (engine/timers.py).
+expiring) in time order, each due instant its own change, up to 64 to a durable engine batch
+that saves the clock's time reached in the store (engine/timers.py).
 """
 
 from __future__ import annotations

@@ -49,7 +49,8 @@ async def post_scenario(request: Request) -> Response:
         if document.has_orders and svc.trading is None:  # refused before anything is written
             raise TradingOff(f"{SOURCE}: $.orders: this server places no orders: {svc.trading_off}")
         counts = await run_in_threadpool(_load, svc.engine, document, now_us(request))
-        await run_in_threadpool(wiring.reload, svc)  # engine: balances and rules may have changed
+        if document.writes_rows:  # the engine's balances and rules may have changed
+            await run_in_threadpool(wiring.reload, svc)
         if document.placements:
             await orders.place(svc.trading.submit_many, document.placements, SOURCE)
         if document.moves:

@@ -2,11 +2,12 @@
 
 Every timer (a market's open, close and settlement, an order's expiration) fires as a
 `Tick` command: applied by the venue between commands like any other, durable before
-anything of it shows. `advance` moves a manual clock forward one due instant at a
-time, each instant its own engine batch (one transaction) that also saves the clock's
-new time, and only then sets the clock: a restart resumes at the last instant written,
-with the timers after it still pending. On the real clock a `Waker` thread submits a
-Tick when the next timer falls due.
+anything of it shows. `advance` moves a manual clock forward through the due instants in
+time order, each instant its own change stamped with that instant, INSTANTS_PER_BATCH of
+them to an engine batch (one transaction, group commit as for orders) that also saves
+the clock's time reached, and only then sets the clock: a restart resumes at the last
+instant written, with the timers after it still pending. On the real clock a `Waker`
+thread submits a Tick when the next timer falls due.
 """
 
 from __future__ import annotations
@@ -37,25 +38,25 @@ def _save(conn: Connection, outcome: Outcome) -> None:
     clock_store.save(conn, "manual", outcome.ts_us)
 
 
+INSTANTS_PER_BATCH = 64  # due instants fired per transaction while the clock is moved
+
+
 async def advance(engine: Engine, clock: ManualClock, target_us: int) -> int:
-    """Moves `clock` to `target_us`, firing every timer due on the way in time order, each
-    due instant in its own durable batch. Returns how many batches that took. Raises
-    ValueError (the clock never moves back) and what the engine raises (WriteFailed: the
-    clock stays at the last instant written)."""
+    """Moves `clock` to `target_us`, firing every timer due on the way in time order, at
+    most INSTANTS_PER_BATCH due instants to a durable batch. Returns how many batches that
+    took. Raises ValueError (the clock never moves back) and what the engine raises
+    (WriteFailed: the clock stays at the last instant written)."""
     lock = _locks.setdefault(clock, asyncio.Lock())
     async with lock:
         if target_us < clock.now_us():
             raise ValueError("the manual clock never moves backwards")
         batches = 0
-        due = (await engine.submit(Tick(clock.now_us()), record=_save)).next_due_us
-        while due is not None and due < target_us:
-            at = max(due, clock.now_us())
-            due = (await engine.submit(Tick(at), record=_save)).next_due_us
-            clock.set(at)
+        while True:
+            reached = (await engine.submit(Tick(target_us, INSTANTS_PER_BATCH), record=_save)).ts_us
+            clock.set(reached)
             batches += 1
-        await engine.submit(Tick(target_us), record=_save)
-        clock.set(target_us)
-        return batches + 2
+            if reached >= target_us:
+                return batches
 
 
 def advance_here(db_engine: DbEngine, target_us: int | None = None, seconds: int = 0) -> int:

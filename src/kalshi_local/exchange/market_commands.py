@@ -79,9 +79,11 @@ class VoidMarket:
 @dataclass(frozen=True, slots=True)
 class Tick:
     """Fire every timer due at or before `at_us` (market open, close, settlement, order
-    expirations), in time order, each stamped with its own instant."""
+    expirations), in time order, each stamped with its own instant; with `most_instants`,
+    at most that many instants, the Outcome's ts_us then being the last one fired."""
 
     at_us: int
+    most_instants: int = 0  # 0: no limit
 
 
 MarketCommand = (

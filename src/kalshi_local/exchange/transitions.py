@@ -74,11 +74,19 @@ def next_due(venue: Venue) -> int | None:
     return min(market, order)
 
 
-def fire_due(venue: Venue, until: int) -> list[Event]:
+def fire_due(venue: Venue, until: int, most: int = 0) -> tuple[list[Event], int | None]:
     """Fires every timer due at or before `until`, one instant after the other, each with
-    its own instant as the time of its changes. Returns their events in order."""
+    its own instant as the time of its changes; with `most` > 0, at most that many instants.
+    Returns their events in order and the last instant fired (None: none was due)."""
     events: list[Event] = []
+    last: int | None = None
+    fired = 0
     while (instant := next_due(venue)) is not None and instant <= until:
+        if instant != last:
+            if fired == most > 0:
+                break  # the next instant waits for the next Tick
+            fired += 1
+        last = instant
         change = venue._change(instant)
         expiries = venue._expiries
         while expiries and expiries[0][0] == instant:
@@ -93,15 +101,18 @@ def fire_due(venue: Venue, until: int) -> list[Event]:
         if venue._pauses.due_us == instant and venue._pauses.evaluate(instant):
             venue.cancel_on_pause(change)
         events += venue._finish(change).events
-    return events
+    return events, last
 
 
 def apply(venue: Venue, cmd: MarketCommand, now: int) -> Outcome:
     if isinstance(cmd, Tick):
-        events = fire_due(venue, cmd.at_us)
-        outcome = venue._change(cmd.at_us).outcome
+        events, last = fire_due(venue, cmd.at_us, cmd.most_instants)
+        due = next_due(venue)
+        stopped = last is not None and due is not None and due <= cmd.at_us
+        reached = max(last, now) if last is not None and stopped else cmd.at_us
+        outcome = venue._change(reached).outcome  # ts_us: how far the clock may move
         outcome.events = events
-        outcome.next_due_us = next_due(venue)
+        outcome.next_due_us = due
         return outcome
     life = venue.life(cmd.ticker)
     if life is None:

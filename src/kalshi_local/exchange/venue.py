@@ -366,7 +366,7 @@ class Venue:
         """Cancel every good-till-canceled order whose expiration_us is at or before `now_us`, and
         let volume_24h forget trades older than 24 h. Market timers due by then fire first, in
         time order with the expirations (exchange/transitions.py)."""
-        fired = transitions.fire_due(self, now_us)
+        fired, _ = transitions.fire_due(self, now_us)
         change = _Change(now_us)
         while self._expiries and self._expiries[0][0] <= now_us:
             expiration, _, order_id = heapq.heappop(self._expiries)

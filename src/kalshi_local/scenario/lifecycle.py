@@ -37,8 +37,9 @@ class Move:
 def resolve(conn: Connection, items: Sequence[LifecycleIn], source: str) -> list[Move]:
     """The items as commands. Raises ScenarioError naming the item when its market does not exist."""
     moves = []
+    known = markets.many(conn, (item.ticker for item in items))
     for index, item in enumerate(items):
-        if markets.get(conn, item.ticker) is None:
+        if item.ticker not in known:
             where = f"{source}: $.lifecycle[{index}].ticker"
             raise ScenarioError(f"{where}: no market {item.ticker!r} in the file or the store")
         moves.append(Move(index, _command(item)))

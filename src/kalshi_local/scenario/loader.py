@@ -159,6 +159,12 @@ class Document:
         """Orders or lifecycle moves: what only an engine applies."""
         return bool(self.sections["orders"] or self.sections["lifecycle"])
 
+    @property
+    def writes_rows(self) -> bool:
+        """Whether writing it changes stored rows (catalog, users, exchange settings), beyond
+        the orders and lifecycle moves the engine applies afterwards."""
+        return self.exchange is not None or any(self.sections[name] for name in _WRITERS)
+
     def count(self) -> int:
         return sum(len(items) for items in self.sections.values()) + (self.exchange is not None)
 

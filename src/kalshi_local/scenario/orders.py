@@ -47,13 +47,14 @@ def resolve(conn: Connection, items: Sequence[OrderIn], source: str, now_us: int
     placements: list[Placement] = []
     nowhere = "in the file or the store"
     users: dict[str, accounts.User | None] = {}
+    known = markets.many(conn, (item.ticker for item in items))
     for index, item in enumerate(items):
         if item.user not in users:
             users[item.user] = accounts.user_by_name(conn, item.user)
         user = users[item.user]
         if user is None:
             raise ScenarioError(f"{source}: $.orders[{index}].user: no user named {item.user!r} {nowhere}")
-        market = markets.get(conn, item.ticker)
+        market = known.get(item.ticker)
         if market is None:
             raise ScenarioError(f"{source}: $.orders[{index}].ticker: no market {item.ticker!r} {nowhere}")
         if item.only_if_open and effective_status(market.status, market.open_us, market.close_us, now_us) != "active":

@@ -170,6 +170,19 @@ def get(conn: Connection, ticker: str) -> Row | None:
     return conn.execute(select(markets).where(m.ticker == ticker)).first()
 
 
+_MANY_CHUNK = 500  # tickers per IN list: well under every backend's parameter limit
+
+
+def many(conn: Connection, tickers: Iterable[str]) -> dict[str, Row]:
+    """Ticker -> whole market row, for those of `tickers` that exist (one query per 500)."""
+    wanted = list(dict.fromkeys(tickers))
+    found: dict[str, Row] = {}
+    for start in range(0, len(wanted), _MANY_CHUNK):
+        chunk = wanted[start : start + _MANY_CHUNK]
+        found.update((row.ticker, row) for row in conn.execute(select(markets).where(m.ticker.in_(chunk))))
+    return found
+
+
 def settled_times(conn: Connection, tickers: Iterable[str]) -> dict[str, int | None]:
     """Ticker -> settlement time (None: not settled) of those of `tickers` that exist."""
     wanted = list(dict.fromkeys(tickers))
