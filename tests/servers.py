@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -100,6 +101,8 @@ class PostgresCluster:
         data = os.path.join(self.dir, "data")
         self._run(as_user, [str(self.bin / "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"])
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        # Lock waits and slow statements go to the log, kept when the run had any (see stop).
+        options += " -c log_lock_waits=on -c deadlock_timeout=1s -c log_min_duration_statement=5000"
         self._run(as_user, [str(self.bin / "pg_ctl"), "-D", data, "-o", options, "-w", "-l", os.path.join(self.dir, "log"), "start"])
         self._data = data
         self._as = as_user
@@ -123,4 +126,10 @@ class PostgresCluster:
 
     def stop(self) -> None:
         self._run(self._as, [str(self.bin / "pg_ctl"), "-D", self._data, "-m", "immediate", "stop"])
+        log = Path(self.dir, "log")
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if "still waiting" in text or "duration:" in text:  # evidence of a stall: keep it
+            kept = Path(tempfile.gettempdir(), f"kalshi-local-pg-{self.port}.log")
+            shutil.copyfile(log, kept)
+            print(f"\nPostgreSQL logged lock waits or slow statements: {kept}", file=sys.stderr)
         shutil.rmtree(self.dir, ignore_errors=True)
