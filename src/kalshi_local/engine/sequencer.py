@@ -13,6 +13,7 @@ import concurrent.futures
 import logging
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .subscribers import Subscriber, Subscribers
 log = logging.getLogger("kalshi_local.engine")
 
 MAX_BATCH = 4096  # commands per transaction: bounds a batch's latency under a flood
+SLOW_WRITE_S = 2.0  # a batch's transaction taking longer is logged
 Record = Callable[[Connection, Outcome], None]  # more rows a command writes in its batch's transaction
 Write = Callable[[Connection], None]
 Result = Outcome | TradingError
@@ -210,6 +212,7 @@ class Engine:
         if done < len(jobs):
             pending.extendleft(reversed(jobs[done:]))  # a fault stopped the batch: they go in the next one
             jobs = jobs[:done]
+        began = time.monotonic()
         try:
             self._counters = self._transaction(lambda conn: self._write(conn, jobs, events))
         except Exception:
@@ -218,6 +221,9 @@ class Engine:
             self._fail(jobs, WriteFailed("the store refused the write; nothing of the command was applied, try again"))
             return
         self.batches += 1
+        took = time.monotonic() - began
+        if took > SLOW_WRITE_S:  # a lock or a stalled store: say so, a client is waiting
+            log.warning("writing a batch of %d commands (%d events) took %.1f s", len(jobs), len(events), took)
         if self._checkpointer is not None:
             self._checkpointer.committed()
         if any(isinstance(job.result, EngineFault) or _has_fault(job.result) for job in jobs):

@@ -1,4 +1,4 @@
-"""The WebSocket transport: uvicorn's websockets protocol with Kalshi's heartbeat.
+"""The WebSocket transport: uvicorn's sans-I/O websockets protocol with Kalshi's heartbeat.
 
 ASGI has no Ping frames, so the keep-alive lives here: every `ws_ping_interval_s` (10 s,
 websockets/connection-keep-alive.md) the server sends a Ping with body `heartbeat`; a client
@@ -8,21 +8,14 @@ Client Pings are answered with Pongs by the protocol itself.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from uvicorn.config import UvicornDeprecationWarning
-
-with warnings.catch_warnings():
-    # uvicorn warns on import that it will make another implementation the default; this
-    # one is named explicitly here, so the warning would only reach the user's terminal.
-    warnings.simplefilter("ignore", UvicornDeprecationWarning)
-    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 HEARTBEAT = b"heartbeat"
 
 
-class HeartbeatProtocol(WebSocketProtocol):
+class HeartbeatProtocol(WebSocketsSansIOProtocol):
     async def run_asgi(self) -> None:
         # Lets fault injection drop a connection abruptly (ws/connection.py Connection.abort).
         extensions: dict = self.scope["extensions"]
@@ -30,9 +23,28 @@ class HeartbeatProtocol(WebSocketProtocol):
         extensions["kalshi_local.protocol"] = self  # framed batch writes (ws/connection.py)
         await super().run_asgi()
 
-    async def ping(self, data: Any = None) -> Any:
-        # The keep-alive loop pings without data; Kalshi's heartbeat has a body.
-        return await super().ping(HEARTBEAT if data is None else data)
+    def send_keepalive_ping(self) -> None:
+        # uvicorn pings with a random payload; Kalshi's heartbeat has this body, which the Pong echoes.
+        self.ping_timer = None
+        if self.close_sent or self.transport.is_closing():
+            return
+        self.pending_ping_payload = HEARTBEAT
+        self.ping_sent_at = self.loop.time()
+        self.conn.send_ping(HEARTBEAT)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        if self.ping_timeout is not None:
+            self.pong_timer = self.loop.call_later(self.ping_timeout, self.keepalive_timeout)
+        else:
+            self.schedule_ping()
+
+    # What ws/connection.py's framed writes need: whether frames may still go out, and to
+    # wait while the client's TCP window is full.
+    @property
+    def open(self) -> bool:
+        return self.handshake_complete and not (self.close_sent or self.disconnected)
+
+    async def drain(self) -> None:
+        await self.writable.wait()
 
 
 def server_options(settings: Any) -> dict[str, Any]:
