@@ -158,7 +158,7 @@ def test_positions_orders_fills_and_cash_are_kept_per_subaccount(server, admin):
     assert refused["code"] == "exceeded_sell_position_floor"
 
 
-# GET /portfolio/balance refuses one too, with a 400 the spec does not declare there (no 4xx at all).
+# GET /portfolio/balance answers a 404 there (tests/api/test_accounts.py): the spec declares no 4xx on it.
 @pytest.mark.parametrize(
     "path", ["/portfolio/orders", "/portfolio/fills", "/portfolio/positions", "/portfolio/settlements"]
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from ..authenticator import Caller
-from ..errors import InvalidParameter
+from ..errors import InvalidParameter, NotFound
 from ..exchange.clock import MICROS
 from ..exchange.errors import AccountNotFound
 from ..exchange.money import Amount
@@ -34,8 +34,8 @@ def get_balance(request: Request, caller: Caller):
         found = store.balance(conn, caller.user_seq, subaccount)
         reserved = position_store.reserved(conn, caller.user_seq, subaccount)
         held = position_store.exposure(conn, caller.user_seq, subaccount)
-    if found is None:
-        raise AccountNotFound(f"subaccount {subaccount} not found")
+    if found is None:  # a 404 as before: the spec declares no client error here
+        raise NotFound(f"subaccount {subaccount} not found")
     # `balance` is what may be spent: cash less what resting orders lock. The portfolio
     # is valued at cost: the contracts held and the cash locked for resting orders.
     available = Amount(found.balance - reserved)
