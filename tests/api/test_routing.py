@@ -90,6 +90,13 @@ SERVED = {
     ("GET", "/historical/trades"),
     ("GET", "/historical/fills"),
     ("GET", "/historical/orders"),
+    # subaccounts (issue 11)
+    ("POST", "/portfolio/subaccounts"),
+    ("GET", "/portfolio/subaccounts/balances"),
+    ("GET", "/portfolio/subaccounts/netting"),
+    ("PUT", "/portfolio/subaccounts/netting"),
+    ("POST", "/portfolio/subaccounts/transfer"),
+    ("GET", "/portfolio/subaccounts/transfers"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

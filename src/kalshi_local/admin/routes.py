@@ -12,7 +12,7 @@ from starlette.routing import Route
 from ..api.endpoints import endpoint, route
 from ..api.responses import json_response, services
 from ..errors import Unauthorized
-from . import catalog, clock, docs, exchange, historical, lifecycle, orders, scenarios, users, ws_faults
+from . import catalog, clock, docs, exchange, historical, lifecycle, orders, scenarios, subaccounts, users, ws_faults
 
 PREFIX = "/admin/v1"
 
@@ -52,6 +52,7 @@ def health(request: Request):
 
 routes = [route("/health", health)] + [
     Route(r.path, _admin_only(r.endpoint), methods=sorted(r.methods - {"HEAD"}))
-    for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, orders, ws_faults, docs)
+    for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders)
+    + (ws_faults, docs)
     for r in module.routes
 ]

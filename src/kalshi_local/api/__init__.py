@@ -23,6 +23,7 @@ from . import (
     series,
     spec_files,
     structured_targets,
+    subaccounts,
 )
 from .routing import with_unserved
 
@@ -53,6 +54,7 @@ def served_routes() -> list[BaseRoute]:
             api_keys,
             portfolio,
             orders,
+            subaccounts,
             spec_files,
         )
         for route in module.routes

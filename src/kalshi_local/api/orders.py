@@ -15,12 +15,14 @@ from ..auth import ratelimit
 from ..authenticator import Caller
 from ..engine.errors import TradingOff
 from ..errors import ApiError, NotFound, TooManyRequests
+from ..exchange.errors import AccountNotFound
 from ..exchange.money import AMOUNT_SCALE, COUNT_SCALE, count_contracts, count_fp
 from ..exchange.orders import CancelOrder, Command
 from ..exchange.venue import Outcome
 from ..models import trading as out
 from ..models import trading_inputs as inputs
 from ..store import orders as store
+from ..store import subaccounts as subaccount_store
 from . import tiers
 from .authenticated import signed_route
 from .bodies import json_body
@@ -294,6 +296,8 @@ def get_orders(request: Request, caller: Caller):
         tier=tiers.orders(request),  # older finished orders are served by /historical/orders
     )
     with services(request).reading() as conn:
+        if flt.subaccount and not subaccount_store.exists(conn, caller.user_seq, flt.subaccount):
+            raise AccountNotFound(f"subaccount {flt.subaccount} not found")
         page = store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
     return json_response({"orders": [out.order(row, caller.user_id) for row in page.rows], "cursor": page.cursor})
 

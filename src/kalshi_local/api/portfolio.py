@@ -7,6 +7,7 @@ from starlette.requests import Request
 from ..authenticator import Caller
 from ..errors import InvalidParameter, NotFound
 from ..exchange.clock import MICROS
+from ..exchange.errors import AccountNotFound
 from ..exchange.money import Amount
 from ..models import trading as out
 from ..models.accounts import Balance, Transfer
@@ -16,6 +17,7 @@ from ..store import fills as fill_store
 from ..store import orders as order_store
 from ..store import positions as position_store
 from ..store import settlements as settlement_store
+from ..store import subaccounts as subaccount_store
 from . import tiers
 from .authenticated import signed_route
 from .params import Query
@@ -32,7 +34,7 @@ def get_balance(request: Request, caller: Caller):
         found = store.balance(conn, caller.user_seq, subaccount)
         reserved = position_store.reserved(conn, caller.user_seq, subaccount)
         held = position_store.exposure(conn, caller.user_seq, subaccount)
-    if found is None:
+    if found is None:  # a 404 as before: the spec declares no client error here
         raise NotFound(f"subaccount {subaccount} not found")
     # `balance` is what may be spent: cash less what resting orders lock. The portfolio
     # is valued at cost: the contracts held and the cash locked for resting orders.
@@ -68,8 +70,14 @@ def _transfer(t: store.Transfer) -> Transfer:
     return Transfer(t.transfer_id, t.status, t.method, t.amount_cents, t.fee_cents, t.created_us // MICROS, finalized)
 
 
-def _subaccount(q: Query) -> int | None:
-    return q.int("subaccount", minimum=0, maximum=MAX_SUBACCOUNT)
+def _subaccount(q: Query, default: int | None = None) -> int | None:
+    return q.int("subaccount", default=default, minimum=0, maximum=MAX_SUBACCOUNT)
+
+
+def check_subaccount(conn, user_seq: int, subaccount: int | None) -> None:
+    """Raises AccountNotFound (400) for a subaccount the member does not have."""
+    if subaccount and not subaccount_store.exists(conn, user_seq, subaccount):
+        raise AccountNotFound(f"subaccount {subaccount} not found")
 
 
 def get_fills(request: Request, caller: Caller):
@@ -84,6 +92,7 @@ def get_fills(request: Request, caller: Caller):
         tier=tiers.trades(request),  # older fills are served by /historical/fills
     )
     with services(request).reading() as conn:
+        check_subaccount(conn, caller.user_seq, flt.subaccount)
         page = fill_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
     return json_response({"fills": [out.fill(row) for row in page.rows], "cursor": page.cursor})
 
@@ -99,9 +108,10 @@ def get_positions(request: Request, caller: Caller):
         ticker=q.str("ticker"),
         event_tickers=tuple(q.list("event_ticker", max_items=10)),
         nonzero=tuple(dict.fromkeys(nonzero)),
-        subaccount=_subaccount(q),
+        subaccount=_subaccount(q, default=0),  # the spec's SubaccountQueryDefaultPrimary
     )
     with services(request).reading() as conn:
+        check_subaccount(conn, caller.user_seq, flt.subaccount)
         page = position_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
         events = position_store.event_sums(conn, caller.user_seq, flt)
     return json_response(
@@ -126,6 +136,7 @@ def get_settlements(request: Request, caller: Caller):
         subaccount=_subaccount(q),
     )
     with services(request).reading() as conn:
+        check_subaccount(conn, caller.user_seq, flt.subaccount)
         page = settlement_store.page(conn, caller.user_seq, flt, q.str("cursor"), limit)
     return json_response({"settlements": [settlement(row) for row in page.rows], "cursor": page.cursor})
 

@@ -22,6 +22,7 @@ from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effecti
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
 from ..store import exchange as exchange_store
+from ..store import subaccounts as subaccount_store
 from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
 from . import writer
 
@@ -199,6 +200,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         with db_engine.connect() as conn:
             state = load_state(conn)
             exchange_state = exchange_store.state(conn)
+            gross = subaccount_store.gross_accounts(conn)
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
@@ -209,6 +211,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         touched = itertools.chain((row.ticker for row in state.stats), (order.ticker for order in state.orders))
         with lookups.preloaded(touched):
             venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
+        netting = getattr(venue, "netting", None)
+        if netting is not None:  # accounts with netting off (exchange/subaccounts.py)
+            netting.gross.update(gross)
         if use_lives is not None:
             use_lives(lookups.lives_of)
         use_exchange_state = getattr(venue, "use_exchange_state", None)

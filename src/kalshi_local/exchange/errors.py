@@ -94,8 +94,10 @@ class InvalidAmendQuantity(TradingError):
     code = "invalid_amend_qty_for_order"
 
 
-class AccountNotFound(TradingError, NotFound):
-    status = 404
+class AccountNotFound(TradingError):
+    """No such (sub)account: a 400, the only client error the spec declares on the operations
+    that take a subaccount (FIX: "Unknown account")."""
+
     code = "customer_account_not_found"
 
 
@@ -130,3 +132,22 @@ class ExchangePaused(TradingError):
     (getting_started/maintenance_and_pauses.md; FIX Text EXCHANGE_PAUSED)."""
 
     code = "exchange_paused"
+
+
+class SubaccountLimitReached(TradingError):
+    """A 33rd subaccount (create-subaccount.md: at most 32, numbered from 1). The docs name no code."""
+
+    code = "invalid_parameters"
+
+
+class SubaccountExists(TradingError, Conflict):
+    """Two creates raced for one number: the caller takes the next."""
+
+    status = 409
+    code = "conflict"
+
+
+class InvalidTransfer(TradingError):
+    """A transfer between subaccounts with a bad amount or the same subaccount on both ends."""
+
+    code = "invalid_parameters"

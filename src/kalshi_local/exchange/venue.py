@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors, pauses, transitions
+from . import errors, pauses, subaccounts, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -75,6 +75,7 @@ from .orders import (
 )
 from .portfolio import PAIR_VALUE, apply_fill, order_reserves, unit_cost, yes_held
 from .price_levels import is_tradable
+from .subaccount_commands import SUBACCOUNT_COMMANDS
 from .timers import Timers
 
 ID_NAMESPACE = uuid.UUID("6f1c1a52-5a4e-4c8e-9a57-6b0e3c1d2f40")  # fixed: a replay gives the same ids
@@ -193,6 +194,7 @@ class Venue:
         # No market's 24 h window has a trade to forget before this: batches skip the scan of all markets.
         self._roll_due = 0
         self._pauses = pauses.Pauses()  # the exchange's trading state: always open until told
+        self.netting = subaccounts.Netting()  # accounts with netting off (exchange/subaccounts.py)
 
     @property
     def next_seq(self) -> int:
@@ -230,7 +232,7 @@ class Venue:
             self._rest_all(ticker, resting, self._market(ticker, require_trading=False, rules_missing_ok=True))
         for (key, ticker), holding in self._holdings.items():  # trust no stored lock: check at first touch
             held = self._positions.get((key, ticker))
-            _settle(holding, held.position if held else 0, [])
+            _settle(holding, self.netting.closable(key, held.position) if held else 0, [])
             holding.stale = True
 
     def use_lives(self, lives_of: LivesOf) -> None:
@@ -355,6 +357,8 @@ class Venue:
             return self._set_balance(command, now_us)
         if isinstance(command, MARKET_COMMANDS):
             return transitions.apply(self, command, now_us)
+        if isinstance(command, SUBACCOUNT_COMMANDS):
+            return subaccounts.apply(self, command, now_us)
         if isinstance(command, pauses.SetExchangeState):
             change = _Change(now_us)
             if self._pauses.set(command.state, now_us):
@@ -494,6 +498,7 @@ class Venue:
         `remaining` (0: does not rest), its own entries in `walk.self_cancels` left the book and
         the position became `held`. Costs O(1) plus the orders whose closing share would move."""
         holding = self._holdings.get((key, market.rules.ticker), _NO_HOLDING)
+        held = self.netting.closable(key, held)
         fees = market.fees
         own = (holding.bid, holding.ask)
         gone = [self._rungs[e.key] for e in walk.self_cancels]
@@ -993,7 +998,7 @@ class Venue:
         holding = self._holdings.get((key, ticker))
         count = 0
         if holding is not None:
-            _settle(holding, position.position if position else 0, moved)
+            _settle(holding, self.netting.closable(key, position.position) if position else 0, moved)
             if holding.stale:
                 moved = [rung for ladder in (holding.bid, holding.ask) for rung in ladder]
                 holding.stale = False

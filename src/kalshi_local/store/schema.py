@@ -518,6 +518,34 @@ settlements = Table(
     Index("ix_settlements_user_ticker", "user_seq", "ticker", "seq"),
 )
 
+# A member's numbered subaccounts (1..32) and the netting setting of each, the primary's (0)
+# too once set: configuration. Their cash is in balances.
+subaccounts = Table(
+    "subaccounts",
+    metadata,
+    Column("user_seq", Seq, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("netting_enabled", Boolean, nullable=False),
+    _us("created_us"),
+    PrimaryKeyConstraint("user_seq", "subaccount"),
+)
+
+# Cash moved between one member's subaccounts (GET /portfolio/subaccounts/transfers). Amount units.
+subaccount_transfers = Table(
+    "subaccount_transfers",
+    metadata,
+    _seq(),
+    Column("transfer_id", Text, nullable=False, unique=True),
+    Column("user_seq", Seq, nullable=False),
+    Column("client_transfer_id", Text, nullable=False),
+    Column("from_subaccount", Integer, nullable=False),
+    Column("to_subaccount", Integer, nullable=False),
+    _money("amount"),
+    _us("created_us"),
+    Index("ux_subaccount_transfers_client", "user_seq", "client_transfer_id", unique=True),
+    Index("ix_subaccount_transfers_user", "user_seq", "seq"),
+)
+
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.
 # SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
 for _table in metadata.tables.values():

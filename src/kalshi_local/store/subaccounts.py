@@ -1,0 +1,136 @@
+"""A member's subaccounts: which exist, their netting settings, their balances, and the cash
+moved between them (api-reference/portfolio/*subaccount*.md).
+
+A subaccount exists when it has a balances row (the primary, 0, always does). The engine writes
+balances; the rows here are written in the same transaction as the command they belong to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, select
+
+from .cursors import Page, decode_cursor, page_of
+from .schema import balances, fills, orders, positions, settlements, subaccount_transfers, subaccounts
+
+KIND = "subaccount_transfers"
+_TRANSFER_IDS = uuid.UUID("3b8e5c2a-1f0d-4a77-9c36-5e2d8f41b0a7")  # fixed: a replay gives the same ids
+
+
+@dataclass(frozen=True, slots=True)
+class SubaccountBalance:
+    subaccount: int
+    balance: int  # Amount: all cash, what resting orders lock included
+    reserved: int  # Amount
+    updated_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubaccountTransfer:
+    seq: int
+    transfer_id: str
+    from_subaccount: int
+    to_subaccount: int
+    amount: int  # Amount
+    created_us: int
+
+
+def numbers(conn: Connection, user_seq: int) -> list[int]:
+    """Every subaccount the member has, the primary (0) first."""
+    b = balances.c
+    return list(conn.execute(select(b.subaccount).where(b.user_seq == user_seq).order_by(b.subaccount)).scalars())
+
+
+def exists(conn: Connection, user_seq: int, subaccount: int) -> bool:
+    b = balances.c
+    query = select(b.subaccount).where(b.user_seq == user_seq, b.subaccount == subaccount)
+    return conn.execute(query).first() is not None
+
+
+def all_balances(conn: Connection, user_seq: int) -> list[SubaccountBalance]:
+    b = balances.c
+    query = select(b.subaccount, b.balance, b.reserved, b.updated_us).where(b.user_seq == user_seq)
+    return [SubaccountBalance(*row) for row in conn.execute(query.order_by(b.subaccount))]
+
+
+def netting(conn: Connection, user_seq: int) -> dict[int, bool]:
+    """Netting of each subaccount the member has; on unless it was turned off."""
+    s = subaccounts.c
+    rows = conn.execute(select(s.subaccount, s.netting_enabled).where(s.user_seq == user_seq))
+    found = {int(n): bool(on) for n, on in rows}
+    return {n: bool(found.get(n, True)) for n in numbers(conn, user_seq)}
+
+
+def gross_accounts(conn: Connection) -> set[tuple[int, int]]:
+    """(user_seq, subaccount) of every account with netting off: what a rebuilt venue needs."""
+    s = subaccounts.c
+    query = select(s.user_seq, s.subaccount).where(s.netting_enabled.is_(False))
+    return {(int(u), int(n)) for u, n in conn.execute(query)}
+
+
+def record_subaccount(conn: Connection, user_seq: int, subaccount: int, netting_enabled: bool, now_us: int) -> None:
+    """The row of a subaccount the engine opened, or a new netting setting (an upsert)."""
+    s = subaccounts.c
+    found = conn.execute(select(s.subaccount).where(s.user_seq == user_seq, s.subaccount == subaccount)).first()
+    if found is None:
+        values = {"user_seq": user_seq, "subaccount": subaccount, "netting_enabled": netting_enabled}
+        conn.execute(subaccounts.insert().values(**values, created_us=now_us))
+    else:
+        where = (s.user_seq == user_seq) & (s.subaccount == subaccount)
+        conn.execute(subaccounts.update().where(where).values(netting_enabled=netting_enabled))
+
+
+def transfer_id(user_seq: int, client_transfer_id: str) -> str:
+    return str(uuid.uuid5(_TRANSFER_IDS, f"{user_seq}:{client_transfer_id}"))
+
+
+def find_transfer(conn: Connection, user_seq: int, client_transfer_id: str) -> bool:
+    t = subaccount_transfers.c
+    query = select(t.seq).where(t.user_seq == user_seq, t.client_transfer_id == client_transfer_id)
+    return conn.execute(query).first() is not None
+
+
+def record_transfer(
+    conn: Connection, user_seq: int, client_transfer_id: str, source: int, target: int, amount: int, now_us: int
+) -> None:
+    conn.execute(
+        subaccount_transfers.insert().values(
+            transfer_id=transfer_id(user_seq, client_transfer_id),
+            user_seq=user_seq,
+            client_transfer_id=client_transfer_id,
+            from_subaccount=source,
+            to_subaccount=target,
+            amount=amount,
+            created_us=now_us,
+        )
+    )
+
+
+def transfers_page(conn: Connection, user_seq: int, cursor: str | None, limit: int) -> Page[SubaccountTransfer]:
+    """The member's transfers between subaccounts, newest first."""
+    t = subaccount_transfers.c
+    before = decode_cursor(KIND, cursor)
+    query = select(t.seq, t.transfer_id, t.from_subaccount, t.to_subaccount, t.amount, t.created_us)
+    query = query.where(t.user_seq == user_seq).order_by(t.seq.desc()).limit(limit + 1)
+    if before:
+        query = query.where(t.seq < before)
+    found = page_of(KIND, conn.execute(query).all(), limit)
+    return Page([SubaccountTransfer(*row) for row in found.rows], found.cursor)
+
+
+def remove(conn: Connection, user_seq: int, keep_primary: bool = True) -> None:
+    """Deletes the member's numbered subaccounts with everything they hold (orders, fills,
+    positions, settlements, cash), and their transfers; without `keep_primary` the primary's
+    trading records too (its cash row stays). For the engine's reload: the venue is rebuilt after."""
+    for table in (orders, fills, positions, settlements, balances, subaccounts):
+        c = table.c
+        where = c.user_seq == user_seq
+        if table is balances or keep_primary:
+            where = where & (c.subaccount != 0)
+        conn.execute(delete(table).where(where))
+    conn.execute(delete(subaccount_transfers).where(subaccount_transfers.c.user_seq == user_seq))
+    if not keep_primary:  # its resting orders are gone: nothing is locked any more
+        b = balances.c
+        conn.execute(balances.update().where(b.user_seq == user_seq, b.subaccount == 0).values(reserved=0))
