@@ -90,6 +90,14 @@ SERVED = {
     ("GET", "/historical/trades"),
     ("GET", "/historical/fills"),
     ("GET", "/historical/orders"),
+    # order groups (issue 11)
+    ("GET", "/portfolio/order_groups"),
+    ("POST", "/portfolio/order_groups/create"),
+    ("GET", "/portfolio/order_groups/{order_group_id}"),
+    ("DELETE", "/portfolio/order_groups/{order_group_id}"),
+    ("PUT", "/portfolio/order_groups/{order_group_id}/limit"),
+    ("PUT", "/portfolio/order_groups/{order_group_id}/reset"),
+    ("PUT", "/portfolio/order_groups/{order_group_id}/trigger"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

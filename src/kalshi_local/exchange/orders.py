@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .market_commands import MarketCommand
+from .order_groups import OrderGroupCommand
 from .pauses import SetExchangeState
 
 BookSide = Literal["bid", "ask"]  # bid ≡ yes, ask ≡ no
@@ -256,5 +257,5 @@ class SetBalance:
 
 Command = (
     CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand
-    | SetExchangeState
+    | SetExchangeState | OrderGroupCommand
 )  # fmt: skip

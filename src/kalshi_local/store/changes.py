@@ -48,6 +48,7 @@ change_counters = Table(
 # Tables whose writes move no scope marker: order flow. Their readers use data_marker.
 MARKET_DATA_TABLES = frozenset(
     {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state", "settlements"}
+    | {"order_groups"}
 )
 CATALOG_TABLES = frozenset(
     {
@@ -57,6 +58,7 @@ CATALOG_TABLES = frozenset(
     }
 )  # fmt: skip
 _TABLE_SCOPES = {"users": (KEYS,), "api_keys": (KEYS,), "change_counters": (), "schema_info": ()}
+_TABLE_SCOPES.update({"fcm_members": (KEYS,), "fcm_subtraders": (KEYS,)})  # member configuration
 _TABLE_SCOPES.update({name: () for name in MARKET_DATA_TABLES})
 _TABLE_SCOPES.update({name: (CATALOG,) for name in CATALOG_TABLES})
 _ALL = SCOPES  # any other table, a new one too: assume the worst until it is listed here
