@@ -98,6 +98,9 @@ SERVED = {
     ("PUT", "/portfolio/order_groups/{order_group_id}/limit"),
     ("PUT", "/portfolio/order_groups/{order_group_id}/reset"),
     ("PUT", "/portfolio/order_groups/{order_group_id}/trigger"),
+    # FCM views (issue 11)
+    ("GET", "/fcm/orders"),
+    ("GET", "/fcm/positions"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

@@ -11,6 +11,7 @@ from . import (
     candlesticks,
     events,
     exchange,
+    fcm,
     forecasts,
     historical,
     incentive_programs,
@@ -55,6 +56,7 @@ def served_routes() -> list[BaseRoute]:
             portfolio,
             orders,
             order_groups,
+            fcm,
             spec_files,
         )
         for route in module.routes
