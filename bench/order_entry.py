@@ -9,11 +9,14 @@ resting order and fills are part of the figure) and wrk (-t1, through bench/pres
 sends every request once, to the baseline and to kalshi-local in turn (each its own fresh
 file; which goes first alternates run by run). Prints each run, then medians: req/s, p50 and
 p99 latency, status counts, the share of orders that filled at once, and kalshi-local's rate
-as a fraction of the baseline's.
+as a fraction of the baseline's. With --order-group each user first creates an order group
+(limit 1,000,000 contracts, never hit here) and every order goes in it, so each fill also moves
+the group's 15-second window: run it back to back with a run without to see what that costs.
 Any non-2xx answer is printed loudly and makes the exit status 3.
 
     .venv/bin/python bench/order_entry.py
     .venv/bin/python bench/order_entry.py --seconds 10 --runs 5 --connections 32
+    .venv/bin/python bench/order_entry.py --order-group
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ import time
 from pathlib import Path
 
 from harness import admin_call, start_baseline, start_server, stop, trading_scenario
-from signed_load import Result, Signer, describe, new_key_pair, order_bodies, send
+from signed_load import Result, Signer, Unsigned, describe, new_key_pair, order_bodies, send, signed_call
 
 TICKER = "BENCHORD-E1-M"
 USERS = {"bench-bidder": "bench-key-bidder", "bench-asker": "bench-key-asker"}
 RATIO_GOAL, P99_GOAL_MS = 0.60, 20.0
 MIN_PACE = 500  # orders/s assumed at least when sizing a file
+GROUPS_PATH = "/trade-api/v2/portfolio/order_groups/create"
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,6 +51,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--baseline-port", type=int, default=8920)
     parser.add_argument("--store", help="an empty PostgreSQL database URL (default: a fresh SQLite file)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="signing processes")
+    parser.add_argument("--order-group", action="store_true", help="every order in its user's order group")
     return parser.parse_args()
 
 
@@ -68,6 +73,15 @@ def prepare_kalshi_local(args, workdir: Path, public_pem: str) -> object:
     return server
 
 
+def create_groups(args, private_pem: Path) -> tuple[str, str] | None:
+    """With --order-group: one order group per user (limit 1,000,000 contracts); their ids."""
+    if not args.order_group:
+        return None
+    base, body = f"http://127.0.0.1:{args.port}", b'{"contracts_limit": 1000000}'
+    made = [signed_call(base, private_pem, Unsigned("POST", GROUPS_PATH, key_id, body)) for key_id in USERS.values()]
+    return made[0]["order_group_id"], made[1]["order_group_id"]
+
+
 def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pace: dict[str, float],
             baseline_first: bool) -> dict[str, Result]:
     """Each server gets its own file, signed just before its run: kalshi-local refuses a signature
@@ -79,7 +93,7 @@ def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pace: dict[s
     for name in ("baseline", "kalshi-local") if baseline_first else ("kalshi-local", "baseline"):
         n = round(min(2 * pace[name], args.rate_guess) * (args.seconds + 1))
         began = time.monotonic()
-        signer.write(order_bodies(TICKER, tuple(USERS.values()), n), file)
+        signer.write(order_bodies(TICKER, tuple(USERS.values()), n, groups=args.groups), file)
         signed_s = time.monotonic() - began
         results[name] = send(urls[name], file, args.seconds, args.connections)
         pace[name] = max(results[name].rps, MIN_PACE)
@@ -91,7 +105,7 @@ def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pace: dict[s
 
 def warm_up(args, signer: Signer, file: Path, urls: dict[str, str]) -> dict[str, float]:
     """One short run on each server; the rates seen (orders/s) size the first run's files."""
-    signer.write(order_bodies(TICKER, tuple(USERS.values()), 2000), file)
+    signer.write(order_bodies(TICKER, tuple(USERS.values()), 2000, groups=args.groups), file)
     pace = {}
     for name, url in urls.items():
         result = send(url, file, 1, args.connections)
@@ -103,7 +117,8 @@ def warm_up(args, signer: Signer, file: Path, urls: dict[str, str]) -> dict[str,
 def report(args, runs: list[dict[str, Result]]) -> bool:
     """Prints the medians; True if every run was clean."""
     print(f"\nwrk -t1 -c{args.connections} -d{args.seconds}s, each pre-signed order sent once, median of {len(runs)}"
-          f" runs; kalshi-local: one uvicorn worker, rate limits off, store {args.store or 'fresh SQLite'}")
+          f" runs; kalshi-local: one uvicorn worker, rate limits off, store {args.store or 'fresh SQLite'}"
+          + ("; every order in its user's order group" if args.order_group else ""))
     medians = {}
     for name in ("baseline", "kalshi-local"):
         results = [run[name] for run in runs]
@@ -151,6 +166,7 @@ def main() -> None:
             urls = {"baseline": f"http://127.0.0.1:{args.baseline_port}",
                     "kalshi-local": f"http://127.0.0.1:{args.port}"}
             try:
+                args.groups = create_groups(args, private_pem)
                 pace = warm_up(args, signer, workdir / "warm-up.tsv", urls)
                 runs = []
                 for number in range(args.runs):

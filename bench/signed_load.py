@@ -55,12 +55,15 @@ class Unsigned:
     body: bytes = b""
 
 
-def order_bodies(ticker: str, key_ids: tuple[str, str], n: int, price: str = "0.50") -> Iterator[Unsigned]:
+def order_bodies(
+    ticker: str, key_ids: tuple[str, str], n: int, price: str = "0.50", groups: tuple[str, str] | None = None
+) -> Iterator[Unsigned]:
     """n V2 create-order requests alternating between two users at one price: the first user
-    bids, the second asks, so about half of the orders cross a resting one (count 1 each)."""
+    bids, the second asks, so about half of the orders cross a resting one (count 1 each).
+    With `groups`, each user's orders go in that user's order group."""
     encode = msgspec.json.encode
     for i in range(n):
-        body = {
+        body: dict[str, str] = {
             "ticker": ticker,
             "side": "bid" if i % 2 == 0 else "ask",
             "price": price,
@@ -69,6 +72,8 @@ def order_bodies(ticker: str, key_ids: tuple[str, str], n: int, price: str = "0.
             "self_trade_prevention_type": "taker_at_cross",
             "client_order_id": uuid.uuid4().hex,
         }
+        if groups is not None:
+            body["order_group_id"] = groups[i % 2]
         yield Unsigned("POST", ORDERS_PATH, key_ids[i % 2], encode(body))
 
 
@@ -80,6 +85,25 @@ _private_key = None
 def _load_key(private_pem: Path) -> None:
     global _private_key
     _private_key = serialization.load_pem_private_key(private_pem.read_bytes(), password=None)
+
+
+def signed_call(base: str, private_pem: Path, request: Unsigned) -> dict:
+    """Sends one request signed now (on `base`, http://host:port); its decoded JSON answer."""
+    import urllib.request
+
+    key = serialization.load_pem_private_key(private_pem.read_bytes(), password=None)
+    timestamp = str(time.time_ns() // 1_000_000)
+    signature = key.sign(f"{timestamp}{request.method}{request.path}".encode(), _PSS, hashes.SHA256())  # type: ignore
+    headers = {
+        "KALSHI-ACCESS-KEY": request.key_id,
+        "KALSHI-ACCESS-TIMESTAMP": timestamp,
+        "KALSHI-ACCESS-SIGNATURE": base64.b64encode(signature).decode(),
+        "Content-Type": "application/json",
+    }
+    body = request.body or None
+    call = urllib.request.Request(base + request.path, data=body, method=request.method, headers=headers)
+    with urllib.request.urlopen(call, timeout=60) as answer:
+        return json.loads(answer.read())
 
 
 def _sign_chunk(chunk: list[Unsigned]) -> list[str]:

@@ -97,6 +97,17 @@ SERVED = {
     ("PUT", "/portfolio/subaccounts/netting"),
     ("POST", "/portfolio/subaccounts/transfer"),
     ("GET", "/portfolio/subaccounts/transfers"),
+    # order groups (issue 11)
+    ("GET", "/portfolio/order_groups"),
+    ("POST", "/portfolio/order_groups/create"),
+    ("GET", "/portfolio/order_groups/{order_group_id}"),
+    ("DELETE", "/portfolio/order_groups/{order_group_id}"),
+    ("PUT", "/portfolio/order_groups/{order_group_id}/limit"),
+    ("PUT", "/portfolio/order_groups/{order_group_id}/reset"),
+    ("PUT", "/portfolio/order_groups/{order_group_id}/trigger"),
+    # FCM views (issue 11)
+    ("GET", "/fcm/orders"),
+    ("GET", "/fcm/positions"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

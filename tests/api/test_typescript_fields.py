@@ -289,9 +289,21 @@ REQUESTS += [
     ("GET", "/historical/fills", "/historical/fills", None, None),
     ("GET", "/historical/orders", "/historical/orders", None, None),
 ]  # fmt: skip
+# Order groups and FCM views (issue 11): the fixture creates "{OG}" and makes the demo user the
+# FCM member of sub-trader "{SUB}".
+_OG = "/portfolio/order_groups"
+REQUESTS += [
+    ("POST", _OG + "/create", _OG + "/create", None, {"contracts_limit": 10}),
+    ("GET", _OG, _OG, None, None),
+    ("GET", _OG + "/{order_group_id}", _OG + "/{OG}", None, None),
+    ("GET", "/fcm/orders", "/fcm/orders", {"subtrader_id": "{SUB}"}, None),
+    ("GET", "/fcm/positions", "/fcm/positions", {"subtrader_id": "{SUB}"}, None),
+]
 # Served operations whose response has no body to check.
 # Operations whose answer kalshi-typescript declares void: it reads no field of it.
 NO_BODY = {("DELETE", "/api_keys/{api_key}"), ("DELETE", "/portfolio/events/orders")}
+NO_BODY |= {("DELETE", _OG + "/{order_group_id}")}
+NO_BODY |= {("PUT", f"{_OG}/{{order_group_id}}/{action}") for action in ("limit", "reset", "trigger")}
 # Served operations that kalshi-typescript 3.30.0 has no method for.
 NOT_IN_SDK = {
     ("GET", "/exchange/announcements"),
@@ -358,6 +370,8 @@ def responses(demo_server) -> dict[int, dict]:
                    "status": "finalized", "result": "yes", "settlement_ts": "2020-06-01T00:00:00Z"}
         event = {"series_ticker": "KXTSFIELDS", "title": "TS", "markets": [market, settled]}
         admin.request("PUT", "/events/KXTSFIELDS-1", event)
+        subtrader = admin.request("PUT", "/users/ts-fields-sub", {})["user"]["user_id"]
+        admin.request("PUT", "/users/demo", {"fcm_subtraders": ["ts-fields-sub"]})
     finally:
         admin.close()
     with ApiClient(demo_server.api, DEMO) as client:  # validates every response against openapi.yaml
@@ -369,8 +383,12 @@ def responses(demo_server) -> dict[int, dict]:
         ask = {**_BID, "side": "ask", "price": "0.90", "client_order_id": "ts-ask"}
         client.request("POST", _V2, json=ask, expect=201)
         ids = {f"{{{name}}}": response.json()["order_id"] for name, response in placed.items()}
+        ids["{OG}"] = client.request("POST", _OG + "/create", json={"contracts_limit": 5}).json()["order_group_id"]
+        ids["{SUB}"] = subtrader
         return {
-            i: client.request(method, _with_ids(path, ids), params=params, json=_with_ids(body, ids)).json()
+            i: client.request(
+                method, _with_ids(path, ids), params=_with_ids(params, ids), json=_with_ids(body, ids)
+            ).json()
             for i, (method, _, path, params, body) in enumerate(CHECKED)
         }
 

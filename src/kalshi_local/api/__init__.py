@@ -11,12 +11,14 @@ from . import (
     candlesticks,
     events,
     exchange,
+    fcm,
     forecasts,
     historical,
     incentive_programs,
     live_data,
     markets,
     milestones,
+    order_groups,
     orders,
     portfolio,
     search,
@@ -55,6 +57,8 @@ def served_routes() -> list[BaseRoute]:
             portfolio,
             orders,
             subaccounts,
+            order_groups,
+            fcm,
             spec_files,
         )
         for route in module.routes

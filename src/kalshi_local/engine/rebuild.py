@@ -22,6 +22,7 @@ from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effecti
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
 from ..store import exchange as exchange_store
+from ..store import order_groups as order_groups_store
 from ..store import subaccounts as subaccount_store
 from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
 from . import writer
@@ -201,6 +202,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
             state = load_state(conn)
             exchange_state = exchange_store.state(conn)
             gross = subaccount_store.gross_accounts(conn)
+            groups = order_groups_store.load(conn, clock.now_us())
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
@@ -219,6 +221,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         use_exchange_state = getattr(venue, "use_exchange_state", None)
         if use_exchange_state is not None:  # pauses follow the stored switches and schedule
             use_exchange_state(exchange_state, clock.now_us())
+        use_order_groups = getattr(venue, "use_order_groups", None)
+        if use_order_groups is not None:
+            use_order_groups(groups)
     return venue, lookups, state
 
 

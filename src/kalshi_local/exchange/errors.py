@@ -151,3 +151,31 @@ class InvalidTransfer(TradingError):
     """A transfer between subaccounts with a bad amount or the same subaccount on both ends."""
 
     code = "invalid_parameters"
+
+
+class OrderGroupNotFound(TradingError, NotFound):
+    """No such order group of the caller's account: unknown, deleted, another user's or another
+    subaccount's (fix/order-groups.md: ORDER_GROUP_NOT_FOUND)."""
+
+    status = 404
+    code = "order_group_not_found"
+
+
+class UnknownOrderGroup(OrderGroupNotFound):
+    """An order names an order group the caller's account does not have: order entry declares
+    no 404, so this is a 400 (fix/order-entry.md Text ORDER_GROUP_NOT_FOUND)."""
+
+    status = 400
+
+
+class ExceededOrderGroupRiskLimit(TradingError):
+    """An order in a group that hit its contracts limit or was triggered, before a reset
+    (fix/order-entry.md Text EXCEEDED_ORDER_GROUP_RISK_LIMIT)."""
+
+    code = "exceeded_order_group_risk_limit"
+
+
+class InvalidOrderGroupLimit(TradingError):
+    """A contracts limit outside 1 to 1,000,000 contracts (fix/order-groups.md)."""
+
+    code = "invalid_parameters"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lifecycle import MarketLife
+from .order_groups import OrderGroupChanged
 from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
 from .settlement import Settlement
 
@@ -93,5 +94,5 @@ class Settled:
 
 Event = (
     OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged | MarketLifecycle
-    | Settled
+    | Settled | OrderGroupChanged
 )  # fmt: skip

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .market_commands import MarketCommand
+from .order_groups import OrderGroupCommand
 from .pauses import SetExchangeState
 from .subaccount_commands import SubaccountCommand
 
@@ -257,5 +258,5 @@ class SetBalance:
 
 Command = (
     CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand
-    | SetExchangeState | SubaccountCommand
+    | SetExchangeState | SubaccountCommand | OrderGroupCommand
 )  # fmt: skip

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors, pauses, subaccounts, transitions
+from . import errors, order_groups, pauses, subaccounts, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -146,7 +146,7 @@ _NO_HOLDING = _Holding()  # read only: an account with no resting order in a mar
 class _Change:
     """The events and touched objects of one command, in order."""
 
-    __slots__ = ("outcome", "orders", "positions", "accounts", "markets", "reserve_keys", "now")
+    __slots__ = ("outcome", "orders", "positions", "accounts", "markets", "reserve_keys", "now", "groups")
 
     def __init__(self, now: int) -> None:
         self.outcome = Outcome(ts_us=now)
@@ -156,6 +156,7 @@ class _Change:
         self.markets: dict[str, _Market] = {}
         self.reserve_keys: dict[tuple[AccountKey, str], None] = {}
         self.now = now
+        self.groups: dict[str, order_groups.OrderGroup] = {}  # order groups its fills moved
 
     def order(self, order: Order, reason: str) -> None:
         kept = self.orders.get(order.order_id)
@@ -195,6 +196,7 @@ class Venue:
         self._roll_due = 0
         self._pauses = pauses.Pauses()  # the exchange's trading state: always open until told
         self.netting = subaccounts.Netting()  # accounts with netting off (exchange/subaccounts.py)
+        self.order_groups = order_groups.OrderGroups()  # contracts limits over sets of orders
 
     @property
     def next_seq(self) -> int:
@@ -246,6 +248,10 @@ class Venue:
         models.inputs.ExchangeIn; exchange/pauses.py) from `now_us`. A pause in effect then
         cancels the cancel_order_on_pause orders at the next command or Tick."""
         self._pauses.load(state, now_us)
+
+    def use_order_groups(self, groups: list[order_groups.OrderGroup]) -> None:
+        """Take the store's order groups, their windows read back from the fills (exchange/order_groups.py)."""
+        self.order_groups.load(groups)
 
     @property
     def pause(self) -> str | None:
@@ -339,6 +345,10 @@ class Venue:
             "windows": {k: list(m.window) for k, m in markets.items() if m.window},
             "books": books,
             "client_ids": dict(sorted(self._client_ids.items())),
+            "order_groups": {
+                k: (g.user_seq, g.subaccount, g.contracts_limit, g.triggered, g.reset_seq)
+                for k, g in sorted(self.order_groups.groups.items())
+            },
         }
 
     # --- commands ---
@@ -359,6 +369,8 @@ class Venue:
             return transitions.apply(self, command, now_us)
         if isinstance(command, SUBACCOUNT_COMMANDS):
             return subaccounts.apply(self, command, now_us)
+        if isinstance(command, order_groups.ORDER_GROUP_COMMANDS):
+            return order_groups.apply(self, command, now_us)
         if isinstance(command, pauses.SetExchangeState):
             change = _Change(now_us)
             if self._pauses.set(command.state, now_us):
@@ -393,6 +405,8 @@ class Venue:
         is_bid = cmd.book_side == "bid"
         self._check_price(market, cmd.price)
         _check_count(cmd.count, "count")
+        if cmd.order_group_id is not None:
+            self.order_groups.check_order(cmd.user_seq, cmd.subaccount, cmd.order_group_id)
         time_in_force = "fill_or_kill" if cmd.buy_max_cost is not None else cmd.time_in_force
         if cmd.expiration_us is not None and time_in_force != "good_till_canceled":
             raise errors.InvalidOrder("expiration_ts can only be combined with time_in_force good_till_canceled")
@@ -617,6 +631,8 @@ class Venue:
         else:
             order.maker_fill_cost -= revenue
             order.maker_fees += rounded.net_fee
+        if order.order_group_id is not None:
+            order_groups.matched(self, change, order.order_group_id, take)
         position = self._position(order.account, order.ticker, market, change)
         before = yes_held(position.position)
         pairs = apply_fill(position, is_bid, price, take)
@@ -958,6 +974,8 @@ class Venue:
 
     def _finish(self, change: _Change, order: Order | None = None) -> Outcome:
         """Re-lock collateral where it may have moved, refresh market stats, emit the snapshots."""
+        if change.groups:  # fills moved order groups: those at their limit cancel their orders
+            order_groups.enforce(self, change)
         self._relock_touched(change)
         for market in change.markets.values():
             self._refresh(market, change.now)

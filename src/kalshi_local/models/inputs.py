@@ -455,6 +455,9 @@ class ApiKeyIn(_In, kw_only=True):
     scopes: Texts | None = None
 
 
+MemberName = Annotated[str, Meta(min_length=1, max_length=100)]
+
+
 class UserIn(_In, kw_only=True):
     """A member. `balance` is dollars in whole cents. For a user that exists, a
     field left out stays as it is, and a new balance is reached through a deposit
@@ -465,6 +468,9 @@ class UserIn(_In, kw_only=True):
     tier: Literal[TIERS] | None = None  # type: ignore[valid-type]
     balance: Cents | None = None
     api_keys: Annotated[list[ApiKeyIn], Meta(max_length=MAX_SHORT_LIST)] = []
+    # An FCM member reads its sub-traders' orders and positions (GET /fcm/...); None: as it is.
+    fcm_member: bool | None = None
+    fcm_subtraders: Annotated[list[MemberName], Meta(max_length=MAX_SHORT_LIST)] | None = None
 
 
 class OrderIn(_In, kw_only=True):

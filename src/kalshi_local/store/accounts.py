@@ -18,7 +18,7 @@ from ..auth.keys import load_public_key, normalize_scopes
 from ..auth.ratelimit import TIERS
 from ..errors import Conflict, InvalidParameter
 from ..exchange.money import Amount
-from . import rows
+from . import fcm, rows
 from .cursors import Page, decode_cursor, page_of
 from .schema import api_keys, balances, engine_state, transfers
 from .schema import users as user_rows
@@ -441,6 +441,7 @@ def upsert_user(conn: Connection, spec, now_us: int) -> User:
         _set_balance(conn, user.seq, cents, now_us)
     for key in spec.api_keys:
         _replace_key(conn, user.seq, key, now_us)
+    fcm.configure(conn, user.seq, spec.fcm_member, spec.fcm_subtraders)  # GET /fcm/... (store/fcm.py)
     found = user_by_seq(conn, user.seq)
     assert found is not None  # inserted or found above in this transaction, and users are never deleted
     return found

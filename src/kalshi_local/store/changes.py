@@ -49,6 +49,7 @@ change_counters = Table(
 MARKET_DATA_TABLES = frozenset(
     {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state", "settlements"}
     | {"subaccounts", "subaccount_transfers"}
+    | {"order_groups"}
 )
 CATALOG_TABLES = frozenset(
     {
@@ -58,6 +59,7 @@ CATALOG_TABLES = frozenset(
     }
 )  # fmt: skip
 _TABLE_SCOPES = {"users": (KEYS,), "api_keys": (KEYS,), "change_counters": (), "schema_info": ()}
+_TABLE_SCOPES.update({"fcm_members": (KEYS,), "fcm_subtraders": (KEYS,)})  # member configuration
 _TABLE_SCOPES.update({name: () for name in MARKET_DATA_TABLES})
 _TABLE_SCOPES.update({name: (CATALOG,) for name in CATALOG_TABLES})
 _ALL = SCOPES  # any other table, a new one too: assume the worst until it is listed here

@@ -546,6 +546,37 @@ subaccount_transfers = Table(
     Index("ix_subaccount_transfers_user", "user_seq", "seq"),
 )
 
+# Order groups (exchange/order_groups.py), written by the engine; a deleted group has no row.
+# Their rolling windows are not stored: a rebuild reads the fills after `reset_seq`.
+order_groups = Table(
+    "order_groups",
+    metadata,
+    Column("order_group_id", Text, primary_key=True),
+    Column("created_seq", BigInteger, nullable=False),  # the event seq of its creation: list order
+    Column("user_seq", Seq, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("contracts_limit", BigInteger, nullable=False),  # Count
+    Column("triggered", Boolean, nullable=False),
+    Column("reset_seq", BigInteger, nullable=False),
+    _us("created_us"),
+    _us("updated_us"),
+    Index("ix_order_groups_user", "user_seq", "created_seq"),
+)
+
+# FCM members and their sub-traders (GET /fcm/orders, /fcm/positions): configuration.
+fcm_members = Table(
+    "fcm_members",
+    metadata,
+    Column("user_seq", Seq, primary_key=True),
+)
+fcm_subtraders = Table(
+    "fcm_subtraders",
+    metadata,
+    Column("subtrader_user_seq", Seq, primary_key=True),  # a sub-trader clears through one FCM
+    Column("fcm_user_seq", Seq, nullable=False),
+    Index("ix_fcm_subtraders_fcm", "fcm_user_seq"),
+)
+
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.
 # SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
 for _table in metadata.tables.values():

@@ -7,6 +7,7 @@
 - subscriptions.py: subscriptions and their index; books.py: streamed order books;
 - fanout.py: the engine subscriber; render.py: the channel messages;
 - lifecycle.py: market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle;
+- order_groups.py: order_group_updates;
 - connection.py: bounded send queues.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from starlette.routing import WebSocketRoute
 
+from . import order_groups
 from .endpoint import PATH, endpoint
 from .fanout import Gateway
 from .lifecycle import LifecycleWatcher
@@ -28,6 +30,7 @@ def start(services: Any) -> None:
     gateway = services.gateway = Gateway(services.clock.now_us)
     if services.trading is not None:
         services.trading.subscribe(gateway.publish)
+    order_groups.attach(gateway)  # order_group_updates
     watcher = LifecycleWatcher(gateway, services)
     services.catalog_listeners.append(watcher.catalog_changed)
 
