@@ -90,6 +90,11 @@ SERVED = {
     ("GET", "/historical/trades"),
     ("GET", "/historical/fills"),
     ("GET", "/historical/orders"),
+    ("GET", "/multivariate_event_collections"),
+    ("GET", "/multivariate_event_collections/{collection_ticker}"),
+    ("POST", "/multivariate_event_collections/{collection_ticker}"),
+    ("GET", "/multivariate_event_collections/{collection_ticker}/lookup"),
+    ("PUT", "/multivariate_event_collections/{collection_ticker}/lookup"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

@@ -17,6 +17,7 @@ from . import (
     live_data,
     markets,
     milestones,
+    multivariate,
     orders,
     portfolio,
     search,
@@ -53,6 +54,7 @@ def served_routes() -> list[BaseRoute]:
             api_keys,
             portfolio,
             orders,
+            multivariate,
             spec_files,
         )
         for route in module.routes

@@ -7,15 +7,18 @@
 - subscriptions.py: subscriptions and their index; books.py: streamed order books;
 - fanout.py: the engine subscriber; render.py: the channel messages;
 - lifecycle.py: market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle;
+- multivariate.py: the `multivariate` channel's lookups;
 - connection.py: bounded send queues.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.routing import WebSocketRoute
 
+from . import multivariate
 from .endpoint import PATH, endpoint
 from .fanout import Gateway
 from .lifecycle import LifecycleWatcher
@@ -30,6 +33,7 @@ def start(services: Any) -> None:
         services.trading.subscribe(gateway.publish)
     watcher = LifecycleWatcher(gateway, services)
     services.catalog_listeners.append(watcher.catalog_changed)
+    services.lookup_listeners.append(functools.partial(multivariate.publish_lookup, gateway))
 
 
 def routes() -> list[WebSocketRoute]:
