@@ -282,10 +282,11 @@ def test_a_combo_trades_then_settles_from_its_legs(server, admin, alice, bob, a_
     assert [(s["market_result"], s["value"]) for s in record] == [(combo_result, value)]
 
 
-def test_a_combo_stays_determined_while_a_leg_has_no_result_and_follows_an_amendment(server, admin, alice):
+def test_a_combo_waits_for_every_leg_survives_a_rebuild_and_follows_an_amendment(server, admin, alice):
     w = world(admin)
     ticker = create(alice, w["collection"], [leg(w["a"], "A2", "no"), leg(w["b"], "B1")])["market_ticker"]
     a2, b1 = f"{w['a']}-A2", f"{w['b']}-B1"
+    server.services.trading.reload()  # a venue rebuilt from the store, as at start-up, knows the combo's legs
     advance(admin, HOUR)  # every market closes by the clock
     assert market(server, ticker)["status"] == "closed"
     admin.request("POST", f"/markets/{a2}/determine", {"result": "no"})
@@ -296,3 +297,33 @@ def test_a_combo_stays_determined_while_a_leg_has_no_result_and_follows_an_amend
     assert (market(server, ticker)["status"], market(server, ticker)["result"]) == ("amended", "no")
     advance(admin, TIMER)
     assert (market(server, ticker)["status"], market(server, ticker)["result"]) == ("finalized", "no")
+
+
+def test_a_scenario_declares_collections_and_pages_list_them(server, admin, alice):
+    at = now_us(admin)
+    dates = {"open_date": to_rfc3339(at - HOUR * MICROS), "close_date": to_rfc3339(at + HOUR * MICROS)}
+    later = {"open_date": to_rfc3339(at + HOUR * MICROS), "close_date": to_rfc3339(at + 2 * HOUR * MICROS)}
+    server.load({
+        "series": [{"ticker": "KXMVESCN", "title": "Scenario combos", "category": "Sports"}],
+        "multivariate_event_collections": [
+            {"collection_ticker": f"KXMVESCN-{i}", "series_ticker": "KXMVESCN", "title": f"Combos {i}",
+             "associated_events": [{"ticker": "KXSCN-1"}], **(later if i == 2 else dates)}
+            for i in range(3)
+        ],
+    })  # fmt: skip
+    listed = alice.walk("/multivariate_event_collections", "multivariate_contracts",
+                        {"series_ticker": "KXMVESCN", "limit": 2})  # fmt: skip
+    assert [c["collection_ticker"] for c in listed] == ["KXMVESCN-0", "KXMVESCN-1", "KXMVESCN-2"]
+    assert listed[0]["associated_event_tickers"] == ["KXSCN-1"] and listed[0]["is_single_market_per_event"] is False
+    unopened = alice.ok("/multivariate_event_collections", {"series_ticker": "KXMVESCN", "status": "unopened"})
+    assert [c["collection_ticker"] for c in unopened["multivariate_contracts"]] == ["KXMVESCN-2"]
+    advance(admin, HOUR)
+    closed = alice.ok("/multivariate_event_collections", {"series_ticker": "KXMVESCN", "status": "closed"})
+    assert [c["collection_ticker"] for c in closed["multivariate_contracts"]] == ["KXMVESCN-0", "KXMVESCN-1"]
+    with pytest.raises(Exception, match="starts with KXMVE"):
+        server.load({"multivariate_event_collections": [
+            {"collection_ticker": "BAD", "series_ticker": "KXSCN", "title": "t", "associated_events": [{"ticker": "E"}],
+             **dates}
+        ]})  # fmt: skip
+    admin.request("DELETE", "/multivariate_event_collections/KXMVESCN-0", expect=204)
+    assert alice.error("/multivariate_event_collections/KXMVESCN-0", status=404)["code"] == "not_found"
