@@ -178,6 +178,9 @@ def test_invalid_selections_get_kalshis_errors(server, admin, alice):
     assert alice.error(f"{path}/lookup")["code"] in ("missing_parameters", "invalid_parameters")
     unsigned = httpx.post(f"{server.api}{path}", json={"selected_markets": []}, timeout=30)
     assert unsigned.status_code == 401
+    admin.request("DELETE", f"/series/{w['series']}", expect=204)  # the combos' series is gone
+    gone = alice.error(path, method="POST", json={"selected_markets": [leg(w["a"], "A1"), leg(w["b"], "B1")]})
+    assert gone["code"] == "invalid_parameters" and f"series {w['series']} not found" in gone["message"]
     assert market_count(alice, w["collection"]) == 0  # nothing half-written
 
 

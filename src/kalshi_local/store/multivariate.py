@@ -182,7 +182,10 @@ def create(
         sub_title=title[:10_000],
         markets=[market],
     )
-    event_store.upsert(conn, event, now_us)
+    try:
+        event_store.upsert(conn, event, now_us)
+    except bulk.RowError as exc:  # the collection's series was deleted since
+        raise InvalidParameter(f"collection {collection.collection_ticker}: {exc.message}") from None
     conn.execute(update(events).where(events.c.event_ticker == event_ticker).values(is_multivariate=True))
     conn.execute(
         update(markets).where(m.ticker == market_ticker).values(mve_collection_ticker=collection.collection_ticker)
