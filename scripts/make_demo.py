@@ -652,7 +652,7 @@ def series_rows() -> list[dict]:
             sources=[{"name": "Federal Reserve", "url": "https://www.federalreserve.gov/"}]),
         *(one(series, f"Highest temperature in {city}", "Climate and Weather", ["Weather", "Daily temperature"],
               "daily", sources=[{"name": "National Weather Service", "url": "https://www.weather.gov/"}])
-          for series, city, *_ in CITIES),
+          for series, city, *_ in CITIES),        one("KXMVEGAMES", "Game parlays", "Sports", ["Football", "Basketball"], "custom"),
     ]
 
 
@@ -765,8 +765,26 @@ def catalog() -> dict:
              "fee_multiplier": 0.5, "scheduled_time": "2026-09-01T04:00:00Z"},
         ],
         "incentive_programs": programs,
+        "multivariate_event_collections": [parlays(events)],
         "users": [demo_user(), market_maker()],
         "orders": market_maker_orders(events),
+    }
+
+
+def parlays(events: list[dict]) -> dict:
+    """A combo collection: one winner from each of the first two open football games."""
+    games = [e["event_ticker"] for e in events if e["series_ticker"] == "KXNFLGAME"][:2]
+    return {
+        "collection_ticker": "KXMVEGAMES-R",
+        "series_ticker": "KXMVEGAMES",
+        "title": "Pro football game parlays",
+        "description": "Pick a winner in each of two games.",
+        "open_date": "2026-11-01T00:00:00Z",
+        "close_date": "2027-01-24T18:00:00Z",
+        "associated_events": [{"ticker": game, "size_min": 1, "size_max": 1} for game in games],
+        "size_min": 2,
+        "size_max": 2,
+        "functional_description": "Yes when every picked team wins its game.",
     }
 
 

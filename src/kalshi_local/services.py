@@ -55,6 +55,7 @@ class Services:
     waker: Any = None  # engine.timers.Waker on the real clock while trading runs
     gateway: Any = None  # ws.fanout.Gateway: the WebSocket subscriptions, made by the app's lifespan
     catalog_listeners: list[Callable[[str | None], None]] = field(default_factory=list)  # after catalog writes
+    lookup_listeners: list[Callable[[dict], None]] = field(default_factory=list)  # combo creates and lookups
     historical_window_s: int = DEFAULT_WINDOW_S  # the cutoffs trail the clock by this (exchange/historical.py)
     instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # this server, as an owner of the store
     json_cache: JsonCache = field(default_factory=JsonCache)

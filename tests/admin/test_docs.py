@@ -87,6 +87,8 @@ def test_operation_ids_are_unique():
         shapes.ApiKeyIn,
         shapes.LifecycleIn,
         shapes.WsFaultIn,
+        shapes.MultivariateEventCollectionIn,
+        shapes.AssociatedEventIn,
         users.TransferIn,
         historical.HistoricalIn,
     ],

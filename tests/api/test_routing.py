@@ -108,6 +108,11 @@ SERVED = {
     # FCM views (issue 11)
     ("GET", "/fcm/orders"),
     ("GET", "/fcm/positions"),
+    ("GET", "/multivariate_event_collections"),
+    ("GET", "/multivariate_event_collections/{collection_ticker}"),
+    ("POST", "/multivariate_event_collections/{collection_ticker}"),
+    ("GET", "/multivariate_event_collections/{collection_ticker}/lookup"),
+    ("PUT", "/multivariate_event_collections/{collection_ticker}/lookup"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

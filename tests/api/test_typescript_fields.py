@@ -299,6 +299,26 @@ REQUESTS += [
     ("GET", "/fcm/orders", "/fcm/orders", {"subtrader_id": "{SUB}"}, None),
     ("GET", "/fcm/positions", "/fcm/positions", {"subtrader_id": "{SUB}"}, None),
 ]
+# Combos: the demo's collection, one market of each of its events (created, then looked up).
+COLLECTION = DEMO_CATALOG.multivariate_event_collections[0]
+_PICKS = {
+    "selected_markets": [
+        {"event_ticker": e.ticker, "market_ticker": next(ev for ev in DEMO_CATALOG.events
+                                                          if ev.event_ticker == e.ticker).markets[0].ticker,
+         "side": "yes"}
+        for e in COLLECTION.associated_events
+    ]
+}
+_MVE = "/multivariate_event_collections"
+REQUESTS += [
+    ("GET", _MVE, _MVE, None, None),
+    ("GET", _MVE + "/{collection_ticker}", f"{_MVE}/{COLLECTION.collection_ticker}", None, None),
+    ("POST", _MVE + "/{collection_ticker}", f"{_MVE}/{COLLECTION.collection_ticker}", None,
+     {**_PICKS, "with_market_payload": True}),
+    ("PUT", _MVE + "/{collection_ticker}/lookup", f"{_MVE}/{COLLECTION.collection_ticker}/lookup", None, _PICKS),
+    ("GET", _MVE + "/{collection_ticker}/lookup", f"{_MVE}/{COLLECTION.collection_ticker}/lookup",
+     {"lookback_seconds": "60"}, None),
+]  # fmt: skip
 # Served operations whose response has no body to check.
 # Operations whose answer kalshi-typescript declares void: it reads no field of it.
 NO_BODY = {("DELETE", "/api_keys/{api_key}"), ("DELETE", "/portfolio/events/orders")}
@@ -314,6 +334,9 @@ NOT_IN_SDK = {
     ("POST", "/portfolio/orders/{order_id}/decrease"),
     ("POST", "/portfolio/orders/batched"),
     ("DELETE", "/portfolio/orders/batched"),
+    # The deprecated combo lookups.
+    ("GET", "/multivariate_event_collections/{collection_ticker}/lookup"),
+    ("PUT", "/multivariate_event_collections/{collection_ticker}/lookup"),
 }
 CHECKED = [r for r in REQUESTS if (r[0], r[1]) not in NOT_IN_SDK]
 

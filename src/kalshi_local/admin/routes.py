@@ -13,6 +13,7 @@ from ..api.endpoints import endpoint, route
 from ..api.responses import json_response, services
 from ..errors import Unauthorized
 from . import catalog, clock, docs, exchange, historical, lifecycle, orders, scenarios, subaccounts, users, ws_faults
+from . import multivariate as mve
 
 PREFIX = "/admin/v1"
 
@@ -53,6 +54,6 @@ def health(request: Request):
 routes = [route("/health", health)] + [
     Route(r.path, _admin_only(r.endpoint), methods=sorted(r.methods - {"HEAD"}))
     for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders)
-    + (ws_faults, docs)
+    + (ws_faults, mve, docs)
     for r in module.routes
 ]

@@ -18,6 +18,7 @@ from . import (
     live_data,
     markets,
     milestones,
+    multivariate,
     order_groups,
     orders,
     portfolio,
@@ -59,6 +60,7 @@ def served_routes() -> list[BaseRoute]:
             subaccounts,
             order_groups,
             fcm,
+            multivariate,
             spec_files,
         )
         for route in module.routes

@@ -22,6 +22,7 @@ from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effecti
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
 from ..store import exchange as exchange_store
+from ..store import multivariate as mve_store
 from ..store import order_groups as order_groups_store
 from ..store import subaccounts as subaccount_store
 from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
@@ -298,12 +299,17 @@ class Lookups:
     def lives_of(self, ticker: str | None) -> list[MarketLife]:
         """The lifecycle of market `ticker` ([] if there is none), or with None those of every
         market with a timer pending (not yet open or closed, or its settlement timer running)."""
-        m, t = markets.c, settlement_timers.c
+        m, t, combo = markets.c, settlement_timers.c, mve_store.mve_markets.c
         query = select(
             m.ticker, m.event_ticker, m.status, m.open_us, m.close_us, m.can_close_early,
             m.settlement_timer_seconds, m.latest_expiration_us, m.expected_expiration_us, m.result,
             m.settlement_value, m.expiration_value, t.timer_start_us, m.settlement_us, m.updated_us, t.voided,
-        ).select_from(markets.outerjoin(settlement_timers, t.ticker == m.ticker))  # fmt: skip
+            combo.legs,
+        ).select_from(
+            markets.outerjoin(settlement_timers, t.ticker == m.ticker).outerjoin(
+                mve_store.mve_markets, combo.market_ticker == m.ticker
+            )
+        )  # fmt: skip
         if ticker is None:
             query = query.where(m.status.in_(sorted(TIME_DRIVEN | TIMER_RUNNING)))
         else:
@@ -369,4 +375,5 @@ def _life(row) -> MarketLife:
         timer_start_us=started,
         settlement_us=row.settlement_us,
         updated_us=row.updated_us,
+        legs=mve_store.legs_of(row.legs),
     )

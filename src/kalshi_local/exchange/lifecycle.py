@@ -122,6 +122,7 @@ class MarketLife:
     timer_start_us: int | None = None
     settlement_us: int | None = None
     updated_us: int = 0
+    legs: tuple[tuple[str, str], ...] = ()  # a combo's (market ticker, side) legs (exchange/combos.py)
 
     def status_at(self, now_us: int) -> str:
         return effective_status(self.status, self.open_us, self.close_us, now_us)

@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from . import errors
+from . import combos, errors
 from .events import Event, MarketLifecycle, Settled
 from .lifecycle import RESULTS, TIMER_RUNNING, MarketLife
 from .market_commands import (
@@ -277,6 +277,40 @@ def _schedule(venue: Venue, life: MarketLife) -> None:
 def _moved(venue: Venue, change: _Change, life: MarketLife, kind: str) -> None:
     life.updated_us = change.now
     venue._emit(change, MarketLifecycle(venue._seq, copy.copy(life), kind))
+    if kind in ("determined", "amended") or (kind == "settled" and life.result == "void"):
+        _follow_legs(venue, change, life.ticker)
+
+
+def _follow_legs(venue: Venue, change: _Change, leg: str) -> None:
+    """A leg got a result: every combo on it whose legs all have one is closed (if still
+    open) and determined, or amended when its outcome changed, in the same change."""
+    now = change.now
+    for combo in [life for life in venue._lives.values() if any(t == leg for t, _ in life.legs)]:
+        status = combo.status_at(now)
+        found = combos.outcome(combo.legs, venue.life)
+        if found is None or status == "finalized":
+            continue
+        result, value = found
+        if result == "void":
+            _cancel_resting(venue, change, combo.ticker)
+            combo.close_us = min(combo.close_us, now)
+            _pull_in_expirations(combo, now)
+            combo.result, combo.settlement_value, combo.timer_start_us = "void", None, None
+            _settle(venue, change, combo)
+            continue
+        if status in TIMER_RUNNING:
+            if (combo.result, combo.settlement_value) == (result, value):
+                continue
+            _set_result(change, combo, result, value if result == "scalar" else None, "")
+            combo.status = "amended"
+            _moved(venue, change, combo, "amended")
+        else:
+            if status != "closed":
+                _close(venue, change, combo, now, "close_date_updated")
+            _set_result(change, combo, result, value if result == "scalar" else None, "")
+            combo.status = "determined"
+            _moved(venue, change, combo, "determined")
+        _schedule(venue, combo)
 
 
 def _close(venue: Venue, change: _Change, life: MarketLife, close_us: int, kind: str) -> None:

@@ -572,3 +572,49 @@ class Scenario(_In, kw_only=True):
     orders: list[OrderIn] = []
     lifecycle: list[LifecycleIn] = []
     websocket_faults: list[WsFaultIn] = []
+    multivariate_event_collections: list[MultivariateEventCollectionIn] = []
+
+
+class AssociatedEventIn(_In, kw_only=True):
+    """An event of a multivariate collection (the spec's AssociatedEvent): how many of its
+    markets a selection takes (inclusive, null for no limit) and whether only `yes` may be taken."""
+
+    ticker: Ticker
+    is_yes_only: bool = False
+    size_min: Annotated[int, Meta(ge=0, le=1_000)] | None = None
+    size_max: Annotated[int, Meta(ge=1, le=1_000)] | None = None
+    active_quoters: Texts = []
+
+
+class MultivariateEventCollectionIn(_In, kw_only=True):
+    """A multivariate event collection (exchange/combos.py). Its series must exist and start
+    with KXMVE: combo markets are named after it, and KXMVE* markets are the ones the
+    multivariate_market_lifecycle channel carries (market_lifecycle.md)."""
+
+    collection_ticker: Ticker
+    series_ticker: Ticker
+    title: Name
+    description: Text = ""
+    open_date: Text
+    close_date: Text
+    associated_events: Annotated[list[AssociatedEventIn], Meta(min_length=1, max_length=MAX_SHORT_LIST)]
+    is_ordered: bool = False
+    size_min: Annotated[int, Meta(ge=1, le=MAX_SHORT_LIST)] = 2
+    size_max: Annotated[int, Meta(ge=1, le=MAX_SHORT_LIST)] = 10
+    functional_description: Text = ""
+
+    def __post_init__(self) -> None:
+        opens = _check_time(self.open_date, "open_date")
+        closes = _check_time(self.close_date, "close_date")
+        if opens is not None and closes is not None and closes <= opens:
+            raise _FieldError("close_date", "must be after open_date")
+        if not self.series_ticker.startswith("KXMVE"):
+            raise _FieldError("series_ticker", "a collection's series ticker starts with KXMVE")
+        if self.size_max < self.size_min:
+            raise _FieldError("size_max", "must not be below size_min")
+        tickers = [event.ticker for event in self.associated_events]
+        if len(set(tickers)) != len(tickers):
+            raise _FieldError("associated_events", "an event is listed twice")
+        for event in self.associated_events:
+            if event.size_min is not None and event.size_max is not None and event.size_max < event.size_min:
+                raise _FieldError("associated_events", f"event {event.ticker}: size_max is below size_min")

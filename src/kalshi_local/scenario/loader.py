@@ -36,6 +36,7 @@ from ..store import (
     incentive_programs,
     live_data,
     milestones,
+    multivariate,
     series,
     structured_targets,
 )
@@ -112,6 +113,7 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
         ONE_BY_ONE_CHUNK,
     ),
     "users": (_one_by_one(accounts.upsert_user), ONE_BY_ONE_CHUNK),
+    "multivariate_event_collections": (_one_by_one(multivariate.upsert_collection), ONE_BY_ONE_CHUNK),
 }
 
 # Resting orders, then lifecycle moves, go through the engine after the write (scenario/orders.py,

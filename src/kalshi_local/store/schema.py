@@ -577,6 +577,41 @@ fcm_subtraders = Table(
     Index("ix_fcm_subtraders_fcm", "fcm_user_seq"),
 )
 
+# Multivariate event collections (exchange/combos.py): configuration, listed with a cursor.
+# `associated_events` is the JSON list of AssociatedEvent objects.
+mve_collections = Table(
+    "mve_collections",
+    metadata,
+    _seq(),
+    Column("collection_ticker", Text, nullable=False, unique=True),
+    Column("series_ticker", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    _us("open_us"),
+    _us("close_us"),
+    _json("associated_events"),
+    Column("is_ordered", Boolean, nullable=False),
+    Column("size_min", Integer, nullable=False),
+    Column("size_max", Integer, nullable=False),
+    Column("functional_description", Text, nullable=False),
+    _us("updated_us"),
+    Index("ix_mve_collections_series", "series_ticker", "seq"),
+)
+
+# One row per combo market made from a selection (POST .../{collection_ticker}); `legs` is the
+# JSON list of TickerPairs in canonical order. last_queried_us feeds the lookup history.
+mve_markets = Table(
+    "mve_markets",
+    metadata,
+    Column("market_ticker", Text, primary_key=True),
+    Column("collection_ticker", Text, nullable=False),
+    Column("event_ticker", Text, nullable=False),
+    _json("legs"),
+    _us("created_us"),
+    _us("last_queried_us"),
+    Index("ix_mve_markets_queried", "collection_ticker", "last_queried_us"),
+)
+
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.
 # SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
 for _table in metadata.tables.values():

@@ -8,16 +8,18 @@
 - fanout.py: the engine subscriber; render.py: the channel messages;
 - lifecycle.py: market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle;
 - order_groups.py: order_group_updates;
+- multivariate.py: the `multivariate` channel's lookups;
 - connection.py: bounded send queues.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.routing import WebSocketRoute
 
-from . import order_groups
+from . import multivariate, order_groups
 from .endpoint import PATH, endpoint
 from .fanout import Gateway
 from .lifecycle import LifecycleWatcher
@@ -33,6 +35,7 @@ def start(services: Any) -> None:
     order_groups.attach(gateway)  # order_group_updates
     watcher = LifecycleWatcher(gateway, services)
     services.catalog_listeners.append(watcher.catalog_changed)
+    services.lookup_listeners.append(functools.partial(multivariate.publish_lookup, gateway))
 
 
 def routes() -> list[WebSocketRoute]:
