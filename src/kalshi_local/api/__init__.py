@@ -9,6 +9,7 @@ from . import (
     account,
     api_keys,
     candlesticks,
+    communications,
     events,
     exchange,
     forecasts,
@@ -53,6 +54,7 @@ def served_routes() -> list[BaseRoute]:
             api_keys,
             portfolio,
             orders,
+            communications,
             spec_files,
         )
         for route in module.routes

@@ -22,6 +22,7 @@ from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effecti
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
 from ..store import exchange as exchange_store
+from ..store import rfqs as rfq_store
 from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
 from . import writer
 
@@ -199,6 +200,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         with db_engine.connect() as conn:
             state = load_state(conn)
             exchange_state = exchange_store.state(conn)
+            open_rfqs, quotes = rfq_store.load(conn)
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
@@ -214,6 +216,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         use_exchange_state = getattr(venue, "use_exchange_state", None)
         if use_exchange_state is not None:  # pauses follow the stored switches and schedule
             use_exchange_state(exchange_state, clock.now_us())
+        restore_rfqs = getattr(venue, "restore_rfqs", None)
+        if restore_rfqs is not None:  # RFQs, quotes and their timers (exchange/rfqs.py)
+            restore_rfqs(open_rfqs, quotes)
     return venue, lookups, state
 
 

@@ -130,3 +130,30 @@ class ExchangePaused(TradingError):
     (getting_started/maintenance_and_pauses.md; FIX Text EXCHANGE_PAUSED)."""
 
     code = "exchange_paused"
+
+
+class InvalidRfqParameters(TradingError):
+    """An RFQ or quote the rules refuse: a price off the grid, yes_bid + no_bid above $1, a declined
+    side accepted, a quote that is not open (getting_started/rfqs.md: invalid_parameters)."""
+
+    code = "invalid_parameters"
+
+
+class RfqClosed(TradingError):
+    """The RFQ was deleted, expired or already executed (getting_started/rfqs.md: RFQ_CLOSED)."""
+
+    code = "rfq_closed"
+
+
+class RfqNotFound(TradingError, NotFound):
+    """No such RFQ or quote, or not one the caller is a party to."""
+
+    status = 404
+    code = "not_found"
+
+
+class RfqAlreadyOpen(TradingError, Conflict):
+    """The user has an open RFQ on this market already (getting_started/rfqs.md: 409 Conflict)."""
+
+    status = 409
+    code = "conflict"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .lifecycle import MarketLife
 from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
+from .rfq_events import QuoteChanged, RfqChanged
 from .settlement import Settlement
 
 
@@ -93,5 +94,5 @@ class Settled:
 
 Event = (
     OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged | MarketLifecycle
-    | Settled
+    | Settled | RfqChanged | QuoteChanged
 )  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Literal
 
 from .market_commands import MarketCommand
 from .pauses import SetExchangeState
+from .rfq_commands import RfqCommand
 
 BookSide = Literal["bid", "ask"]  # bid ≡ yes, ask ≡ no
 OutcomeSide = Literal["yes", "no"]
@@ -256,5 +257,5 @@ class SetBalance:
 
 Command = (
     CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand
-    | SetExchangeState
+    | SetExchangeState | RfqCommand
 )  # fmt: skip

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors, pauses, transitions
+from . import errors, pauses, rfqs, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -193,6 +193,7 @@ class Venue:
         # No market's 24 h window has a trade to forget before this: batches skip the scan of all markets.
         self._roll_due = 0
         self._pauses = pauses.Pauses()  # the exchange's trading state: always open until told
+        self._rfqs = rfqs.Rfqs()  # RFQs, quotes and their timers (exchange/rfqs.py)
 
     @property
     def next_seq(self) -> int:
@@ -249,6 +250,10 @@ class Venue:
     def pause(self) -> str | None:
         """The pause in effect: "trading", "exchange" or None."""
         return self._pauses.pause
+
+    def restore_rfqs(self, open_rfqs: list[rfqs.Rfq], quotes: list[rfqs.Quote]) -> None:
+        """Load the store's open RFQs and live or cancelled quotes (exchange/rfqs.py), timers set again."""
+        self._rfqs.restore(open_rfqs, quotes)
 
     def life(self, ticker: str) -> MarketLife | None:
         """The market's lifecycle as the venue holds it (read on first use), None if unknown."""
@@ -355,6 +360,8 @@ class Venue:
             return self._set_balance(command, now_us)
         if isinstance(command, MARKET_COMMANDS):
             return transitions.apply(self, command, now_us)
+        if isinstance(command, rfqs.RFQ_COMMANDS):
+            return rfqs.apply(self, command, now_us)
         if isinstance(command, pauses.SetExchangeState):
             change = _Change(now_us)
             if self._pauses.set(command.state, now_us):

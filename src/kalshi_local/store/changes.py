@@ -48,6 +48,7 @@ change_counters = Table(
 # Tables whose writes move no scope marker: order flow. Their readers use data_marker.
 MARKET_DATA_TABLES = frozenset(
     {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state", "settlements"}
+    | {"rfqs", "quotes"}
 )
 CATALOG_TABLES = frozenset(
     {

@@ -7,6 +7,7 @@
 - subscriptions.py: subscriptions and their index; books.py: streamed order books;
 - fanout.py: the engine subscriber; render.py: the channel messages;
 - lifecycle.py: market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle;
+- communications.py: the communications channel (RFQs and quotes);
 - connection.py: bounded send queues.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from starlette.routing import WebSocketRoute
 
+from .communications import Communications
 from .endpoint import PATH, endpoint
 from .fanout import Gateway
 from .lifecycle import LifecycleWatcher
@@ -29,6 +31,7 @@ def start(services: Any) -> None:
     if services.trading is not None:
         services.trading.subscribe(gateway.publish)
     watcher = LifecycleWatcher(gateway, services)
+    Communications(gateway)  # the communications channel: RFQs and quotes (ws/communications.py)
     services.catalog_listeners.append(watcher.catalog_changed)
 
 
