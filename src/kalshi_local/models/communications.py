@@ -53,7 +53,9 @@ class CreateQuoteIn(_In):
 
 
 class AcceptQuoteIn(_In):
-    accepted_side: Literal["yes", "no"]
+    # kalshi-python-sync 3.2.0's enum is ('true', 'false'): its generator read YAML's bare yes/no as
+    # booleans, so that client can only send those; they mean yes and no.
+    accepted_side: Literal["yes", "no", "true", "false"]
 
 
 def create_rfq(body: CreateRfqIn, who: Who, hvm: bool) -> CreateRfq:
@@ -76,7 +78,8 @@ def create_quote(body: CreateQuoteIn, who: Who) -> CreateQuote:
 
 
 def accept_quote(body: AcceptQuoteIn, user_seq: int, quote_id: str) -> AcceptQuote:
-    return AcceptQuote(user_seq, quote_id, body.accepted_side)
+    side = {"true": "yes", "false": "no"}.get(body.accepted_side, body.accepted_side)
+    return AcceptQuote(user_seq, quote_id, side)
 
 
 def _contracts(body: CreateRfqIn) -> int | None:
