@@ -7,6 +7,10 @@ checked against the spec and through kalshi-python-sync's CommunicationsApi."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import subprocess
+from urllib.parse import urlsplit
 
 import httpx
 import kalshi_python_sync
@@ -219,3 +223,50 @@ def test_bad_quotes_and_rfqs_are_refused_with_kalshis_codes(server, admin):
     ident = requester.ok("/communications/id")["communications_id"]
     assert ident == requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["creator_id"]
     assert ident != maker.ok("/communications/id")["communications_id"]
+
+
+def test_the_typescript_sdk_runs_the_round_trip(server, admin):
+    from .. import spec
+    from .test_typescript_sdk import TS_DIR, _node_or_skip
+
+    node = _node_or_skip()
+    ticker = new_market(admin)
+    parties = {role: member(server, admin) for role in ("REQUESTER", "MAKER")}
+    env = {**os.environ, "KALSHI_ADMIN_TOKEN": ADMIN_TOKEN}
+    for role, (name, _) in parties.items():
+        env[f"KALSHI_{role}_KEY_ID"], env[f"KALSHI_{role}_PEM"] = f"{name}-key", PRIVATE
+    command = [node, "rfqs.js", server.api, server.url + "/admin/v1", ticker]
+    result = subprocess.run(command, cwd=TS_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = json.loads(result.stdout)["calls"]
+    for name, call in calls.items():
+        assert call["ok"], (name, call)
+        if name != "advance":
+            spec.validate(call["method"], urlsplit(call["url"]).path, call["status"], call["data"] or None)
+    assert calls["create_rfq"]["status"] == calls["create_quote"]["status"] == 201
+    assert [q["id"] for q in calls["quotes"]["data"]["quotes"]] == [calls["create_quote"]["data"]["id"]]
+    mine, theirs = calls["quote_requester"]["data"]["quote"], calls["quote_maker"]["data"]["quote"]
+    assert mine["status"] == "executed" and mine["accepted_side"] == "no"
+    assert "creator_order_id" not in mine and "rfq_creator_order_id" not in theirs  # each sees only their own
+    fills = parties["REQUESTER"][1].ok("/portfolio/fills", {"ticker": ticker})["fills"]
+    assert [(f["order_id"], f["side"], f["no_price_dollars"]) for f in fills] == [
+        (mine["rfq_creator_order_id"], "no", "0.6500")  # NO at $1 - yes_bid
+    ]
+    assert calls["rfq"]["data"]["rfq"]["status"] == "closed"
+    assert calls["id"]["data"]["communications_id"] == calls["rfq"]["data"]["rfq"]["creator_id"]
+
+
+def test_open_rfqs_and_running_timers_survive_a_rebuild_from_the_store(server, admin):
+    ticker = new_market(admin)
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    rfq_id = create_rfq(requester, ticker)
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    advance(admin, 10)
+    server.services.trading.reload()  # the venue is rebuilt from the store, as at a restart
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)  # 10 s into its 30 s window
+    server.services.trading.reload()
+    advance(admin, 15)
+    assert get_quote(requester, quote_id)["status"] == "executed"
+    assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["status"] == "closed"
