@@ -113,6 +113,18 @@ SERVED = {
     ("POST", "/multivariate_event_collections/{collection_ticker}"),
     ("GET", "/multivariate_event_collections/{collection_ticker}/lookup"),
     ("PUT", "/multivariate_event_collections/{collection_ticker}/lookup"),
+    # RFQs and quotes (issue 11)
+    ("GET", "/communications/id"),
+    ("GET", "/communications/rfqs"),
+    ("POST", "/communications/rfqs"),
+    ("GET", "/communications/rfqs/{rfq_id}"),
+    ("DELETE", "/communications/rfqs/{rfq_id}"),
+    ("GET", "/communications/quotes"),
+    ("POST", "/communications/quotes"),
+    ("GET", "/communications/quotes/{quote_id}"),
+    ("DELETE", "/communications/quotes/{quote_id}"),
+    ("PUT", "/communications/quotes/{quote_id}/accept"),
+    ("PUT", "/communications/quotes/{quote_id}/confirm"),
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")

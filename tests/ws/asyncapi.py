@@ -28,6 +28,11 @@ SCHEMAS = {
     "event_lifecycle": "eventLifecyclePayload",
     "order_group_updates": "orderGroupUpdatesPayload",
     "multivariate_lookup": "multivariateLookupPayload",
+    "rfq_created": "rfqCreatedPayload",
+    "rfq_deleted": "rfqDeletedPayload",
+    "quote_created": "quoteCreatedPayload",
+    "quote_accepted": "quoteAcceptedPayload",
+    "quote_executed": "quoteExecutedPayload",
 }
 
 

@@ -9,6 +9,7 @@ from . import (
     account,
     api_keys,
     candlesticks,
+    communications,
     events,
     exchange,
     fcm,
@@ -61,6 +62,7 @@ def served_routes() -> list[BaseRoute]:
             order_groups,
             fcm,
             multivariate,
+            communications,
             spec_files,
         )
         for route in module.routes

@@ -24,6 +24,7 @@ from ..exchange.venue import Venue
 from ..store import exchange as exchange_store
 from ..store import multivariate as mve_store
 from ..store import order_groups as order_groups_store
+from ..store import rfqs as rfq_store
 from ..store import subaccounts as subaccount_store
 from ..store.schema import balances, events, fills, markets, orders, positions, series, settlement_timers, trades
 from . import writer
@@ -204,6 +205,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
             exchange_state = exchange_store.state(conn)
             gross = subaccount_store.gross_accounts(conn)
             groups = order_groups_store.load(conn, clock.now_us())
+            open_rfqs, quotes = rfq_store.load(conn)
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
@@ -225,6 +227,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         use_order_groups = getattr(venue, "use_order_groups", None)
         if use_order_groups is not None:
             use_order_groups(groups)
+        restore_rfqs = getattr(venue, "restore_rfqs", None)
+        if restore_rfqs is not None:  # RFQs, quotes and their timers (exchange/rfqs.py)
+            restore_rfqs(open_rfqs, quotes)
     return venue, lookups, state
 
 

@@ -29,7 +29,7 @@ from ..exchange.events import (
 from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
 from ..store import changes
 from ..store.schema import engine_state, fills, orders, positions, trades
-from . import candles, lifecycle_rows, order_group_rows
+from . import candles, lifecycle_rows, order_group_rows, rfq_rows
 
 COUNTERS_KEY = "counters"  # engine_state: {"seq": last event seq, "order": last order number}
 
@@ -98,6 +98,7 @@ def write(
         conn.exec_driver_sql(_stats_sql(mark), stats if len(stats) > 1 else stats[0])
     lifecycle_rows.write(conn, events)
     order_group_rows.write(conn, events)
+    rfq_rows.write(conn, events)
     orders_after = batch.last_order if last_order is None else last_order
     after = (max(counters[0], batch.last_seq), max(counters[1], orders_after))
     if after != counters:

@@ -140,6 +140,13 @@ class SubaccountLimitReached(TradingError):
     code = "invalid_parameters"
 
 
+class InvalidRfqParameters(TradingError):
+    """An RFQ or quote the rules refuse: a price off the grid, yes_bid + no_bid above $1, a declined
+    side accepted, a quote that is not open (getting_started/rfqs.md: invalid_parameters)."""
+
+    code = "invalid_parameters"
+
+
 class SubaccountExists(TradingError, Conflict):
     """Two creates raced for one number: the caller takes the next."""
 
@@ -179,3 +186,23 @@ class InvalidOrderGroupLimit(TradingError):
     """A contracts limit outside 1 to 1,000,000 contracts (fix/order-groups.md)."""
 
     code = "invalid_parameters"
+
+
+class RfqClosed(TradingError):
+    """The RFQ was deleted, expired or already executed (getting_started/rfqs.md: RFQ_CLOSED)."""
+
+    code = "rfq_closed"
+
+
+class RfqNotFound(TradingError, NotFound):
+    """No such RFQ or quote, or not one the caller is a party to."""
+
+    status = 404
+    code = "not_found"
+
+
+class RfqAlreadyOpen(TradingError, Conflict):
+    """The user has an open RFQ on this market already (getting_started/rfqs.md: 409 Conflict)."""
+
+    status = 409
+    code = "conflict"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .lifecycle import MarketLife
 from .order_groups import OrderGroupChanged
 from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
+from .rfq_events import QuoteChanged, RfqChanged
 from .settlement import Settlement
 
 
@@ -94,5 +95,5 @@ class Settled:
 
 Event = (
     OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged | MarketLifecycle
-    | Settled | OrderGroupChanged
+    | Settled | OrderGroupChanged | RfqChanged | QuoteChanged
 )  # fmt: skip

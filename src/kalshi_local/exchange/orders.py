@@ -15,6 +15,7 @@ from typing import Literal
 from .market_commands import MarketCommand
 from .order_groups import OrderGroupCommand
 from .pauses import SetExchangeState
+from .rfq_commands import RfqCommand
 from .subaccount_commands import SubaccountCommand
 
 BookSide = Literal["bid", "ask"]  # bid ≡ yes, ask ≡ no
@@ -258,5 +259,5 @@ class SetBalance:
 
 Command = (
     CreateOrder | CancelOrder | AmendOrder | DecreaseOrder | AdjustBalance | SetBalance | MarketCommand
-    | SetExchangeState | SubaccountCommand | OrderGroupCommand
+    | SetExchangeState | SubaccountCommand | OrderGroupCommand | RfqCommand
 )  # fmt: skip

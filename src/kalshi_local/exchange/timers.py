@@ -10,13 +10,16 @@ from __future__ import annotations
 import heapq
 
 KINDS = ("open", "close", "settle")
-_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
 class Timers:
-    """At most one pending instant per (kind, ticker); setting one again replaces it."""
+    """At most one pending instant per (kind, ticker); setting one again replaces it. `kinds`
+    (KINDS by default) ranks the kinds due at one instant; the ticker may be any key (an RFQ's
+    quote id, exchange/rfqs.py)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: tuple[str, ...] = KINDS) -> None:
+        self._kinds = kinds
+        self._rank = {kind: rank for rank, kind in enumerate(kinds)}
         self._heap: list[tuple[int, int, str]] = []  # (due_us, rank, ticker); stale entries are skipped
         self._due: dict[tuple[int, str], int] = {}  # (rank, ticker) -> due_us
 
@@ -25,7 +28,7 @@ class Timers:
 
     def set(self, kind: str, ticker: str, due_us: int | None) -> None:
         """Schedule `kind` for `ticker` at `due_us` (microseconds on the exchange clock); None cancels it."""
-        key = (_RANK[kind], ticker)
+        key = (self._rank[kind], ticker)
         if due_us is None:
             self._due.pop(key, None)
             return
@@ -35,7 +38,7 @@ class Timers:
         heapq.heappush(self._heap, (due_us, key[0], ticker))
 
     def due(self, kind: str, ticker: str) -> int | None:
-        return self._due.get((_RANK[kind], ticker))
+        return self._due.get((self._rank[kind], ticker))
 
     def next_due(self) -> int | None:
         """The earliest pending instant, or None."""
@@ -52,7 +55,7 @@ class Timers:
                 return fired
             _, rank, ticker = heapq.heappop(self._heap)
             del self._due[(rank, ticker)]
-            fired.append((KINDS[rank], ticker))
+            fired.append((self._kinds[rank], ticker))
 
     def clear(self) -> None:
         self._heap.clear()

@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from . import combos, errors
+from . import combos, errors, rfqs
 from .events import Event, MarketLifecycle, Settled
 from .lifecycle import RESULTS, TIMER_RUNNING, MarketLife
 from .market_commands import (
@@ -69,6 +69,9 @@ def next_due(venue: Venue) -> int | None:
     pause = venue._pauses.due_us  # the exchange's trading state may change (exchange/pauses.py)
     if pause is not None:
         order = pause if order is None else min(order, pause)
+    quote = venue._rfqs.next_due()  # an RFQ quote's confirmation, execution or clean-up (exchange/rfqs.py)
+    if quote is not None:
+        order = quote if order is None else min(order, quote)
     if market is None or order is None:
         return market if order is None else order
     return min(market, order)
@@ -100,6 +103,7 @@ def fire_due(venue: Venue, until: int, most: int = 0) -> tuple[list[Event], int 
                 _FIRE[kind](venue, change, life)
         if venue._pauses.due_us == instant and venue._pauses.evaluate(instant):
             venue.cancel_on_pause(change)
+        rfqs.fire(venue, change, instant)
         events += venue._finish(change).events
     return events, last
 

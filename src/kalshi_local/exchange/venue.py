@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors, order_groups, pauses, subaccounts, transitions
+from . import errors, order_groups, pauses, rfqs, subaccounts, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -197,6 +197,7 @@ class Venue:
         self._pauses = pauses.Pauses()  # the exchange's trading state: always open until told
         self.netting = subaccounts.Netting()  # accounts with netting off (exchange/subaccounts.py)
         self.order_groups = order_groups.OrderGroups()  # contracts limits over sets of orders
+        self._rfqs = rfqs.Rfqs()  # RFQs, quotes and their timers (exchange/rfqs.py)
 
     @property
     def next_seq(self) -> int:
@@ -257,6 +258,10 @@ class Venue:
     def pause(self) -> str | None:
         """The pause in effect: "trading", "exchange" or None."""
         return self._pauses.pause
+
+    def restore_rfqs(self, open_rfqs: list[rfqs.Rfq], quotes: list[rfqs.Quote]) -> None:
+        """Load the store's open RFQs and live or cancelled quotes (exchange/rfqs.py), timers set again."""
+        self._rfqs.restore(open_rfqs, quotes)
 
     def life(self, ticker: str) -> MarketLife | None:
         """The market's lifecycle as the venue holds it (read on first use), None if unknown."""
@@ -371,6 +376,8 @@ class Venue:
             return subaccounts.apply(self, command, now_us)
         if isinstance(command, order_groups.ORDER_GROUP_COMMANDS):
             return order_groups.apply(self, command, now_us)
+        if isinstance(command, rfqs.RFQ_COMMANDS):
+            return rfqs.apply(self, command, now_us)
         if isinstance(command, pauses.SetExchangeState):
             change = _Change(now_us)
             if self._pauses.set(command.state, now_us):

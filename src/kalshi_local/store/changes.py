@@ -50,6 +50,7 @@ MARKET_DATA_TABLES = frozenset(
     {"orders", "fills", "trades", "candles", "positions", "balances", "transfers", "engine_state", "settlements"}
     | {"subaccounts", "subaccount_transfers"}
     | {"order_groups"}
+    | {"rfqs", "quotes"}
 )
 CATALOG_TABLES = frozenset(
     {

@@ -612,6 +612,71 @@ mve_markets = Table(
     Index("ix_mve_markets_queried", "collection_ticker", "last_queried_us"),
 )
 
+# RFQs and their quotes (exchange/rfq_events.py), written by the engine in its batch
+# (engine/rfq_rows.py). `seq` is the event seq that created the row: the lists' cursor order.
+rfqs = Table(
+    "rfqs",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("rfq_id", Text, nullable=False, unique=True),
+    Column("user_seq", Seq, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("ticker", Text, nullable=False),
+    Column("event_ticker", Text, nullable=False),
+    Column("contracts", BigInteger, nullable=False),
+    _money("target_cost", nullable=True),
+    Column("rest_remainder", Boolean, nullable=False),
+    Column("hvm", Boolean, nullable=False),
+    Column("status", Text, nullable=False),
+    _us("created_us"),
+    _us("updated_us"),
+    _us("cancelled_us", nullable=True),
+    Column("cancellation_reason", Text, nullable=False),
+    Index("ix_rfqs_status", "status", "seq"),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("quote_id", Text, nullable=False, unique=True),
+    Column("rfq_id", Text, nullable=False),
+    Column("user_seq", Seq, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("subaccount", Integer, nullable=False),
+    Column("rfq_user_seq", Seq, nullable=False),
+    Column("rfq_user_id", Text, nullable=False),
+    Column("rfq_subaccount", Integer, nullable=False),
+    Column("ticker", Text, nullable=False),
+    Column("event_ticker", Text, nullable=False),
+    Column("contracts", BigInteger, nullable=False),
+    _money("target_cost", nullable=True),
+    Column("yes_bid", BigInteger, nullable=False),
+    Column("no_bid", BigInteger, nullable=False),
+    Column("yes_contracts", BigInteger, nullable=False),
+    Column("no_contracts", BigInteger, nullable=False),
+    Column("rest_remainder", Boolean, nullable=False),
+    Column("post_only", Boolean, nullable=False),
+    Column("hvm", Boolean, nullable=False),
+    Column("status", Text, nullable=False),
+    _us("created_us"),
+    _us("updated_us"),
+    Column("accepted_side", Text, nullable=False),
+    _us("accepted_us", nullable=True),
+    _us("confirmed_us", nullable=True),
+    _us("executed_us", nullable=True),
+    _us("cancelled_us", nullable=True),
+    Column("cancellation_reason", Text, nullable=False),
+    Column("creator_order_id", Text, nullable=False),
+    Column("rfq_creator_order_id", Text, nullable=False),
+    Column("creator_client_order_id", Text, nullable=False),
+    Column("rfq_creator_client_order_id", Text, nullable=False),
+    Index("ix_quotes_user", "user_seq", "seq"),
+    Index("ix_quotes_rfq_user", "rfq_user_seq", "seq"),
+    Index("ix_quotes_status", "status", "seq"),
+)
+
 # Keyset cursors and the JSON cache rely on a seq never being handed out twice.
 # SQLite reuses the largest rowid after a delete unless the table is AUTOINCREMENT.
 for _table in metadata.tables.values():

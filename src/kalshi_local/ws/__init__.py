@@ -9,6 +9,7 @@
 - lifecycle.py: market_lifecycle_v2, event_lifecycle and multivariate_market_lifecycle;
 - order_groups.py: order_group_updates;
 - multivariate.py: the `multivariate` channel's lookups;
+- communications.py: the communications channel (RFQs and quotes);
 - connection.py: bounded send queues.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from starlette.routing import WebSocketRoute
 
 from . import multivariate, order_groups
+from .communications import Communications
 from .endpoint import PATH, endpoint
 from .fanout import Gateway
 from .lifecycle import LifecycleWatcher
@@ -34,6 +36,7 @@ def start(services: Any) -> None:
         services.trading.subscribe(gateway.publish)
     order_groups.attach(gateway)  # order_group_updates
     watcher = LifecycleWatcher(gateway, services)
+    Communications(gateway)  # the communications channel: RFQs and quotes (ws/communications.py)
     services.catalog_listeners.append(watcher.catalog_changed)
     services.lookup_listeners.append(functools.partial(multivariate.publish_lookup, gateway))
 

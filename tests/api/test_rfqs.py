@@ -1,0 +1,272 @@
+"""RFQs and quotes through a real server (getting_started/rfqs.md), one test per path: a maker's new
+quote replaces the previous one, quotes stay private between two makers (REST and the communications
+channel), accept then confirm then execute on the manual clock (fills carrying the quote's order ids),
+confirm too late, the HVM windows of a combo (KXMVE) market, and target-cost sizing; by raw HTTP
+checked against the spec and through kalshi-python-sync's CommunicationsApi."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+from urllib.parse import urlsplit
+
+import httpx
+import kalshi_python_sync
+import pytest
+
+from ..client import AdminClient, ApiClient, assert_error_body
+from ..conftest import BACKENDS, new_database_url
+from ..servers import ADMIN_TOKEN, start_server
+from ..signing import Signer
+from ..ws.client import WsClient
+from .trading_rows import PRIVATE, PUBLIC
+from .write_path import CLOSE, OPEN, new_market
+
+RFQS, QUOTES = "/communications/rfqs", "/communications/quotes"
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request):
+    running = start_server(new_database_url(request, request.param), load_demo=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def admin(server):
+    client = AdminClient(server.url, ADMIN_TOKEN)
+    yield client
+    client.close()
+
+
+def member(server, admin, balance: str = "1000.00") -> tuple[str, ApiClient]:
+    name = f"rfq-{next(_names)}"
+    keys = [{"id": f"{name}-key", "public_key": PUBLIC}]
+    admin.request("PUT", f"/users/{name}", {"balance": balance, "api_keys": keys})
+    return name, ApiClient(server.api, Signer(f"{name}-key", PRIVATE))
+
+
+def sdk(server, name: str) -> kalshi_python_sync.CommunicationsApi:
+    config = kalshi_python_sync.Configuration(host=server.api)
+    config.api_key_id = f"{name}-key"
+    config.private_key_pem = PRIVATE
+    return kalshi_python_sync.CommunicationsApi(kalshi_python_sync.KalshiClient(config))
+
+
+def combo_market(admin: AdminClient) -> str:
+    n = next(_names)
+    series, event, ticker = f"KXMVERFQ{n}", f"KXMVERFQ{n}-1", f"KXMVERFQ{n}-1-A"
+    admin.request("PUT", f"/series/{series}", {"title": f"Combo {n}", "category": "Sports", "fee_type": "quadratic"})
+    market = {"ticker": ticker, "open_time": OPEN, "close_time": CLOSE}
+    admin.request("PUT", f"/events/{event}", {"series_ticker": series, "title": f"Combo {n}", "markets": [market]})
+    return ticker
+
+
+def create_rfq(api: ApiClient, ticker: str, **size) -> str:
+    body = {"market_ticker": ticker, "rest_remainder": False, **(size or {"contracts_fp": "10.00"})}
+    return api.request("POST", RFQS, json=body, expect=201).json()["id"]
+
+
+def create_quote(api: ApiClient, rfq_id: str, yes_bid: str, no_bid: str) -> str:
+    body = {"rfq_id": rfq_id, "yes_bid": yes_bid, "no_bid": no_bid, "rest_remainder": False}
+    return api.request("POST", QUOTES, json=body, expect=201).json()["id"]
+
+
+def get_quote(api: ApiClient, quote_id: str) -> dict:
+    return api.ok(f"{QUOTES}/{quote_id}")["quote"]
+
+
+def advance(admin: AdminClient, seconds: int) -> None:
+    admin.request("POST", "/clock", {"advance_seconds": seconds})
+
+
+def off_spec(server, api: ApiClient, method: str, path: str, json=None) -> dict:
+    """A refusal the docs give (rfqs.md: RFQ_CLOSED, invalid_parameters) on an operation whose spec
+    declares no 400: sent around the spec check, the error shape checked."""
+    url = httpx.URL(f"{server.api}{path}")
+    assert api.signer is not None
+    response = httpx.request(method, url, json=json, headers=api.signer.headers(method, url.path), timeout=30)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert_error_body(body)
+    return body
+
+
+def communications(server, api: ApiClient) -> WsClient:
+    assert api.signer is not None
+    ws = WsClient(server, api.signer)
+    ws.subscribe("communications")
+    return ws
+
+
+def test_a_new_quote_replaces_the_makers_previous_one_and_quotes_stay_private(server, admin):
+    ticker = new_market(admin)
+    _, requester = member(server, admin)
+    _, maker_a = member(server, admin)
+    _, maker_b = member(server, admin)
+    feeds = {who: communications(server, api) for who, api in (("req", requester), ("a", maker_a), ("b", maker_b))}
+    rfq_id = create_rfq(requester, ticker)
+    for ws in feeds.values():  # the RFQ is broadcast to every subscriber
+        assert ws.expect("rfq_created")["msg"]["id"] == rfq_id
+    first = create_quote(maker_a, rfq_id, "0.4000", "0.5500")
+    second = create_quote(maker_a, rfq_id, "0.4200", "0.5500")
+    other = create_quote(maker_b, rfq_id, "0.4100", "0.5600")
+    assert get_quote(maker_a, first)["status"] == "cancelled"
+    assert get_quote(maker_a, second)["status"] == "open"
+    live = requester.ok(QUOTES, {"rfq_id": rfq_id, "status": "open"})["quotes"]
+    assert {q["id"] for q in live} == {second, other}
+    assert {q["id"] for q in maker_a.ok(QUOTES, {"rfq_id": rfq_id})["quotes"]} == {first, second}
+    assert {q["id"] for q in maker_b.ok(QUOTES, {"rfq_id": rfq_id})["quotes"]} == {other}
+    assert maker_b.error(f"{QUOTES}/{second}", status=404)["code"] == "not_found"
+    mine = requester.ok(QUOTES, {"rfq_user_filter": "self", "user_filter": "self"})["quotes"]
+    assert mine == []  # the requester made none of them
+    a_sees = [feeds["a"].expect("quote_created")["msg"]["quote_id"] for _ in range(2)]
+    req_sees = [feeds["req"].expect("quote_created")["msg"]["quote_id"] for _ in range(3)]
+    assert a_sees == [first, second] and req_sees == [first, second, other]
+    assert feeds["b"].expect("quote_created")["msg"]["quote_id"] == other  # nothing of maker A's before it
+    for ws in feeds.values():
+        ws.ws.close()
+
+
+def test_accept_confirm_and_execute_with_the_python_sdk(server, admin):
+    ticker = new_market(admin, fee_type="quadratic")
+    requester_name, requester = member(server, admin)
+    maker_name, maker = member(server, admin)
+    req_sdk, maker_sdk = sdk(server, requester_name), sdk(server, maker_name)
+    rfq_id = req_sdk.create_rfq(market_ticker=ticker, contracts=10, rest_remainder=False).id
+    assert req_sdk.get_rfq(rfq_id).rfq.contracts == 10
+    quote_id = maker_sdk.create_quote(rfq_id=rfq_id, yes_bid="0.4000", no_bid="0.5500", rest_remainder=False).id
+    assert [q.id for q in req_sdk.get_quotes(rfq_id=rfq_id).quotes] == [quote_id]
+    feed = communications(server, requester)
+    req_sdk.accept_quote(quote_id, accepted_side="true")  # 3.2.0's enum reads YAML's yes as true
+    assert feed.expect("quote_accepted")["msg"]["contracts_accepted_fp"] == "10.00"
+    maker_sdk.confirm_quote(quote_id)
+    advance(admin, 14)
+    assert get_quote(maker, quote_id)["status"] == "confirmed"  # the 15 s execution timer still runs
+    advance(admin, 1)
+    executed = feed.expect("quote_executed")["msg"]
+    mine = get_quote(requester, quote_id)
+    assert mine["status"] == "executed" and mine["rfq_creator_order_id"] == executed["order_id"]
+    theirs = get_quote(maker, quote_id)
+    assert "rfq_creator_order_id" not in theirs and theirs["creator_order_id"] != executed["order_id"]
+    fill = requester.ok("/portfolio/fills", {"ticker": ticker})["fills"]
+    assert [(f["order_id"], f["yes_price_dollars"], f["count_fp"]) for f in fill] == [
+        (executed["order_id"], "0.4500", "10.00")  # YES at $1 - no_bid
+    ]
+    assert maker.ok("/portfolio/fills", {"ticker": ticker})["fills"][0]["order_id"] == theirs["creator_order_id"]
+    assert req_sdk.get_rfq(rfq_id).rfq.status == "closed"
+    feed.ws.close()
+
+
+def test_confirming_after_the_confirmation_window_fails(server, admin):
+    ticker = new_market(admin)
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    quote_id = create_quote(maker, create_rfq(requester, ticker), "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "no"}, expect=204)
+    advance(admin, 30)
+    refused = off_spec(server, maker, "PUT", f"{QUOTES}/{quote_id}/confirm")
+    assert refused["code"] == "rfq_closed" and "too late" in refused["message"]
+    quote = get_quote(maker, quote_id)
+    assert (quote["status"], quote["cancellation_reason"]) == ("cancelled", "confirmation_timeout")
+
+
+def test_a_combo_market_confirms_in_3_seconds_and_executes_after_1(server, admin):
+    ticker = combo_market(admin)
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    quote_id = create_quote(maker, create_rfq(requester, ticker), "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    advance(admin, 2)
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
+    advance(admin, 1)
+    assert get_quote(requester, quote_id)["status"] == "executed"
+    late_id = create_quote(maker, create_rfq(requester, ticker), "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{late_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    advance(admin, 3)
+    assert get_quote(maker, late_id)["status"] == "cancelled"  # 3 s is the whole HVM window
+
+
+def test_target_cost_sizes_the_quote_and_the_execution(server, admin):
+    ticker = new_market(admin)
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    rfq_id = create_rfq(requester, ticker, target_cost_dollars="10.00")
+    assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["target_cost_dollars"] == "10.0000"
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    quote = get_quote(requester, quote_id)
+    assert (quote["yes_contracts_fp"], quote["no_contracts_fp"]) == ("25.00", "14.00")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "no"}, expect=204)
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    fills = requester.ok("/portfolio/fills", {"ticker": ticker})["fills"]
+    assert [(f["side"], f["count_fp"], f["no_price_dollars"]) for f in fills] == [("no", "14.00", "0.7000")]
+
+
+def test_bad_quotes_and_rfqs_are_refused_with_kalshis_codes(server, admin):
+    ticker = new_market(admin)
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    rfq_id = create_rfq(requester, ticker)
+    for yes_bid, no_bid in (("0.6000", "0.4100"), ("0.4050", "0.5000")):  # above $1, off the cent grid
+        body = {"rfq_id": rfq_id, "yes_bid": yes_bid, "no_bid": no_bid, "rest_remainder": False}
+        assert maker.error(QUOTES, method="POST", json=body)["code"] == "invalid_parameters"
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "5.00"}
+    assert requester.error(RFQS, method="POST", json=body, status=409)["code"] == "conflict"
+    requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
+    body = {"rfq_id": rfq_id, "yes_bid": "0.4000", "no_bid": "0.5000", "rest_remainder": False}
+    assert maker.error(QUOTES, method="POST", json=body)["code"] == "rfq_closed"
+    assert requester.error(f"{RFQS}/nope", status=404)["code"] == "not_found"
+    ident = requester.ok("/communications/id")["communications_id"]
+    assert ident == requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["creator_id"]
+    assert ident != maker.ok("/communications/id")["communications_id"]
+
+
+def test_the_typescript_sdk_runs_the_round_trip(server, admin):
+    from .. import spec
+    from .test_typescript_sdk import TS_DIR, _node_or_skip
+
+    node = _node_or_skip()
+    ticker = new_market(admin)
+    parties = {role: member(server, admin) for role in ("REQUESTER", "MAKER")}
+    env = {**os.environ, "KALSHI_ADMIN_TOKEN": ADMIN_TOKEN}
+    for role, (name, _) in parties.items():
+        env[f"KALSHI_{role}_KEY_ID"], env[f"KALSHI_{role}_PEM"] = f"{name}-key", PRIVATE
+    command = [node, "rfqs.js", server.api, server.url + "/admin/v1", ticker]
+    result = subprocess.run(command, cwd=TS_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = json.loads(result.stdout)["calls"]
+    for name, call in calls.items():
+        assert call["ok"], (name, call)
+        if name != "advance":
+            spec.validate(call["method"], urlsplit(call["url"]).path, call["status"], call["data"] or None)
+    assert calls["create_rfq"]["status"] == calls["create_quote"]["status"] == 201
+    assert [q["id"] for q in calls["quotes"]["data"]["quotes"]] == [calls["create_quote"]["data"]["id"]]
+    mine, theirs = calls["quote_requester"]["data"]["quote"], calls["quote_maker"]["data"]["quote"]
+    assert mine["status"] == "executed" and mine["accepted_side"] == "no"
+    assert "creator_order_id" not in mine and "rfq_creator_order_id" not in theirs  # each sees only their own
+    fills = parties["REQUESTER"][1].ok("/portfolio/fills", {"ticker": ticker})["fills"]
+    assert [(f["order_id"], f["side"], f["no_price_dollars"]) for f in fills] == [
+        (mine["rfq_creator_order_id"], "no", "0.6500")  # NO at $1 - yes_bid
+    ]
+    assert calls["rfq"]["data"]["rfq"]["status"] == "closed"
+    assert calls["id"]["data"]["communications_id"] == calls["rfq"]["data"]["rfq"]["creator_id"]
+
+
+def test_open_rfqs_and_running_timers_survive_a_rebuild_from_the_store(server, admin):
+    ticker = new_market(admin)
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    rfq_id = create_rfq(requester, ticker)
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    advance(admin, 10)
+    server.services.trading.reload()  # the venue is rebuilt from the store, as at a restart
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)  # 10 s into its 30 s window
+    server.services.trading.reload()
+    advance(admin, 15)
+    assert get_quote(requester, quote_id)["status"] == "executed"
+    assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["status"] == "closed"
