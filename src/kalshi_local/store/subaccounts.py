@@ -82,6 +82,13 @@ def record_subaccount(conn: Connection, user_seq: int, subaccount: int, netting_
         conn.execute(subaccounts.update().where(where).values(netting_enabled=netting_enabled))
 
 
+def transfer_keys(conn: Connection) -> set[tuple[int, str]]:
+    """(user_seq, client_transfer_id) of every transfer applied: a rebuilt venue refuses them
+    again as repeats (exchange/subaccounts.py), whatever a handler's check before it saw."""
+    t = subaccount_transfers.c
+    return {(int(u), str(c)) for u, c in conn.execute(select(t.user_seq, t.client_transfer_id))}
+
+
 def transfer_id(user_seq: int, client_transfer_id: str) -> str:
     return str(uuid.uuid5(_TRANSFER_IDS, f"{user_seq}:{client_transfer_id}"))
 
