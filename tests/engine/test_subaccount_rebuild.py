@@ -1,6 +1,6 @@
 """Transfers between subaccounts stay idempotent across a rebuild of the venue (a restart, a
 reload): the client_transfer_ids already applied come back from the store, so a repeat that
-reaches the engine after the rebuild moves nothing (create-subaccount-transfer.md)."""
+reaches the engine after the rebuild moves nothing (transfer-between-subaccounts.md)."""
 
 from __future__ import annotations
 
