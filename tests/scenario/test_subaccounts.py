@@ -8,6 +8,10 @@ import itertools
 
 import pytest
 
+from kalshi_local.exchange.clock import parse_datetime
+from kalshi_local.scenario import loader
+from kalshi_local.store import accounts, subaccounts
+
 from ..admin.conftest import AdminApi
 from ..client import ApiClient
 from ..conftest import BACKENDS, new_database_url
@@ -151,3 +155,18 @@ def test_a_bad_subaccount_item_fails_the_load_and_changes_nothing(server, admin_
     message = upload(admin_api, document, 400)["message"]
     assert path.replace("NAME", name) in message
     assert (balances(api), netting(api), resting(api, 1)) == before
+
+
+def test_the_store_load_without_a_server_opens_and_clears_subaccounts(engine):
+    """`kalshi-local load`'s path: loader.apply on a store no server holds."""
+    now = parse_datetime("2026-03-01T12:00:00Z")
+    opened = {"name": "cli", "balance": "10.00", "subaccounts": [{"number": 1, "balance": "2.50"}, {"number": 4}]}
+    loader.apply(engine, loader.parse_data({"users": [opened]}, "cli"), now, "cli")
+    with engine.connect() as conn:
+        user = accounts.user_by_name(conn, "cli")
+        assert user is not None
+        assert [(b.subaccount, b.balance) for b in subaccounts.all_balances(conn, user.seq)] == [
+            (0, 10_000_000), (1, 2_500_000), (4, 0)]  # fmt: skip
+    loader.apply(engine, loader.parse_data({"users": [{"name": "cli", "reset": True}]}, "cli"), now, "cli")
+    with engine.connect() as conn:
+        assert subaccounts.numbers(conn, user.seq) == [0]
