@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -266,6 +267,19 @@ REQUESTS += [
     ("POST", _V1 + "/batched", _V1 + "/batched", None, {"orders": [_V1_BUY]}),
     ("DELETE", _V1 + "/batched", _V1 + "/batched", None, {"ids": ["{A}"]}),
 ]
+# Subaccounts: the demo member opens number 1, moves a cent there and back, turns its netting off.
+_SUBS = "/portfolio/subaccounts"
+_MOVE = {"from_subaccount": 0, "to_subaccount": 1, "amount_cents": 1}
+REQUESTS += [
+    ("POST", _SUBS, _SUBS, None, {}),
+    ("POST", _SUBS + "/transfer", _SUBS + "/transfer", None, {**_MOVE, "client_transfer_id": str(uuid.uuid4())}),
+    ("POST", _SUBS + "/transfer", _SUBS + "/transfer", None,
+     {"from_subaccount": 1, "to_subaccount": 0, "amount_cents": 1, "client_transfer_id": str(uuid.uuid4())}),
+    ("PUT", _SUBS + "/netting", _SUBS + "/netting", None, {"subaccount_number": 1, "enabled": False}),
+    ("GET", _SUBS + "/balances", _SUBS + "/balances", None, None),
+    ("GET", _SUBS + "/netting", _SUBS + "/netting", None, None),
+    ("GET", _SUBS + "/transfers", _SUBS + "/transfers", None, None),
+]  # fmt: skip
 # Candlesticks of the fixture's market, whose orders above gave it buckets (daily, 2023 to 2036).
 _DAYS = {"start_ts": "1700000000", "end_ts": str(1_700_000_000 + 4_999 * 86_400), "period_interval": "1440"}
 REQUESTS += [

@@ -206,6 +206,7 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
             gross = subaccount_store.gross_accounts(conn)
             groups = order_groups_store.load(conn, clock.now_us())
             open_rfqs, quotes = rfq_store.load(conn)
+            transfers = subaccount_store.transfer_keys(conn)
         venue = factory(
             lookups.rules_of, lookups.account_of, next_seq=state.last_seq + 1, next_order=state.last_order + 1
         )
@@ -217,8 +218,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         with lookups.preloaded(touched):
             venue.restore(state.orders, state.positions, state.accounts, state.stats, state.trades)
         netting = getattr(venue, "netting", None)
-        if netting is not None:  # accounts with netting off (exchange/subaccounts.py)
+        if netting is not None:  # accounts with netting off, transfers done (exchange/subaccounts.py)
             netting.gross.update(gross)
+            netting.transfers.update(transfers)
         if use_lives is not None:
             use_lives(lookups.lives_of)
         use_exchange_state = getattr(venue, "use_exchange_state", None)

@@ -29,7 +29,8 @@ AccountKey = tuple[int, int]
 
 
 class Netting:
-    """Which accounts have netting off, and the transfer ids applied since the venue was built."""
+    """Which accounts have netting off, and the (user_seq, client_transfer_id) of every transfer
+    applied (a rebuild reads them back from the store: a repeat never moves cash twice)."""
 
     __slots__ = ("gross", "transfers")
 

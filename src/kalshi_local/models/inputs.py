@@ -473,9 +473,32 @@ class UserIn(_In, kw_only=True):
     fcm_subtraders: Annotated[list[MemberName], Meta(max_length=MAX_SHORT_LIST)] | None = None
 
 
+class SubaccountIn(_In, kw_only=True):
+    """A numbered subaccount of a scenario's member (api-reference/portfolio/create-subaccount.md:
+    1 to 32), opened when missing. `balance`: its cash in dollars, whole cents; left out, a new
+    one starts at $0 and one that exists keeps its cash. `netting`: its collateral netting; left
+    out, a new one takes the primary's and one that exists keeps its own."""
+
+    number: Annotated[int, Meta(ge=1, le=32)]
+    balance: Cents | None = None
+    netting: bool | None = None
+
+
+class ScenarioUserIn(UserIn, kw_only=True):
+    """A member in a scenario's `users` section: UserIn, with what only a scenario does, in
+    this order: `reset` (as POST /admin/v1/users/{name}/reset: every subaccount, order, fill,
+    position and settlement gone) or `remove_subaccounts` (as DELETE
+    /admin/v1/users/{name}/subaccounts), then the UserIn fields, then `subaccounts`."""
+
+    reset: bool = False
+    remove_subaccounts: bool = False
+    subaccounts: Annotated[list[SubaccountIn], Meta(max_length=32)] = []
+
+
 class OrderIn(_In, kw_only=True):
     """A resting order of a scenario, placed through the engine once the rest of the
-    file is written: post-only and good till canceled, so it never trades on placement.
+    file is written (its `subaccount` too, by the `users` section): post-only and good till
+    canceled, so it never trades on placement.
     `price` is the YES price in dollars, `side` bid (buys YES) or ask (sells YES)."""
 
     user: Annotated[str, Meta(min_length=1, max_length=100)]
@@ -485,6 +508,7 @@ class OrderIn(_In, kw_only=True):
     count: CountFp | Annotated[int, Meta(ge=1, le=10**12)]
     client_order_id: OptionalKey = ""
     only_if_open: bool = False  # left out, not refused, when its market is not open at load time
+    subaccount: Annotated[int, Meta(ge=0, le=32)] = 0  # the member's primary (0) or a numbered one it has
 
     def __post_init__(self) -> None:
         if not 0 < price_raw(self.price) < ONE_DOLLAR.raw:
@@ -568,7 +592,7 @@ class Scenario(_In, kw_only=True):
     announcements: list[AnnouncementIn] = []
     fee_changes: list[FeeChangeIn] = []
     incentive_programs: list[IncentiveProgramIn] = []
-    users: list[UserIn] = []
+    users: list[ScenarioUserIn] = []
     orders: list[OrderIn] = []
     lifecycle: list[LifecycleIn] = []
     websocket_faults: list[WsFaultIn] = []

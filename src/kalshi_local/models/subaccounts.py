@@ -8,6 +8,7 @@ import msgspec
 from msgspec import Meta
 
 from ..exchange.subaccount_commands import MAX_SUBACCOUNT
+from .trading import EXCHANGE_INDEX
 
 Number = Annotated[int, Meta(ge=0, le=MAX_SUBACCOUNT)]
 Cents = Annotated[int, Meta(ge=1, le=100_000_000_000_000)]  # at most $1 trillion, the largest balance
@@ -33,11 +34,13 @@ class SubaccountBalance(msgspec.Struct, frozen=True):
     subaccount_number: int
     balance: str  # FixedPointDollars: cash less what resting orders lock, as GET /portfolio/balance
     updated_ts: int  # unix seconds
+    exchange_index: int = EXCHANGE_INDEX  # kalshi-typescript 3.30.0 requires it (COMPAT.md)
 
 
 class NettingConfig(msgspec.Struct, frozen=True):
     subaccount_number: int
     enabled: bool
+    exchange_index: int = EXCHANGE_INDEX  # as SubaccountBalance
 
 
 class SubaccountTransfer(msgspec.Struct, frozen=True):
@@ -46,3 +49,4 @@ class SubaccountTransfer(msgspec.Struct, frozen=True):
     to_subaccount: int
     amount_cents: int
     created_ts: int  # unix seconds
+    exchange_index: int = EXCHANGE_INDEX  # as SubaccountBalance

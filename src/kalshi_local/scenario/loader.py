@@ -29,7 +29,6 @@ from sqlalchemy.exc import DataError, DBAPIError
 from ..errors import ApiError
 from ..models.inputs import ExchangeIn, Scenario, describe
 from ..store import (
-    accounts,
     db,
     events,
     exchange,
@@ -41,7 +40,7 @@ from ..store import (
     structured_targets,
 )
 from ..store.bulk import RowError
-from . import lifecycle, orders
+from . import lifecycle, orders, users
 from .errors import ScenarioError
 
 __all__ = ["Document", "ScenarioConflict", "ScenarioError", "apply", "apply_all", "write"]
@@ -89,6 +88,8 @@ def _one_by_one(write: Callable) -> Callable:
         for index, item in enumerate(items):
             try:
                 write(conn, item, now_us)
+            except RowError as exc:  # it names the part of the item at fault
+                raise RowError(index, exc.message, exc.path, exc.conflict) from None
             except (ValueError, ApiError) as exc:
                 raise RowError(index, getattr(exc, "message", None) or str(exc)) from None
 
@@ -112,7 +113,7 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
         _one_by_one(lambda conn, spec, _now: incentive_programs.upsert(conn, spec)),
         ONE_BY_ONE_CHUNK,
     ),
-    "users": (_one_by_one(accounts.upsert_user), ONE_BY_ONE_CHUNK),
+    "users": (_one_by_one(users.write), ONE_BY_ONE_CHUNK),
     "multivariate_event_collections": (_one_by_one(multivariate.upsert_collection), ONE_BY_ONE_CHUNK),
 }
 

@@ -22,7 +22,7 @@ from ..exchange.money import Count
 from ..exchange.orders import CancelOrder, Command, CreateOrder
 from ..exchange.venue import Outcome
 from ..models.inputs import OrderIn, count_raw, price_raw
-from ..store import accounts, markets
+from ..store import accounts, markets, subaccounts
 from .errors import PlacingError, ScenarioError
 
 SubmitMany = Callable[[Sequence[Command]], Awaitable[list]]
@@ -57,6 +57,10 @@ def resolve(conn: Connection, items: Sequence[OrderIn], source: str, now_us: int
         market = known.get(item.ticker)
         if market is None:
             raise ScenarioError(f"{source}: $.orders[{index}].ticker: no market {item.ticker!r} {nowhere}")
+        if item.subaccount and not subaccounts.exists(conn, user.seq, item.subaccount):
+            raise ScenarioError(
+                f"{source}: $.orders[{index}].subaccount: {item.user!r} has no subaccount {item.subaccount} {nowhere}"
+            )
         if item.only_if_open and effective_status(market.status, market.open_us, market.close_us, now_us) != "active":
             continue
         placements.append(Placement(index, item.user, _command(item, user)))
@@ -68,7 +72,7 @@ def _command(item: OrderIn, user: accounts.User) -> CreateOrder:
     return CreateOrder(
         user_seq=user.seq,
         user_id=user.user_id,
-        subaccount=accounts.PRIMARY,
+        subaccount=item.subaccount,
         ticker=item.ticker,
         book_side=item.side,
         price=price_raw(item.price),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, select
 
+from ..exchange.money import Amount
 from .cursors import Page, decode_cursor, page_of
 from .schema import balances, fills, orders, positions, settlements, subaccount_transfers, subaccounts
 
@@ -80,6 +81,45 @@ def record_subaccount(conn: Connection, user_seq: int, subaccount: int, netting_
     else:
         where = (s.user_seq == user_seq) & (s.subaccount == subaccount)
         conn.execute(subaccounts.update().where(where).values(netting_enabled=netting_enabled))
+
+
+def set_up(conn: Connection, user_seq: int, subaccount: int, balance: int | None, netting_enabled: bool | None,
+           now_us: int) -> None:  # fmt: skip
+    """Opens numbered subaccount `subaccount` of the member, or sets the cash (Amount units) of
+    one it has, straight in the store (a scenario; the venue is rebuilt after). A new one takes
+    the primary's netting unless `netting_enabled` says otherwise. Raises ValueError for cash
+    below what its resting orders lock, or for another netting on one that exists (netting
+    changes lock collateral again: the engine does that, PUT /portfolio/subaccounts/netting)."""
+    b = balances.c
+    where = (b.user_seq == user_seq) & (b.subaccount == subaccount)
+    row = conn.execute(select(b.reserved).where(where)).first()
+    if row is None:
+        if netting_enabled is None:
+            netting_enabled = netting(conn, user_seq).get(0, True)
+        values = {"user_seq": user_seq, "subaccount": subaccount, "balance": balance or 0, "reserved": 0}
+        conn.execute(balances.insert().values(**values, updated_us=now_us))
+        record_subaccount(conn, user_seq, subaccount, netting_enabled, now_us)
+        return
+    if netting_enabled is not None and netting(conn, user_seq)[subaccount] != netting_enabled:
+        raise ValueError(
+            f"subaccount {subaccount} exists with netting {'off' if netting_enabled else 'on'}: a scenario"
+            " does not change it (PUT /portfolio/subaccounts/netting does)"
+        )
+    if balance is None:
+        return
+    if balance < row.reserved:
+        raise ValueError(
+            f"subaccount {subaccount}'s resting orders lock {Amount(row.reserved).to_dollars_exact()} dollars,"
+            f" more than the balance {Amount(balance).to_dollars_exact()}"
+        )
+    conn.execute(balances.update().where(where).values(balance=balance, updated_us=now_us))
+
+
+def transfer_keys(conn: Connection) -> set[tuple[int, str]]:
+    """(user_seq, client_transfer_id) of every transfer applied: a rebuilt venue refuses them
+    again as repeats (exchange/subaccounts.py), whatever a handler's check before it saw."""
+    t = subaccount_transfers.c
+    return {(int(u), str(c)) for u, c in conn.execute(select(t.user_seq, t.client_transfer_id))}
 
 
 def transfer_id(user_seq: int, client_transfer_id: str) -> str:

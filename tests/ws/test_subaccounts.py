@@ -1,0 +1,65 @@
+"""fill, user_orders and market_positions for an order in a numbered subaccount: each carries the
+subaccount as the asyncapi contract has it (`subaccount` on fill and market_position, present only
+for a subaccount; `subaccount_number` on user_order, 0 for the primary). Messages are validated
+against src/kalshi_local/spec/asyncapi.yaml by WsClient.recv."""
+
+from __future__ import annotations
+
+import uuid
+
+from ..api.write_path import place
+
+SUBS = "/portfolio/subaccounts"
+
+
+def funded_subaccount(api, dollars_cents: int) -> int:
+    """Opens two subaccounts (the second one is used: a number other than 1) and funds it."""
+    api.request("POST", SUBS, expect=201)
+    number = api.request("POST", SUBS, expect=201).json()["subaccount_number"]
+    body = {"client_transfer_id": str(uuid.uuid4()), "from_subaccount": 0, "to_subaccount": number,
+            "amount_cents": dollars_cents}  # fmt: skip
+    api.request("POST", SUBS + "/transfer", json=body, expect=200)
+    return number
+
+
+def private_messages(ws) -> dict[str, dict]:
+    """The user_order, fill and market_position messages of one fill, by type."""
+    found = [ws.recv() for _ in range(3)]
+    kinds = {m["type"]: m["msg"] for m in found}
+    assert set(kinds) == {"user_order", "fill", "market_position"}, found
+    return kinds
+
+
+def test_messages_of_an_order_in_a_subaccount_carry_its_number(alice, bob, ticker):
+    number = funded_subaccount(alice, 5_000)
+    assert number == 2
+    resting = place(alice, ticker, "bid", "10", "0.4000", subaccount=number)
+    with alice.ws() as maker, bob.ws() as taker:
+        maker.subscribe("fill", "market_positions", "user_orders")
+        taker.subscribe("fill", "market_positions", "user_orders")
+        place(bob, ticker, "ask", "4", "0.4000")
+        mine = private_messages(maker)
+        assert mine["user_order"]["order_id"] == resting["order_id"]
+        assert mine["user_order"]["subaccount_number"] == number
+        assert (mine["fill"]["order_id"], mine["fill"]["subaccount"]) == (resting["order_id"], number)
+        assert (mine["market_position"]["position_fp"], mine["market_position"]["subaccount"]) == ("4.00", number)
+        theirs = private_messages(taker)  # bob trades from his primary
+        assert theirs["user_order"]["subaccount_number"] == 0
+        assert "subaccount" not in theirs["fill"]
+        assert "subaccount" not in theirs["market_position"]
+    # The subaccount's REST views agree; the primary holds nothing in the market.
+    held = alice.ok("/portfolio/positions", {"ticker": ticker, "subaccount": number})["market_positions"]
+    assert [p["position_fp"] for p in held] == ["4.00"]
+    assert alice.ok("/portfolio/positions", {"ticker": ticker})["market_positions"] == []
+
+
+def test_a_primary_order_of_a_member_with_subaccounts_carries_0_or_nothing(alice, bob, ticker):
+    funded_subaccount(alice, 1_000)
+    resting = place(alice, ticker, "bid", "5", "0.3000")
+    with alice.ws() as maker:
+        maker.subscribe("fill", "market_positions", "user_orders")
+        place(bob, ticker, "ask", "5", "0.3000")
+        mine = private_messages(maker)
+        assert (mine["user_order"]["order_id"], mine["user_order"]["subaccount_number"]) == (resting["order_id"], 0)
+        assert mine["user_order"]["status"] == "executed"
+        assert "subaccount" not in mine["fill"] and "subaccount" not in mine["market_position"]
