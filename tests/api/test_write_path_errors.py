@@ -188,3 +188,15 @@ def test_a_nul_character_in_a_batch_names_its_order(alice, ticker):
 def test_an_escaped_backslash_before_u0000_is_no_nul(alice, ticker):
     made = alice.request("POST", V1, json=v1_buy(ticker, client_order_id="a\\u0000b"), expect=201).json()
     assert made["order"]["client_order_id"] == "a\\u0000b"
+
+
+@pytest.mark.parametrize("extra", [{"type": "market"}, {"type": "market", "buy_max_cost": 500}, {"buy_max_cost": 500}])
+def test_a_v1_create_without_a_price_says_a_price_is_required(alice, ticker, extra):
+    body = {key: value for key, value in v1_buy(ticker, **extra).items() if key != "yes_price"}
+    message = alice.error(V1, method="POST", json=body)["message"]
+    assert "grid" not in message
+    if "type" in extra:
+        assert message.startswith("type: market orders are no longer offered"), message
+    else:
+        assert message.startswith("yes_price: a price is required"), message
+    assert alice.ok(V1, {"ticker": ticker})["orders"] == []
