@@ -14,6 +14,7 @@ from typing import Annotated, Literal, TypeVar
 import msgspec
 from msgspec import Meta
 
+from ..auth.ratelimit import TIERS, max_batch
 from ..errors import InvalidParameter
 from ..exchange.clock import MICROS
 from ..exchange.money import PRICE_SCALE, Amount, Count, Price
@@ -28,7 +29,9 @@ from ..exchange.orders import (
 from .inputs import describe
 
 MAX_SUBACCOUNT = 32
-MAX_BATCH = 20  # orders in one batched create or cancel (Kalshi's limit)
+# Orders in one batched create or cancel for the richest tier; each caller's own limit is
+# ratelimit.max_batch, checked where the caller is known (api/orders.py).
+MAX_BATCH = max(max_batch("DELETE", "/portfolio/orders/batched", tier) for tier in TIERS)
 MAX_TIMESTAMP_S = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 Ticker = Annotated[str, Meta(min_length=1, max_length=200)]
