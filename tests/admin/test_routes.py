@@ -55,9 +55,6 @@ def test_a_nul_character_in_a_body_is_a_400_not_a_server_error(demo_server):
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     body = {"title": "a\u0000b", "category": "Economics"}
     response = httpx.put(demo_server.url + PREFIX + "/series/KXNUL", json=body, headers=headers)
-    # SQLite stores it; PostgreSQL text cannot, and that is a 400 naming the cause.
-    if demo_server.services.engine.dialect.name == "postgresql":
-        assert response.status_code == 400, response.text
-        assert "cannot be stored" in response.json()["message"]
-    else:
-        assert response.status_code == 200, response.text
+    # Refused on SQLite too: a store must not hold what PostgreSQL cannot.
+    assert response.status_code == 400, response.text
+    assert response.json()["message"] == "$.title: a string contains a NUL character (\\u0000)"

@@ -1,5 +1,6 @@
 """Order entry over HTTP before the engine answers: a malformed body is a 400 naming the field,
-whatever the client sends, and batches are billed per item to the write bucket."""
+whatever the client sends; batches are billed per item to the write bucket and hold at most what a full
+bucket pays for."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ admin = fixtures.admin
 alice = fixtures.alice
 
 V2 = {"ticker": "MKT", "side": "bid", "count": "1", "price": "0.01", "time_in_force": "good_till_canceled"}
+V1_ITEM = {"ticker": "MKT", "action": "buy", "side": "yes", "count": 1, "yes_price": 1}
 
 
 @pytest.mark.parametrize(
@@ -56,8 +58,34 @@ def test_a_get_with_a_json_content_type_and_no_body_is_served(alice):
 def test_a_batch_is_billed_per_item_to_the_write_bucket(server, admin):
     # basic: the write bucket holds 100 tokens; a batched create costs 10 per order.
     with rows.trader(server, admin, tier="basic") as basic:
-        too_many = basic.request("POST", "/portfolio/events/orders/batched", json={"orders": [V2] * 11})
-        assert too_many.status_code == 429, too_many.text
-    with rows.trader(server, admin, tier="basic") as basic:
         fits = basic.request("POST", "/portfolio/events/orders/batched", json={"orders": [V2] * 10})
         assert fits.status_code != 429, fits.text
+        empty = basic.request("POST", "/portfolio/events/orders/batched", json={"orders": [V2] * 10})
+        assert empty.status_code == 429, empty.text
+
+
+@pytest.mark.parametrize(
+    ("tier", "method", "path", "limit"),
+    [
+        ("basic", "POST", "/portfolio/events/orders/batched", 10),
+        ("basic", "DELETE", "/portfolio/orders/batched", 50),
+        ("premier", "POST", "/portfolio/orders/batched", 200),
+        ("advanced", "DELETE", "/portfolio/events/orders/batched", 300),
+    ],
+)
+def test_a_batch_costing_more_than_the_tiers_write_bucket_is_a_400(server, admin, tier, method, path, limit):
+    # batch-create-orders.md: the maximum batch size scales with the tier's write budget.
+    item = {"order_id": "o1"} if method == "DELETE" else V2 if "events" in path else V1_ITEM
+    with rows.trader(server, admin, tier=tier) as trader:  # a full bucket for each request
+        error = trader.error(path, method=method, json={"orders": [item] * (limit + 1)})
+        assert error["message"].endswith(f"the {tier} tier's write bucket holds: at most {limit} orders per batch")
+    with rows.trader(server, admin, tier=tier) as trader:
+        at_limit = trader.request(method, path, json={"orders": [item] * limit})
+        assert at_limit.status_code in (200, 201), at_limit.text
+        assert len(at_limit.json()["orders"]) == limit
+
+
+def test_a_premier_trader_batches_25_creates(server, admin):
+    with rows.trader(server, admin, tier="premier") as premier:
+        made = premier.request("POST", "/portfolio/orders/batched", json={"orders": [V1_ITEM] * 25}, expect=201)
+        assert len(made.json()["orders"]) == 25

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from . import trading_fixtures as fixtures
@@ -65,9 +66,19 @@ def test_bids_per_outcome_ascending_best_last_and_depth_keeps_the_best(server, p
     ]
 
 
-def test_unknown_market_is_404_and_depth_outside_1_to_100_is_lenient(public, ticker):
+def test_unknown_market_is_404_and_a_depth_of_0_or_below_is_every_level(public, ticker):
     assert public.error("/markets/NO-SUCH/orderbook", status=404)["code"] == "not_found"
     everything = public.ok(f"/markets/{ticker}/orderbook")
     assert public.ok(f"/markets/{ticker}/orderbook", {"depth": -1}) == everything  # the SDKs' "all levels"
-    assert public.ok(f"/markets/{ticker}/orderbook", {"depth": 101}) == everything  # fewer than 100 levels here
+    assert public.ok(f"/markets/{ticker}/orderbook", {"depth": 100}) == everything  # fewer than 100 levels here
+
+
+@pytest.mark.parametrize("depth", ["101", "100000000000"])
+def test_a_depth_past_100_is_a_400(server, public, ticker, depth):
+    # Raw HTTP: the spec bounds depth to 0..100 but declares no 400 for this operation.
+    response = httpx.get(f"{server.api}/markets/{ticker}/orderbook", params={"depth": depth})
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_parameters"
+    assert response.json()["message"] == f"depth must be at most 100, got {depth}"
+    assert public.ok("/markets/orderbooks", {"tickers": ticker, "depth": depth})["orderbooks"]  # it takes no depth
     assert "tickers" in public.error("/markets/orderbooks")["message"]

@@ -50,6 +50,7 @@ SPEC_GAPS = {
     ("GET /live_data/batch", 400),
     ("GET /live_data/milestone/{milestone_id}", 400),
     ("GET /live_data/{type}/milestone/{milestone_id}", 400),
+    ("GET /markets/{ticker}/orderbook", 400),  # depth past the spec's maximum of 100
     ("GET /series/{series_ticker}", 404),
     ("GET /structured_targets", 400),
 }

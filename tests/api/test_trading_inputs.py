@@ -235,11 +235,12 @@ def test_v1_options():
     rejected(create_v1, "buy_max_cost", action="sell", buy_max_cost=100)
 
 
-def test_v1_market_orders_and_buy_max_cost_may_omit_the_price():
-    market = create_v1(drop=("yes_price",), buy_max_cost=500)
-    assert (market.buy_max_cost, market.price) == (5_000_000, 10_000)
-    sell = create_v1(drop=("yes_price",), type="market", action="sell")
-    assert (sell.book_side, sell.price, sell.buy_max_cost) == ("ask", 0, None)
+def test_v1_every_order_needs_a_price_as_type_market_is_no_longer_offered():
+    message = rejected(create_v1, "type", drop=("yes_price",), type="market", buy_max_cost=500)
+    assert message.startswith("type: market orders are no longer offered (Kalshi removed type=market)")
+    assert "a price is required" in rejected(create_v1, "yes_price", drop=("yes_price",), buy_max_cost=500)
+    capped = create_v1(type="market", yes_price=40, buy_max_cost=500)  # an older client's type is ignored
+    assert (capped.price, capped.buy_max_cost) == (4_000, 5_000_000)
 
 
 def test_v1_amend_and_decrease():

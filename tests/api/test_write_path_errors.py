@@ -164,3 +164,39 @@ def test_amending_a_cancelled_order_is_refused(alice, ticker):
     body = {"ticker": ticker, "side": "bid", "price": "0.40", "count": "1"}
     response = alice.request("POST", f"{V2}/{made['order_id']}/amend", json=body)
     assert response.status_code in (400, 404), response.text
+
+
+def v1_buy(ticker: str, **extra) -> dict:
+    return {"ticker": ticker, "side": "yes", "action": "buy", "count": 1, "type": "limit", "yes_price": 5, **extra}
+
+
+@pytest.mark.parametrize("path", [V1, V2])
+def test_a_nul_character_in_a_body_string_is_refused_on_every_backend(alice, ticker, path):
+    body = v1_buy(ticker) if path == V1 else {"ticker": ticker, "side": "bid", "count": "1", "price": "0.05"}
+    error = alice.error(path, method="POST", json={**body, "client_order_id": "a\x00b"})
+    assert error["message"] == "$.client_order_id: a string contains a NUL character (\\u0000)"
+    assert alice.ok(V1, {"ticker": ticker})["orders"] == []
+
+
+def test_a_nul_character_in_a_batch_names_its_order(alice, ticker):
+    orders = [v1_buy(ticker), v1_buy(ticker, client_order_id="\x00")]
+    error = alice.error(V1 + "/batched", method="POST", json={"orders": orders})
+    assert error["message"].startswith("$.orders[1].client_order_id: ")
+    assert alice.ok(V1, {"ticker": ticker})["orders"] == []
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul(alice, ticker):
+    made = alice.request("POST", V1, json=v1_buy(ticker, client_order_id="a\\u0000b"), expect=201).json()
+    assert made["order"]["client_order_id"] == "a\\u0000b"
+
+
+@pytest.mark.parametrize("extra", [{"type": "market"}, {"type": "market", "buy_max_cost": 500}, {"buy_max_cost": 500}])
+def test_a_v1_create_without_a_price_says_a_price_is_required(alice, ticker, extra):
+    body = {key: value for key, value in v1_buy(ticker, **extra).items() if key != "yes_price"}
+    message = alice.error(V1, method="POST", json=body)["message"]
+    assert "grid" not in message
+    if "type" in extra:
+        assert message.startswith("type: market orders are no longer offered"), message
+    else:
+        assert message.startswith("yes_price: a price is required"), message
+    assert alice.ok(V1, {"ticker": ticker})["orders"] == []

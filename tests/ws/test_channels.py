@@ -45,6 +45,22 @@ def test_a_cross_sends_trade_ticker_fill_position_and_order_messages(alice, bob,
         assert taker["fill_count"] == "4.00"
 
 
+def test_market_position_is_sent_only_when_a_field_it_shows_changes(alice, bob, ticker):
+    with alice.ws() as mine:
+        mine.subscribe("market_positions")
+        for price in ("0.3000", "0.3100", "0.3200"):  # resting orders, placed and cancelled: nothing shown changes
+            made = place(alice, ticker, "bid", "5", price)
+            alice.request("DELETE", f"/portfolio/events/orders/{made['order_id']}", expect=200)
+        resting = place(alice, ticker, "bid", "5", "0.4000")
+        mine.quiet()
+        place(bob, ticker, "ask", "2", "0.4000")
+        message = mine.expect("market_position")["msg"]
+        assert (message["position_fp"], message["volume_fp"]) == ("2.00", "2.00")
+        mine.quiet()
+        alice.request("DELETE", f"/portfolio/events/orders/{resting['order_id']}", expect=200)
+        mine.quiet()
+
+
 def test_ticker_follows_the_best_prices_and_volume(alice, bob, ticker):
     with bob.ws() as ws:
         ws.subscribe("ticker", market_ticker=ticker)

@@ -89,6 +89,26 @@ def test_each_mistake_gets_its_error_code_and_the_connection_stays_open(alice, c
             assert error["id"] == 1
 
 
+def test_a_frame_nested_too_deeply_is_unable_to_process_without_a_traceback(alice, caplog):
+    with alice.ws() as ws, caplog.at_level("ERROR", "kalshi_local"):
+        error = _error_after(ws, 1, "[" * 200_000 + "]" * 200_000)
+    assert error["msg"] == {"code": 1, "msg": "Unable to process message"}
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize("ident", [2**63, 123456789012345678901234567890, -1])
+def test_an_id_outside_int64_is_unable_to_process_and_never_echoed(alice, ident):
+    with alice.ws() as ws:
+        error = _error_after(ws, 1, f'{{"id": {ident}, "cmd": "list_subscriptions"}}')
+    assert "id" not in error  # an int64 client could not read it
+
+
+def test_the_largest_int64_id_is_echoed(alice):
+    with alice.ws() as ws:
+        ws.send_raw({"id": 2**63 - 1, "cmd": "list_subscriptions"})
+        assert ws.expect("ok")["id"] == 2**63 - 1
+
+
 def test_market_not_found_names_the_market(alice):
     with alice.ws() as ws:
         body = {"id": 3, "cmd": "subscribe", "params": {"channels": ["trade"], "market_ticker": "NOPE-1"}}

@@ -133,8 +133,8 @@ MAX_DEPTH = 100
 
 def get_orderbook(request: Request):
     ticker = request.path_params["ticker"]
-    # The SDKs document 0 or a negative depth as every level; the spec allows at most 100.
-    depth = min(max(Query(request.query_params).int("depth", default=0), 0), MAX_DEPTH)
+    # The SDKs document 0 or a negative depth as every level; past the spec's maximum is a 400.
+    depth = max(Query(request.query_params).int("depth", default=0, maximum=MAX_DEPTH), 0)
     with services(request).reading() as conn:
         if store.get(conn, ticker) is None:
             raise NotFound(f"market {ticker} not found")

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from ..auth import ratelimit
 from ..authenticator import Caller
 from ..engine.errors import TradingOff
-from ..errors import ApiError, NotFound, TooManyRequests
+from ..errors import ApiError, InvalidParameter, NotFound, TooManyRequests
 from ..exchange.errors import AccountNotFound
 from ..exchange.money import AMOUNT_SCALE, COUNT_SCALE, count_contracts, count_fp
 from ..exchange.orders import CancelOrder, Command
@@ -53,7 +53,15 @@ async def _submit_many(request: Request, commands: list[Command]) -> list[Outcom
 
 
 def _bill_batch(request: Request, caller: Caller, method: str, path: str, items: int) -> None:
-    """signed_route billed one item; batches cost per item (ratelimit.TOKEN_COSTS)."""
+    """signed_route billed one item; batches cost per item (ratelimit.TOKEN_COSTS). A batch
+    that costs more than the caller's full write bucket is a 400, whether or not limits are on."""
+    limit = ratelimit.max_batch(method, path, caller.tier)
+    if items > limit:
+        cost = ratelimit.cost_of(method, path, items)
+        raise InvalidParameter(
+            f"orders: a batch of {items} costs {cost} tokens, more than the {caller.tier} tier's write bucket"
+            f" holds: at most {limit} orders per batch"
+        )
     extra = ratelimit.cost_of(method, path, items) - ratelimit.cost_of(method, path)
     auth = services(request).authenticator
     if extra > 0 and auth.rate_limits and not auth.buckets.try_spend(caller.user_seq, caller.tier, "write", extra):

@@ -78,6 +78,13 @@ TOKEN_COSTS: MappingProxyType[tuple[str, str], TokenCost] = MappingProxyType({
 })
 
 
+def max_batch(method: str, path_template: str, tier: str) -> int:
+    """Items one batch may hold for `tier`: as many as a full write bucket pays for (orders/
+    batch-create-orders.md: "the maximum batch size scales with your tier's write budget";
+    rate_limits.md: each item is billed). Basic: 10 creates or 50 cancels; premier: 200 or 1,000."""
+    return limits_of(tier)[1].bucket_capacity // cost_of(method, path_template)
+
+
 def cost_of(method: str, path_template: str, items: int = 1) -> int:
     """Tokens charged for one request; `items` is the batch size, billed per item on batch endpoints."""
     if items < 1:

@@ -14,6 +14,7 @@ from typing import Annotated, Literal, TypeVar
 import msgspec
 from msgspec import Meta
 
+from ..auth.ratelimit import TIERS, max_batch
 from ..errors import InvalidParameter
 from ..exchange.clock import MICROS
 from ..exchange.money import PRICE_SCALE, Amount, Count, Price
@@ -28,7 +29,9 @@ from ..exchange.orders import (
 from .inputs import describe
 
 MAX_SUBACCOUNT = 32
-MAX_BATCH = 20  # orders in one batched create or cancel (Kalshi's limit)
+# Orders in one batched create or cancel for the richest tier; each caller's own limit is
+# ratelimit.max_batch, checked where the caller is known (api/orders.py).
+MAX_BATCH = max(max_batch("DELETE", "/portfolio/orders/batched", tier) for tier in TIERS)
 MAX_TIMESTAMP_S = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 Ticker = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -313,9 +316,16 @@ def _v1_yes_price(body: CreateOrderV1 | AmendOrderV1, at: str, required: bool) -
     return raw if name.startswith("yes") else PRICE_SCALE - raw
 
 
+_NO_MARKET_ORDERS = (
+    "market orders are no longer offered (Kalshi removed type=market): give a price, one of yes_price,"
+    " no_price, yes_price_dollars or no_price_dollars (with buy_max_cost to cap the cost)"
+)
+
+
 def create_v1(body: CreateOrderV1, who: Who, at: str = "") -> CreateOrder:
-    """A V1 create as a command. A price may be left out only by a market order or one with
-    buy_max_cost; the command then carries the worst price: $1 to buy YES, 0 to buy NO."""
+    """A V1 create as a command. Every order needs a price: `type` market is no longer offered
+    (changelog: "POST /portfolio/orders removed `type`"), so older clients' `type` is read and
+    otherwise ignored, and buy_max_cost caps the cost of a fill-or-kill order at its price."""
     if body.sell_position_floor not in (None, 0):
         raise _fail(at + "sell_position_floor", f"only 0 is supported, got {body.sell_position_floor}")
     if body.buy_max_cost is not None and body.action != "buy":
@@ -324,10 +334,10 @@ def create_v1(body: CreateOrderV1, who: Who, at: str = "") -> CreateOrder:
     if count is None:
         raise _fail(at + "count", "count or count_fp is required")
     book_side = book_side_of(body.action, body.side)
-    open_price = body.type == "market" or body.buy_max_cost is not None
-    price = _v1_yes_price(body, at, required=not open_price)
-    if price is None:
-        price = PRICE_SCALE if book_side == "bid" else 0
+    if body.type == "market" and _v1_yes_price(body, at, required=False) is None:
+        raise _fail(at + "type", _NO_MARKET_ORDERS)
+    price = _v1_yes_price(body, at, required=True)
+    assert price is not None
     return CreateOrder(
         user_seq=who.user_seq,
         user_id=who.user_id,

@@ -31,6 +31,7 @@ CHANNELS = (
 )
 ACTIONS = ("add_markets", "delete_markets", "get_snapshot")
 MAX_SHARD_FACTOR = 100
+MAX_ID = 2**63 - 1  # ids are int64 in asyncapi.yaml: a client's parser must read every echoed one
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def command_id(data: Any) -> int | None:
     """The command's id when it is a usable one (0 counts as none), for the error frame."""
     if isinstance(data, dict):
         ident = data.get("id")
-        if type(ident) is int and ident > 0:
+        if type(ident) is int and 0 < ident <= MAX_ID:
             return ident
     return None
 
@@ -85,6 +86,8 @@ def decode(text: str | bytes) -> Any:
         return _decoder.decode(text)
     except msgspec.DecodeError:
         raise errors.UnableToProcess("the message is not JSON") from None
+    except RecursionError:
+        raise errors.UnableToProcess("the message is nested too deeply") from None
 
 
 def parse(data: Any) -> Command:
@@ -92,8 +95,8 @@ def parse(data: Any) -> Command:
     if not isinstance(data, dict):
         raise errors.UnableToProcess("a command is a JSON object")
     ident = data.get("id", 0)
-    if type(ident) is not int or ident < 0:
-        raise errors.UnableToProcess("id must be a non-negative integer")
+    if type(ident) is not int or not 0 <= ident <= MAX_ID:
+        raise errors.UnableToProcess(f"id must be an integer from 0 to {MAX_ID}")
     cmd = data.get("cmd")
     if not isinstance(cmd, str):
         raise errors.UnableToProcess("cmd must be a string")

@@ -24,6 +24,7 @@ from .subscriptions import Index, Subscription
 
 log = logging.getLogger("kalshi_local.ws")
 
+_NO_POSITION = (0, 0, 0, 0, 0)
 market_id = functools.lru_cache(maxsize=65_536)(market_id_of)
 
 
@@ -40,6 +41,8 @@ class Gateway:
         self.faults = faults.Faults()  # none unless asked for (admin API, scenario files)
         self.last_trade_size: dict[str, int] = {}
         self.traded: dict[tuple[int, int, str], int] = {}  # (user, subaccount, ticker) -> contracts traded
+        # (user, subaccount, ticker) -> the fields of its last market_position message
+        self.positions: dict[tuple[int, int, str], tuple[int, ...]] = {}
         self.delivered = 0  # messages queued to connections, for the benchmarks
         self.lifecycle: Any = None  # ws/lifecycle.py's watcher
         # Domain event classes beyond the trading ones (e.g. market lifecycle), and their handlers.
@@ -127,11 +130,18 @@ class Gateway:
                 self._send(sub, "fill", body, False)
 
     def _position_changed(self, event: PositionChanged) -> None:
+        """A market_position only when one of its fields changed: resting orders placed or
+        cancelled touch the position row but not what the message shows."""
         position = event.position
+        key = (position.user_seq, position.subaccount, position.ticker)
+        volume = self.traded.get(key, 0)
+        shown = (position.position, position.market_exposure, position.realized_pnl, position.fees_paid, volume)
+        if self.positions.get(key, _NO_POSITION) == shown:  # a new row at zero shows nothing either
+            return
+        self.positions[key] = shown
         subs = self.index.of_user("market_positions", position.user_seq)
         if not subs:
             return
-        volume = self.traded.get((position.user_seq, position.subaccount, position.ticker), 0)
         body: str | None = None
         for sub in subs:
             if sub.wants(position.ticker):
