@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import subprocess
+import zlib
 from urllib.parse import urlsplit
 
 import httpx
@@ -270,3 +271,19 @@ def test_open_rfqs_and_running_timers_survive_a_rebuild_from_the_store(server, a
     advance(admin, 15)
     assert get_quote(requester, quote_id)["status"] == "executed"
     assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["status"] == "closed"
+
+
+def test_sharded_subscriptions_split_the_rfqs_between_them(server, admin):
+    _, requester = member(server, admin)
+    assert requester.signer is not None
+    shards = {key: WsClient(server, requester.signer) for key in (0, 1)}  # one subscription per connection
+    for key, ws in shards.items():
+        ws.subscribe("communications", shard_factor=2, shard_key=key)
+    created = [create_rfq(requester, new_market(admin)) for _ in range(4)]
+    expected = {key: [i for i in created if zlib.crc32(i.encode()) % 2 == key] for key in (0, 1)}
+    for key, ws in shards.items():  # each RFQ once, to the shard its id hashes to; in order, so none of the other's
+        assert [ws.expect("rfq_created")["msg"]["id"] for _ in expected[key]] == expected[key]
+    last = create_rfq(requester, new_market(admin))
+    shards[zlib.crc32(last.encode()) % 2].expect("rfq_created")  # nothing of the other shard came before it
+    for ws in shards.values():
+        ws.ws.close()

@@ -333,9 +333,29 @@ REQUESTS += [
     ("GET", _MVE + "/{collection_ticker}/lookup", f"{_MVE}/{COLLECTION.collection_ticker}/lookup",
      {"lookback_seconds": "60"}, None),
 ]  # fmt: skip
+# RFQs: the fixture's user asks for one on its market; the lists then hold it.
+REQUESTS += [
+    ("GET", "/communications/id", "/communications/id", None, None),
+    ("POST", "/communications/rfqs", "/communications/rfqs", None,
+     {"market_ticker": ORDER_TICKER, "contracts_fp": "1.00", "rest_remainder": False}),
+    ("GET", "/communications/rfqs", "/communications/rfqs", None, None),
+    ("GET", "/communications/quotes", "/communications/quotes", None, None),
+]  # fmt: skip
+# Served operations whose bodies need a second party (a maker): tests/api/test_rfqs.py drives them
+# through kalshi-typescript's CommunicationsApi and checks them against the spec.
+WITH_TWO_PARTIES = {
+    ("GET", "/communications/rfqs/{rfq_id}"),
+    ("POST", "/communications/quotes"),
+    ("GET", "/communications/quotes/{quote_id}"),
+}
 # Served operations whose response has no body to check.
 # Operations whose answer kalshi-typescript declares void: it reads no field of it.
-NO_BODY = {("DELETE", "/api_keys/{api_key}"), ("DELETE", "/portfolio/events/orders")}
+NO_BODY = {("DELETE", "/api_keys/{api_key}"), ("DELETE", "/portfolio/events/orders")} | {
+    ("DELETE", "/communications/rfqs/{rfq_id}"),
+    ("DELETE", "/communications/quotes/{quote_id}"),
+    ("PUT", "/communications/quotes/{quote_id}/accept"),
+    ("PUT", "/communications/quotes/{quote_id}/confirm"),
+}
 NO_BODY |= {("DELETE", _OG + "/{order_group_id}")}
 NO_BODY |= {("PUT", f"{_OG}/{{order_group_id}}/{action}") for action in ("limit", "reset", "trigger")}
 # Served operations that kalshi-typescript 3.30.0 has no method for.
@@ -367,12 +387,12 @@ def served_operations() -> set[tuple[str, str]]:
 
 
 def test_the_table_covers_every_served_operation():
-    assert served_operations() == {(method, template) for method, template, *_ in REQUESTS} | NO_BODY
+    assert served_operations() == {(method, template) for method, template, *_ in REQUESTS} | NO_BODY | WITH_TWO_PARTIES
 
 
 def test_every_served_operation_has_a_response_interface_in_the_sdk():
     sdk = response_interfaces()
-    unknown = {op for op in served_operations() - NO_BODY if (op[0], _template(op[1])) not in sdk}
+    unknown = {op for op in served_operations() - NO_BODY - WITH_TWO_PARTIES if (op[0], _template(op[1])) not in sdk}
     assert unknown == NOT_IN_SDK
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from sqlalchemy import insert, select
 
 from kalshi_local.store import db
+from kalshi_local.store import subaccounts as subaccount_store
 from kalshi_local.store.schema import balances, fills, orders, positions, trades, users
 
 from ..client import AdminClient, ApiClient
@@ -37,7 +38,15 @@ def trader(server, admin: AdminClient, balance: str = "100.00", tier: str = "pri
 def _write(server, table, row: dict) -> dict:
     with db.writing(server.services.engine) as conn:
         conn.execute(insert(table).values(**row))
+        if row.get("subaccount"):  # a numbered subaccount exists before anything is filed under it
+            _open_subaccount(conn, row["user_seq"], row["subaccount"])
     return row
+
+
+def _open_subaccount(conn, user_seq: int, subaccount: int) -> None:
+    if not subaccount_store.exists(conn, user_seq, subaccount):
+        conn.execute(insert(balances).values(user_seq=user_seq, subaccount=subaccount, balance=0, updated_us=0))
+        subaccount_store.record_subaccount(conn, user_seq, subaccount, True, 0)
 
 
 def _user_id(server, user_seq: int) -> str:
