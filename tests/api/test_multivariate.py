@@ -292,8 +292,10 @@ def test_a_combo_waits_for_every_leg_survives_a_rebuild_and_follows_an_amendment
     server.services.trading.reload()  # a venue rebuilt from the store, as at start-up, knows the combo's legs
     advance(admin, HOUR)  # every market closes by the clock
     assert market(server, ticker)["status"] == "closed"
+    server.services.trading.reload()  # and once closed, with no timer pending, it still waits on its legs
     admin.request("POST", f"/markets/{a2}/determine", {"result": "no"})
     assert market(server, ticker)["status"] == "closed"  # B1 has no result yet
+    server.services.trading.reload()
     admin.request("POST", f"/markets/{b1}/determine", {"result": "yes"})
     assert (market(server, ticker)["status"], market(server, ticker)["result"]) == ("determined", "yes")
     admin.request("POST", f"/markets/{b1}/amend", {"result": "no"})

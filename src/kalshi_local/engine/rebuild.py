@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 
 from ..exchange.clock import Clock
 from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effective_status
@@ -305,7 +305,8 @@ class Lookups:
 
     def lives_of(self, ticker: str | None) -> list[MarketLife]:
         """The lifecycle of market `ticker` ([] if there is none), or with None those of every
-        market with a timer pending (not yet open or closed, or its settlement timer running)."""
+        market with a timer pending (not yet open or closed, or its settlement timer running)
+        and of every combo not finalized."""
         m, t, combo = markets.c, settlement_timers.c, mve_store.mve_markets.c
         query = select(
             m.ticker, m.event_ticker, m.status, m.open_us, m.close_us, m.can_close_early,
@@ -317,8 +318,9 @@ class Lookups:
                 mve_store.mve_markets, combo.market_ticker == m.ticker
             )
         )  # fmt: skip
-        if ticker is None:
-            query = query.where(m.status.in_(sorted(TIME_DRIVEN | TIMER_RUNNING)))
+        if ticker is None:  # and every unsettled combo: a leg's result moves it (exchange/transitions.py)
+            pending = m.status.in_(sorted(TIME_DRIVEN | TIMER_RUNNING))
+            query = query.where(or_(pending, and_(combo.legs.is_not(None), m.status != "finalized")))
         else:
             query = query.where(m.ticker == ticker)
         with self._db.connect() as conn:

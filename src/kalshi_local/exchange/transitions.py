@@ -52,12 +52,31 @@ def load(venue: Venue, lives: Iterable[MarketLife], replace_all: bool = False, t
     if replace_all:
         venue._lives.clear()
         venue._timers.clear()
+        venue._combos_on = None
     elif ticker is not None:
-        venue._lives.pop(ticker, None)
+        gone = venue._lives.pop(ticker, None)
+        if gone is not None and gone.legs:
+            venue._combos_on = None
         _schedule(venue, MarketLife(ticker, "", "finalized", 0, 0, False, 0, 0))  # cancels its timers
     for life in lives:
         venue._lives[life.ticker] = life
+        if life.legs:
+            venue._combos_on = None
         _schedule(venue, life)
+
+
+def _combos_on(venue: Venue, leg: str) -> list[MarketLife]:
+    """The combos held with `leg` among their legs. The index is built again after any combo
+    was loaded or dropped: a scan of every life per determined leg made a 10,000-market
+    determination quadratic."""
+    index = venue._combos_on
+    if index is None:
+        index = {}
+        for life in venue._lives.values():
+            for t, _ in life.legs:
+                index.setdefault(t, []).append(life.ticker)
+        venue._combos_on = index
+    return [venue._lives[ticker] for ticker in index.get(leg, ())]
 
 
 def next_due(venue: Venue) -> int | None:
@@ -289,7 +308,7 @@ def _follow_legs(venue: Venue, change: _Change, leg: str) -> None:
     """A leg got a result: every combo on it whose legs all have one is closed (if still
     open) and determined, or amended when its outcome changed, in the same change."""
     now = change.now
-    for combo in [life for life in venue._lives.values() if any(t == leg for t, _ in life.legs)]:
+    for combo in _combos_on(venue, leg):
         status = combo.status_at(now)
         found = combos.outcome(combo.legs, venue.life)
         if found is None or status == "finalized":

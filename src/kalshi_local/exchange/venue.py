@@ -190,6 +190,7 @@ class Venue:
         self.fees_collected = 0  # Amount: every net fee charged since this venue was built
         self._lives_of: LivesOf | None = None  # None: trading follows MarketRules.trading only
         self._lives: dict[str, MarketLife] = {}
+        self._combos_on: dict[str, list[str]] | None = None  # leg ticker -> combo tickers; None: to build
         self._timers = Timers()  # market open, close and settlement (order expirations: _expiries)
         self._holders: dict[str, dict[AccountKey, None]] = {}  # ticker -> accounts with a position in it
         # No market's 24 h window has a trade to forget before this: batches skip the scan of all markets.
