@@ -4,31 +4,36 @@ and the server's memory (VmRSS) over the run.
 
     python bench/ws_sustained.py [--markets 100] [--subscribers 200] [--rate 1000] [--seconds 120]
 
-Subscribers run in --client-processes processes; the order driver signs every request (RSA-PSS)
-in this process. All share the machine's cores with the server, so on 2 cores the rates reached
-are bounded by the clients as much as by the server.
+Every order is signed (RSA-PSS) before the run, in all cores, and wrk sends each once at the
+target rate (bench/presigned.lua; the server runs with a signature window longer than the run).
+In each market a bid then an ask at the same price: every second order fills the one resting,
+so the book stays small and each order is one delta (a level added or removed) to every
+subscriber. Subscribers are raw-socket clients (ws_fanout._Subscriber) in
+--client-processes processes. All share the machine's cores with the server.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
 import random
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
-import httpx
-import websockets
+import msgspec
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from ws_fanout import PATH, TOKEN, _rss_kb, _sign  # noqa: E402
+import signed_load  # noqa: E402
+from ws_fanout import TOKEN, _connect, _rss_kb, _subscribe  # noqa: E402
+
+KEYS = {"maker": "bench-maker", "taker": "bench-taker"}  # two users: no self-trade prevention
 
 
 def tickers(markets: int) -> list[str]:
@@ -36,106 +41,105 @@ def tickers(markets: int) -> list[str]:
 
 
 def scenario(markets: int, public: str) -> dict:
-    base = harness.trading_scenario("KXWSS-1-M0", public, {"bench": "bench-key"}, "100000000.00")
+    base = harness.trading_scenario("KXWSS-1-M0", public, KEYS, "100000000.00")
     base["events"][0]["markets"] = [
         {**base["events"][0]["markets"][0], "ticker": ticker} for ticker in tickers(markets)
     ]
     return base
 
 
-def subscribers(url: str, pem: bytes, count: int, markets: list[str], report, stop) -> None:
+def orders(markets: list[str], n: int) -> list[signed_load.Unsigned]:
+    """Random markets; in each, a bid then an ask at one random price, so every second order
+    fills the one resting (another user's): the book (and the server's memory) stays the same size."""
+    rng = random.Random(7)
+    resting: dict[str, int] = {}
+    out = []
+    for _ in range(n):
+        ticker = rng.choice(markets)
+        price = resting.pop(ticker, None)
+        bid = price is None
+        if price is None:
+            price = resting[ticker] = rng.randint(1, 99)
+        body = {"ticker": ticker, "side": "bid" if bid else "ask", "count": "1",
+                "price": f"0.{price:02d}00", "time_in_force": "good_till_canceled",
+                "self_trade_prevention_type": "taker_at_cross", "client_order_id": uuid.uuid4().hex}
+        out.append(signed_load.Unsigned(
+            "POST", signed_load.ORDERS_PATH, KEYS["maker" if bid else "taker"], msgspec.json.encode(body)
+        ))
+    return out
+
+
+class _Count:
+    """What the subscribers of one process received."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def arrived(self) -> None:
+        self.count += 1
+
+
+def subscribers(port: int, pem: bytes, count: int, markets: list[str], report, stop) -> None:
     key = serialization.load_pem_private_key(pem, None)
 
-    async def one(n: int, counter: list[int]) -> None:
-        async with websockets.connect(url, additional_headers=_sign(key, "GET", PATH), max_queue=None,
-                                      compression=None) as ws:
-            params = {"channels": ["orderbook_delta"], "market_tickers": markets}
-            await ws.send(json.dumps({"id": 1, "cmd": "subscribe", "params": params}))
-            report.put(("ready", 1))
-            async for _ in ws:
-                counter[0] += 1
-
     async def main() -> None:
-        counter = [0]
-        tasks = [asyncio.ensure_future(one(n, counter)) for n in range(count)]
+        counter = _Count()
+        subs = [await _connect(port, key, counter, KEYS["maker"]) for _ in range(count)]  # type: ignore[arg-type]
+        for n, sub in enumerate(subs):
+            await _subscribe(sub, n + 1, {"channels": ["orderbook_delta"], "market_tickers": markets})
+        report.put(("ready", count))
         while not stop.is_set():
             await asyncio.sleep(1)
-            report.put(("count", counter[0]))
-            counter[0] = 0
-        for task in tasks:
-            task.cancel()
+            report.put(("count", counter.count))
+            counter.count = 0
+        for sub in subs:
+            if sub.transport is not None:
+                sub.transport.close()
 
     asyncio.run(main())
 
 
-async def drive(base: str, key, markets: list[str], rate: int, seconds: float, placed: list[int]) -> None:
-    path = "/trade-api/v2/portfolio/events/orders"
-    rng = random.Random(7)
-    failures: list[str] = []
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=16)) as http:
-        async def one() -> None:
-            bid = rng.random() < 0.5
-            price = rng.randint(1, 45) if bid else rng.randint(55, 99)
-            body = {"ticker": rng.choice(markets), "side": "bid" if bid else "ask", "count": "1",
-                    "price": f"0.{price:02d}00"}
-            response = await http.post(path, json=body, headers=_sign(key, "POST", path))
-            if response.status_code == 201:
-                placed[0] += 1
-            elif not failures:
-                failures.append(f"{response.status_code} {response.text[:200]}")
-
-        start, sent, pending = time.perf_counter(), 0, set()
-        while (elapsed := time.perf_counter() - start) < seconds:
-            due = int(elapsed * rate) - sent
-            for _ in range(min(due, 64)):
-                pending.add(asyncio.ensure_future(one()))
-                sent += 1
-            pending = {t for t in pending if not t.done()}
-            await asyncio.sleep(0.005 if len(pending) < 64 else 0.02)
-        await asyncio.gather(*pending)
-    if failures:
-        print(f"refused orders, the first: {failures[0]}")
-
-
 def run(args) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    markets = tickers(args.markets)
     with tempfile.TemporaryDirectory() as tmp:
-        proc = harness.start_server(
-            f"{tmp}/bench.db", args.port, "--no-demo", "--rate-limits", "off", "--admin-token", TOKEN
-        )
+        private_pem, public = signed_load.new_key_pair(Path(tmp))
+        markets = tickers(args.markets)
+        signer = signed_load.Signer(private_pem)
+        began = time.perf_counter()
+        file = Path(tmp) / "orders.tsv"
+        total = signer.write(orders(markets, int(args.rate * args.seconds)), file)
+        signer.close()
+        print(f"{total} orders signed in {time.perf_counter() - began:.0f} s")
+        window = int(args.seconds * 3 + 600)
+        proc = harness.start_server(f"{tmp}/bench.db", args.port, "--no-demo", "--rate-limits", "off",
+                                    "--admin-token", TOKEN, "--signature-window", str(window))
         try:
             base = f"http://127.0.0.1:{args.port}"
-            harness.admin_call(base, TOKEN, "POST", "/scenario", scenario(args.markets, public.decode()))
-            url = f"ws://127.0.0.1:{args.port}{PATH}"
+            harness.admin_call(base, TOKEN, "POST", "/scenario", scenario(args.markets, public))
             report, stop = multiprocessing.Queue(), multiprocessing.Event()
             per = args.subscribers // args.client_processes
             workers = [
-                multiprocessing.Process(target=subscribers, args=(url, pem, per, markets, report, stop))
+                multiprocessing.Process(target=subscribers, args=(args.port, private_pem.read_bytes(), per, markets,
+                                                                  report, stop))
                 for _ in range(args.client_processes)
             ]
             for worker in workers:
                 worker.start()
             ready = 0
             while ready < per * args.client_processes:
-                kind, n = report.get(timeout=120)
+                kind, n = report.get(timeout=300)
                 ready += n if kind == "ready" else 0
             time.sleep(2)  # snapshots delivered
             while not report.empty():
                 report.get()
             rss_start = _rss_kb(proc.pid)
-            placed = [0]
-            delivered, samples = 0, []
-            loop = asyncio.new_event_loop()
-            driver = loop.run_in_executor(None, lambda: asyncio.run(
-                drive(base, key, markets, args.rate, args.seconds, placed)))
+            delivered, samples, result = 0, [], []
+            driver = threading.Thread(target=lambda: result.append(
+                signed_load.send(base, file, args.seconds + 5, args.connections, args.rate)))
             started = time.perf_counter()
+            driver.start()
             next_sample = started
-            while not driver.done():
-                loop.run_until_complete(asyncio.sleep(0.2))
+            while driver.is_alive():
+                time.sleep(0.2)
                 while not report.empty():
                     kind, n = report.get()
                     delivered += n if kind == "count" else 0
@@ -152,9 +156,12 @@ def run(args) -> None:
                 worker.join(10)
                 if worker.is_alive():
                     worker.terminate()
+            sent = result[0] if result else None
+            window_s = sent.window_s if sent and sent.window_s else elapsed
             print(f"{args.markets} markets, {args.subscribers} subscribers, target {args.rate} orders/s, "
-                  f"{args.seconds:.0f} s: {placed[0] / elapsed:.0f} orders/s placed, "
-                  f"{delivered / elapsed:.0f} deliveries/s received")
+                  f"{args.seconds:.0f} s: {signed_load.describe(sent) if sent else 'driver failed'}")
+            print(f"deliveries received: {delivered} in {window_s:.1f} s = {delivered / window_s:.0f}/s "
+                  f"(expected {sent.answered * args.subscribers if sent else 0}: one per order and subscriber)")
             print(f"server memory (MiB) at seconds: {samples}; start {rss_start // 1024}, "
                   f"end {_rss_kb(proc.pid) // 1024}")
         finally:
@@ -167,6 +174,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--rate", type=int, default=1000, help="orders per second to aim at")
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections sending the orders")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--port", type=int, default=8766)
     run(parser.parse_args())

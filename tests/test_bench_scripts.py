@@ -20,7 +20,9 @@ import signed_load  # noqa: E402
 needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 
 
-@pytest.mark.parametrize("script", ["baseline.py", "order_entry.py", "reads_under_flow.py", "rfq_roundtrip.py"])
+@pytest.mark.parametrize(
+    "script", ["baseline.py", "order_entry.py", "reads_under_flow.py", "rfq_roundtrip.py", "ws_fanout.py", "ws_sustained.py"]
+)
 def test_script_help(script: str) -> None:
     out = subprocess.run([sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True, check=True)
     assert "usage:" in out.stdout

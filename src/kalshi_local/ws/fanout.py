@@ -20,6 +20,7 @@ from ..exchange.events import BookChanged, Event, Filled, MarketChanged, OrderCh
 from ..store.events import market_id_of
 from . import faults, render
 from .books import StreamedBook
+from .connection import Held
 from .subscriptions import Index, Subscription
 
 log = logging.getLogger("kalshi_local.ws")
@@ -47,10 +48,21 @@ class Gateway:
         self.lifecycle: Any = None  # ws/lifecycle.py's watcher
         # Domain event classes beyond the trading ones (e.g. market lifecycle), and their handlers.
         self.lifecycle_handlers: dict[type, Callable[[Any], None]] = {}
+        self._held: Held | None = None  # the frames of the round being published
 
     # --- the engine subscriber ---
 
     def publish(self, events: Sequence[Event]) -> None:
+        # Injected faults push out of turn: their rounds write each message at once.
+        self._held = None if self.faults.active else Held()
+        try:
+            self._publish(events)
+        finally:
+            if self._held is not None:
+                self._held.flush()
+                self._held = None
+
+    def _publish(self, events: Sequence[Event]) -> None:
         now = self.now_us()
         fills: dict[int, tuple[str | None, int]] | None = None
         for event in events:
@@ -167,7 +179,7 @@ class Gateway:
                 frame = lambda seq: render.frame(kind, sub.sid, seq, body)  # noqa: E731
                 self.delivered += faults.send(fault, sub, frame, with_seq)
                 return
-        sub.conn.push(render.frame(kind, sub.sid, sub.next_seq() if with_seq else None, body))
+        sub.conn.push(render.frame(kind, sub.sid, sub.next_seq() if with_seq else None, body), self._held)
         self.delivered += 1
 
     # --- streamed books ---

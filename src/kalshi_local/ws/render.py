@@ -8,10 +8,9 @@ the event's exchange time. No-leg pricing of the order book: getting_started/ord
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import msgspec
 
+from ..exchange.clock import to_rfc3339
 from ..exchange.events import BookChanged
 from ..exchange.money import COUNT_SCALE, PRICE_SCALE, Amount, count_fp, price_dollars
 from ..exchange.orders import OUTCOME_OF, Fill, MarketStats, Order, Position, Trade
@@ -309,4 +308,6 @@ def dollars(raw: int) -> str:
 
 
 def rfc3339(us: int) -> str:
-    return datetime.fromtimestamp(us // 1_000_000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Whole seconds, as the WebSocket messages show times. Not strftime: under the fan-out's
+    load the profiler found most of the loop's time on that line."""
+    return to_rfc3339(us - us % 1_000_000)
