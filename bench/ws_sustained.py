@@ -33,7 +33,8 @@ import harness  # noqa: E402
 import signed_load  # noqa: E402
 from ws_fanout import TOKEN, _connect, _rss_kb, _subscribe  # noqa: E402
 
-KEYS = {"maker": "bench-maker", "taker": "bench-taker"}  # two users: no self-trade prevention
+# Two traders (no self-trade prevention between them) and the user whose connections watch.
+KEYS = {"maker": "bench-maker", "taker": "bench-taker", "watcher": "bench-watcher"}
 
 
 def tickers(markets: int) -> list[str]:
@@ -84,7 +85,7 @@ def subscribers(port: int, pem: bytes, count: int, markets: list[str], report, s
 
     async def main() -> None:
         counter = _Count()
-        subs = [await _connect(port, key, counter, KEYS["maker"]) for _ in range(count)]  # type: ignore[arg-type]
+        subs = [await _connect(port, key, counter, KEYS["watcher"]) for _ in range(count)]  # type: ignore[arg-type]
         for n, sub in enumerate(subs):
             await _subscribe(sub, n + 1, {"channels": ["orderbook_delta"], "market_tickers": markets})
         report.put(("ready", count))

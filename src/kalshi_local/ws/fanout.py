@@ -92,19 +92,16 @@ class Gateway:
         subs, _ = self.index.of_market("orderbook_delta", ticker)
         if not subs:
             return
-        bodies: dict[bool, str] = {}
+        bodies: dict[tuple[bool, bool], str] = {}  # one body per (use_yes_price, the order's owner)
         mid = market_id(ticker)
+        mine = event.user_seq if event.client_order_id else None
         for sub in subs:
             if ticker in sub.waiting:
                 continue  # its snapshot, still to come, will hold this change
-            yes = sub.use_yes_price
-            if sub.user_seq == event.user_seq and event.client_order_id:
-                body = render.book_delta(event, mid, yes, now, owner=True)
-            else:
-                shared = bodies.get(yes)
-                if shared is None:
-                    shared = bodies[yes] = render.book_delta(event, mid, yes, now, owner=False)
-                body = shared
+            variant = (sub.use_yes_price, sub.user_seq == mine)
+            body = bodies.get(variant)
+            if body is None:
+                body = bodies[variant] = render.book_delta(event, mid, variant[0], now, owner=variant[1])
             self._send(sub, "orderbook_delta", body, True)
 
     def _market_changed(self, event: MarketChanged) -> None:
