@@ -287,3 +287,48 @@ def test_sharded_subscriptions_split_the_rfqs_between_them(server, admin):
     shards[zlib.crc32(last.encode()) % 2].expect("rfq_created")  # nothing of the other shard came before it
     for ws in shards.values():
         ws.ws.close()
+
+
+def test_a_trading_pause_refuses_creating_accepting_and_confirming_but_lets_deletes_through(server, admin):
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    rfq_id = create_rfq(requester, new_market(admin))
+    open_quote = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    accepted = create_quote(maker, create_rfq(requester, new_market(admin)), "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{accepted}/accept", json={"accepted_side": "yes"}, expect=204)
+    admin.request("PUT", "/exchange", {"trading_active": False})
+    try:
+        body = {"market_ticker": new_market(admin), "rest_remainder": False, "contracts_fp": "1.00"}
+        assert requester.error(RFQS, method="POST", json=body)["code"] == "trading_paused"
+        body = {"rfq_id": rfq_id, "yes_bid": "0.3100", "no_bid": "0.6000", "rest_remainder": False}
+        assert maker.error(QUOTES, method="POST", json=body)["code"] == "trading_paused"
+        accept = {"accepted_side": "no"}
+        assert requester.error(f"{QUOTES}/{open_quote}/accept", method="PUT", json=accept)["code"] == "trading_paused"
+        assert off_spec(server, maker, "PUT", f"{QUOTES}/{accepted}/confirm")["code"] == "trading_paused"
+        assert get_quote(maker, accepted)["status"] == "accepted"
+        maker.request("DELETE", f"{QUOTES}/{open_quote}", expect=204)
+        requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
+        assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["status"] == "closed"
+    finally:
+        admin.request("PUT", "/exchange", {})
+    maker.request("PUT", f"{QUOTES}/{accepted}/confirm", expect=204)  # open again, still in its window
+
+
+def test_an_exchange_pause_refuses_every_rfq_and_quote_command(server, admin):
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    ticker = new_market(admin)
+    rfq_id = create_rfq(requester, ticker)
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    admin.request("PUT", "/exchange", {"exchange_active": False})
+    try:
+        body = {"market_ticker": new_market(admin), "rest_remainder": False, "contracts_fp": "1.00"}
+        assert requester.error(RFQS, method="POST", json=body)["code"] == "exchange_paused"
+        accept = {"accepted_side": "yes"}
+        assert requester.error(f"{QUOTES}/{quote_id}/accept", method="PUT", json=accept)["code"] == "exchange_paused"
+        assert off_spec(server, maker, "DELETE", f"{QUOTES}/{quote_id}")["code"] == "exchange_paused"
+        assert off_spec(server, requester, "DELETE", f"{RFQS}/{rfq_id}")["code"] == "exchange_paused"
+        assert get_quote(requester, quote_id)["status"] == "open"  # reads still work; nothing changed
+    finally:
+        admin.request("PUT", "/exchange", {})
+    requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
