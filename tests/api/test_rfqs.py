@@ -332,3 +332,30 @@ def test_an_exchange_pause_refuses_every_rfq_and_quote_command(server, admin):
     finally:
         admin.request("PUT", "/exchange", {})
     requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
+
+
+def test_a_combo_rfq_carries_its_collection_and_legs(server, admin):
+    from .test_multivariate import create as create_combo
+    from .test_multivariate import leg, world
+
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    w = world(admin)
+    legs = [leg(w["a"], "A1"), leg(w["b"], "B1", "yes")]
+    ticker = create_combo(requester, w["collection"], legs)["market_ticker"]
+    feed = communications(server, maker)
+    rfq_id = create_rfq(requester, ticker)
+    by_ticker = lambda found: sorted(found, key=lambda x: x["market_ticker"])  # noqa: E731
+    for shown in (maker.ok(f"{RFQS}/{rfq_id}")["rfq"], requester.ok(RFQS, {"market_ticker": ticker})["rfqs"][0],
+                  feed.expect("rfq_created")["msg"]):  # fmt: skip
+        assert shown["id"] == rfq_id and shown["mve_collection_ticker"] == w["collection"]
+        assert by_ticker(shown["mve_selected_legs"]) == by_ticker(legs)
+    server.services.trading.reload()  # the venue's RFQ comes back from the store, legs and all:
+    requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)  # its closing rewrites the row
+    closed = maker.ok(f"{RFQS}/{rfq_id}")["rfq"]
+    assert closed["status"] == "closed" and closed["mve_selected_legs"] == shown["mve_selected_legs"]
+    assert "mve_selected_legs" not in feed.expect("rfq_deleted")["msg"]  # asyncapi has them on rfq_created only
+    plain = create_rfq(requester, new_market(admin))
+    assert not {"mve_collection_ticker", "mve_selected_legs"} & set(feed.expect("rfq_created")["msg"])
+    assert not {"mve_collection_ticker", "mve_selected_legs"} & set(maker.ok(f"{RFQS}/{plain}")["rfq"])
+    feed.ws.close()

@@ -14,8 +14,9 @@ from starlette.responses import Response
 
 from ..authenticator import Caller
 from ..errors import InvalidParameter, NotFound
+from ..exchange.combos import Leg
 from ..exchange.rfq_events import Quote, QuoteChanged, Rfq, RfqChanged
-from ..exchange.rfqs import ConfirmQuote, DeleteQuote, DeleteRfq, communications_id, is_hvm
+from ..exchange.rfqs import ConfirmQuote, DeleteQuote, DeleteRfq, communications_id
 from ..exchange.venue import Outcome
 from ..models import communications as models
 from ..models.trading_inputs import MAX_SUBACCOUNT, Who, decode
@@ -42,8 +43,8 @@ def get_communications_id(request: Request, caller: Caller):
 
 async def create_rfq(request: Request, caller: Caller):
     body = decode(await json_body(request), models.CreateRfqIn)
-    hvm = await services(request).run_read(_hvm, request, body.market_ticker)
-    outcome = await _submit(request, models.create_rfq(body, Who(caller.user_seq, caller.user_id), hvm))
+    combo = await services(request).run_read(_combo, request, body.market_ticker)
+    outcome = await _submit(request, models.create_rfq(body, Who(caller.user_seq, caller.user_id), *combo))
     return json_response({"id": _made(outcome, RfqChanged).rfq.rfq_id}, status=201)
 
 
@@ -129,9 +130,9 @@ async def confirm_quote(request: Request, caller: Caller):
 # --- helpers ---
 
 
-def _hvm(request: Request, ticker: str) -> bool:
+def _combo(request: Request, ticker: str) -> tuple[str, tuple[Leg, ...]]:
     with services(request).reading() as conn:
-        return is_hvm(ticker, store.mve_collection_of(conn, ticker))
+        return store.combo_of(conn, ticker)
 
 
 def _rfq(request: Request, rfq_id: str) -> Rfq:

@@ -179,10 +179,12 @@ def _create_rfq(venue: Venue, state: Rfqs, change: _Change, cmd: CreateRfq) -> N
         contracts=cmd.contracts or 0,
         target_cost=cmd.target_cost,
         rest_remainder=cmd.rest_remainder,
-        hvm=cmd.hvm or is_hvm(cmd.ticker),
+        hvm=cmd.hvm or is_hvm(cmd.ticker, cmd.mve_collection_ticker),
         status="open",
         created_us=now,
         updated_us=now,
+        mve_collection_ticker=cmd.mve_collection_ticker,
+        mve_selected_legs=cmd.mve_selected_legs,
     )
     state._add_rfq(rfq)
     venue._emit(change, RfqChanged(venue._seq, copy.copy(rfq), "created"))

@@ -16,6 +16,7 @@ from ..exchange.clock import to_rfc3339
 from ..exchange.money import Price, count_fp
 from ..exchange.rfq_events import Quote, QuoteChanged, Rfq, RfqChanged
 from ..exchange.rfqs import communications_id
+from ..models.communications import MveSelectedLegOut, mve_legs
 from ..models.trading import dollars
 from .fanout import Gateway
 from .subscriptions import Subscription
@@ -42,6 +43,8 @@ class RfqMsg(_Msg, frozen=True):
     target_cost_dollars: str | msgspec.UnsetType = UNSET
     created_ts: str | msgspec.UnsetType = UNSET
     deleted_ts: str | msgspec.UnsetType = UNSET
+    mve_collection_ticker: str | msgspec.UnsetType = UNSET  # rfq_created only, as asyncapi has them
+    mve_selected_legs: list[MveSelectedLegOut] | msgspec.UnsetType = UNSET
 
 
 class QuoteMsg(_Msg, frozen=True):
@@ -129,6 +132,8 @@ def _rfq_msg(rfq: Rfq, created: bool, event: RfqChanged) -> RfqMsg:
         target_cost_dollars=_target(rfq.target_cost),
         created_ts=to_rfc3339(rfq.created_us) if created else UNSET,
         deleted_ts=UNSET if created else to_rfc3339(rfq.updated_us),
+        mve_collection_ticker=(rfq.mve_collection_ticker or UNSET) if created else UNSET,
+        mve_selected_legs=mve_legs(rfq.mve_selected_legs) if created else UNSET,
     )
 
 
