@@ -44,10 +44,16 @@ def admin(server):
 
 
 def member(server, admin, balance: str = "1000.00") -> tuple[str, ApiClient]:
+    name, _, api = user(server, admin, balance=balance)
+    return name, api
+
+
+def user(server, admin, **fields) -> tuple[str, str, ApiClient]:
+    """A new user with a key (and $1000 unless `fields` say otherwise): name, user id, client."""
     name = f"rfq-{next(_names)}"
     keys = [{"id": f"{name}-key", "public_key": PUBLIC}]
-    admin.request("PUT", f"/users/{name}", {"balance": balance, "api_keys": keys})
-    return name, ApiClient(server.api, Signer(f"{name}-key", PRIVATE))
+    made = admin.request("PUT", f"/users/{name}", {"balance": "1000.00", "api_keys": keys, **fields})["user"]
+    return name, made["user_id"], ApiClient(server.api, Signer(f"{name}-key", PRIVATE))
 
 
 def sdk(server, name: str) -> kalshi_python_sync.CommunicationsApi:
@@ -359,3 +365,33 @@ def test_a_combo_rfq_carries_its_collection_and_legs(server, admin):
     assert not {"mve_collection_ticker", "mve_selected_legs"} & set(feed.expect("rfq_created")["msg"])
     assert not {"mve_collection_ticker", "mve_selected_legs"} & set(maker.ok(f"{RFQS}/{plain}")["rfq"])
     feed.ws.close()
+
+
+def test_an_fcm_member_creates_and_runs_an_rfq_for_its_sub_trader(server, admin):
+    sub_name, sub_id, sub = user(server, admin)
+    _, _, fcm = user(server, admin, fcm_subtraders=[sub_name])
+    _, maker = member(server, admin)
+    ticker = new_market(admin)
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "10.00", "subtrader_id": sub_id}
+    refused = maker.error(RFQS, method="POST", json=body)  # not an FCM member
+    assert refused["code"] == "invalid_parameters" and "FCM" in refused["message"]
+    assert fcm.error(RFQS, method="POST", json={**body, "subtrader_id": "nobody"})["code"] == "invalid_parameters"
+    assert fcm.error(RFQS, method="POST", json={**body, "subaccount": 1})["code"] == "invalid_parameters"
+    rfq_id = fcm.request("POST", RFQS, json=body, expect=201).json()["id"]
+    for reader in (sub, fcm):  # the sub-trader's RFQ, its private fields to both
+        shown = reader.ok(f"{RFQS}/{rfq_id}")["rfq"]
+        assert (shown["creator_user_id"], shown["creator_id"]) == (sub_id, sub.ok("/communications/id")["communications_id"])
+    assert "creator_user_id" not in maker.ok(f"{RFQS}/{rfq_id}")["rfq"]
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    listed = fcm.ok(QUOTES, {"rfq_creator_subtrader_id": sub_id})["quotes"]
+    assert [q["id"] for q in listed] == [quote_id] and fcm.ok(QUOTES)["quotes"] == []
+    fcm.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    assert get_quote(sub, quote_id)["status"] == "executed"
+    assert [f["count_fp"] for f in sub.ok("/portfolio/fills", {"ticker": ticker})["fills"]] == ["10.00"]
+    assert fcm.ok("/portfolio/fills", {"ticker": ticker})["fills"] == []  # the sub-trader's account traded
+    other = create_rfq(sub, new_market(admin))
+    maker.error(f"{RFQS}/{other}", method="DELETE", status=404)
+    fcm.request("DELETE", f"{RFQS}/{other}", expect=204)
+    assert sub.ok(f"{RFQS}/{other}")["rfq"]["status"] == "closed"
