@@ -378,9 +378,10 @@ def test_an_fcm_member_creates_and_runs_an_rfq_for_its_sub_trader(server, admin)
     assert fcm.error(RFQS, method="POST", json={**body, "subtrader_id": "nobody"})["code"] == "invalid_parameters"
     assert fcm.error(RFQS, method="POST", json={**body, "subaccount": 1})["code"] == "invalid_parameters"
     rfq_id = fcm.request("POST", RFQS, json=body, expect=201).json()["id"]
+    sub_public = sub.ok("/communications/id")["communications_id"]
     for reader in (sub, fcm):  # the sub-trader's RFQ, its private fields to both
         shown = reader.ok(f"{RFQS}/{rfq_id}")["rfq"]
-        assert (shown["creator_user_id"], shown["creator_id"]) == (sub_id, sub.ok("/communications/id")["communications_id"])
+        assert (shown["creator_user_id"], shown["creator_id"]) == (sub_id, sub_public)
     assert "creator_user_id" not in maker.ok(f"{RFQS}/{rfq_id}")["rfq"]
     quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
     listed = fcm.ok(QUOTES, {"rfq_creator_subtrader_id": sub_id})["quotes"]
