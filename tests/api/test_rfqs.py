@@ -396,3 +396,30 @@ def test_an_fcm_member_creates_and_runs_an_rfq_for_its_sub_trader(server, admin)
     maker.error(f"{RFQS}/{other}", method="DELETE", status=404)
     fcm.request("DELETE", f"{RFQS}/{other}", expect=204)
     assert sub.ok(f"{RFQS}/{other}")["rfq"]["status"] == "closed"
+
+
+def test_quote_accepted_and_executed_name_the_recipients_subaccount(server, admin):
+    from .test_subaccounts import create as create_subaccount
+    from .test_subaccounts import transfer
+
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    subaccount = create_subaccount(requester)
+    transfer(requester, 0, subaccount, 50_000)
+    ticker = new_market(admin)
+    feeds = {"req": communications(server, requester), "maker": communications(server, maker)}
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "10.00", "subaccount": subaccount}
+    rfq_id = requester.request("POST", RFQS, json=body, expect=201).json()["id"]
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    seen = {}
+    for who, ws in feeds.items():
+        ws.expect("rfq_created")
+        ws.expect("quote_created")
+        seen[who] = [ws.expect(kind)["msg"].get("subaccount") for kind in ("quote_accepted", "quote_executed")]
+        ws.ws.close()
+    assert seen == {"req": [subaccount, subaccount], "maker": [None, None]}  # the maker quoted from its primary
+    fills = requester.ok("/portfolio/fills", {"ticker": ticker, "subaccount": subaccount})["fills"]
+    assert [f["count_fp"] for f in fills] == ["10.00"]

@@ -4,6 +4,9 @@
 `quote_executed` only to the quote's maker and the RFQ's creator, `quote_executed` with each
 one's own order. A subscription with `shard_factor`/`shard_key` gets only the RFQs whose id
 falls in its shard (crc32 of the RFQ id modulo the factor), quotes following their RFQ.
+`quote_accepted` and `quote_executed` carry `subaccount`, the recipient's own (the quote's for
+its maker, the RFQ's for its creator), when it is not the primary account (changelog: the
+field is returned when the quote or RFQ was placed from a subaccount; asyncapi lacks it).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class QuoteMsg(_Msg, frozen=True):
     created_ts: str | msgspec.UnsetType = UNSET
     accepted_side: str | msgspec.UnsetType = UNSET
     contracts_accepted_fp: str | msgspec.UnsetType = UNSET
+    subaccount: int | msgspec.UnsetType = UNSET
 
 
 class ExecutedMsg(_Msg, frozen=True):
@@ -72,6 +76,7 @@ class ExecutedMsg(_Msg, frozen=True):
     client_order_id: str
     market_ticker: str
     executed_ts: str
+    subaccount: int | msgspec.UnsetType = UNSET
 
 
 class Communications:
@@ -102,10 +107,11 @@ class Communications:
             subs = self.gateway.index.of_user(CHANNEL, user_seq)
             if not subs:
                 continue
+            maker = user_seq == quote.user_seq
             if kind == "quote_executed":
-                body = _encode(_executed_msg(quote, maker=user_seq == quote.user_seq))
+                body = _encode(_executed_msg(quote, maker))
             else:
-                body = _encode(_quote_msg(quote, kind))
+                body = _encode(_quote_msg(quote, kind, maker))
             for sub in subs:
                 if _in_shard(sub, quote.rfq_id):
                     self.gateway._send(sub, kind, body, False)
@@ -137,7 +143,11 @@ def _rfq_msg(rfq: Rfq, created: bool, event: RfqChanged) -> RfqMsg:
     )
 
 
-def _quote_msg(quote: Quote, kind: str) -> QuoteMsg:
+def _own_subaccount(quote: Quote, maker: bool) -> int | msgspec.UnsetType:
+    return (quote.subaccount if maker else quote.rfq_subaccount) or UNSET
+
+
+def _quote_msg(quote: Quote, kind: str, maker: bool) -> QuoteMsg:
     accepted = kind == "quote_accepted"
     return QuoteMsg(
         quote_id=quote.quote_id,
@@ -153,6 +163,7 @@ def _quote_msg(quote: Quote, kind: str) -> QuoteMsg:
         created_ts=UNSET if accepted else to_rfc3339(quote.created_us),
         accepted_side=quote.accepted_side if accepted else UNSET,
         contracts_accepted_fp=count_fp(quote.accepted_contracts) if accepted else UNSET,
+        subaccount=_own_subaccount(quote, maker) if accepted else UNSET,
     )
 
 
@@ -166,4 +177,5 @@ def _executed_msg(quote: Quote, maker: bool) -> ExecutedMsg:
         client_order_id=quote.creator_client_order_id if maker else quote.rfq_creator_client_order_id,
         market_ticker=quote.ticker,
         executed_ts=to_rfc3339(quote.executed_us or quote.updated_us),
+        subaccount=_own_subaccount(quote, maker),
     )
