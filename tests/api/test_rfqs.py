@@ -423,3 +423,31 @@ def test_quote_accepted_and_executed_name_the_recipients_subaccount(server, admi
     assert seen == {"req": [subaccount, subaccount], "maker": [None, None]}  # the maker quoted from its primary
     fills = requester.ok("/portfolio/fills", {"ticker": ticker, "subaccount": subaccount})["fills"]
     assert [f["count_fp"] for f in fills] == ["10.00"]
+
+
+def test_the_admin_api_plays_the_other_side(server, admin):
+    """A maker quotes and confirms the client's RFQ, and a requester creates and accepts, by the admin API."""
+    maker_name, _ = member(server, admin)
+    requester_name, _ = member(server, admin)
+    _, client = member(server, admin)
+    ticker = new_market(admin)
+    rfq_id = create_rfq(client, ticker)
+    quote_id = admin.request("POST", f"/users/{maker_name}/quotes",
+                             {"rfq_id": rfq_id, "yes_bid": "0.3000", "no_bid": "0.6000", "rest_remainder": False},
+                             expect=201)["id"]  # fmt: skip
+    client.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "no"}, expect=204)
+    admin.request("PUT", f"/users/{maker_name}/quotes/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    assert get_quote(client, quote_id)["status"] == "executed"
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "5.00"}
+    theirs = admin.request("POST", f"/users/{requester_name}/rfqs", body, expect=201)["id"]
+    assert client.ok(f"{RFQS}/{theirs}")["rfq"]["contracts_fp"] == "5.00"
+    admin.request("POST", f"/users/{requester_name}/rfqs", body, expect=409)  # the venue's rules apply
+    admin.request("POST", f"/users/{requester_name}/rfqs", {**body, "contract_fp": "1.00"}, expect=400)  # misspelt
+    mine = create_quote(client, theirs, "0.4000", "0.5500")
+    admin.request("PUT", f"/users/{requester_name}/quotes/{mine}/accept", {"accepted_side": "yes"}, expect=204)
+    admin.request("PUT", f"/users/{maker_name}/quotes/{mine}/accept", {"accepted_side": "yes"}, expect=404)
+    client.request("PUT", f"{QUOTES}/{mine}/confirm", expect=204)
+    advance(admin, 15)
+    assert get_quote(client, mine)["status"] == "executed"
+    admin.request("POST", "/users/nobody/rfqs", body, expect=404)
