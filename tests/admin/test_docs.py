@@ -9,7 +9,7 @@ import msgspec
 import pytest
 import yaml
 
-from kalshi_local.admin import docs, historical, users
+from kalshi_local.admin import communications, docs, historical, users
 from kalshi_local.admin import routes as admin_routes
 from kalshi_local.models import inputs as shapes
 
@@ -94,6 +94,9 @@ def test_operation_ids_are_unique():
         shapes.AssociatedEventIn,
         users.TransferIn,
         historical.HistoricalIn,
+        communications.AdminRfqIn,
+        communications.AdminQuoteIn,
+        communications.AdminAcceptIn,
     ],
     ids=lambda shape: shape.__name__,
 )

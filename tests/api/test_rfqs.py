@@ -44,10 +44,16 @@ def admin(server):
 
 
 def member(server, admin, balance: str = "1000.00") -> tuple[str, ApiClient]:
+    name, _, api = user(server, admin, balance=balance)
+    return name, api
+
+
+def user(server, admin, **fields) -> tuple[str, str, ApiClient]:
+    """A new user with a key (and $1000 unless `fields` say otherwise): name, user id, client."""
     name = f"rfq-{next(_names)}"
     keys = [{"id": f"{name}-key", "public_key": PUBLIC}]
-    admin.request("PUT", f"/users/{name}", {"balance": balance, "api_keys": keys})
-    return name, ApiClient(server.api, Signer(f"{name}-key", PRIVATE))
+    made = admin.request("PUT", f"/users/{name}", {"balance": "1000.00", "api_keys": keys, **fields})["user"]
+    return name, made["user_id"], ApiClient(server.api, Signer(f"{name}-key", PRIVATE))
 
 
 def sdk(server, name: str) -> kalshi_python_sync.CommunicationsApi:
@@ -287,3 +293,161 @@ def test_sharded_subscriptions_split_the_rfqs_between_them(server, admin):
     shards[zlib.crc32(last.encode()) % 2].expect("rfq_created")  # nothing of the other shard came before it
     for ws in shards.values():
         ws.ws.close()
+
+
+def test_a_trading_pause_refuses_creating_accepting_and_confirming_but_lets_deletes_through(server, admin):
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    rfq_id = create_rfq(requester, new_market(admin))
+    open_quote = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    accepted = create_quote(maker, create_rfq(requester, new_market(admin)), "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{accepted}/accept", json={"accepted_side": "yes"}, expect=204)
+    admin.request("PUT", "/exchange", {"trading_active": False})
+    try:
+        body = {"market_ticker": new_market(admin), "rest_remainder": False, "contracts_fp": "1.00"}
+        assert requester.error(RFQS, method="POST", json=body)["code"] == "trading_paused"
+        body = {"rfq_id": rfq_id, "yes_bid": "0.3100", "no_bid": "0.6000", "rest_remainder": False}
+        assert maker.error(QUOTES, method="POST", json=body)["code"] == "trading_paused"
+        accept = {"accepted_side": "no"}
+        assert requester.error(f"{QUOTES}/{open_quote}/accept", method="PUT", json=accept)["code"] == "trading_paused"
+        assert off_spec(server, maker, "PUT", f"{QUOTES}/{accepted}/confirm")["code"] == "trading_paused"
+        assert get_quote(maker, accepted)["status"] == "accepted"
+        maker.request("DELETE", f"{QUOTES}/{open_quote}", expect=204)
+        requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
+        assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["status"] == "closed"
+    finally:
+        admin.request("PUT", "/exchange", {})
+    maker.request("PUT", f"{QUOTES}/{accepted}/confirm", expect=204)  # open again, still in its window
+
+
+def test_an_exchange_pause_refuses_every_rfq_and_quote_command(server, admin):
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    ticker = new_market(admin)
+    rfq_id = create_rfq(requester, ticker)
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    admin.request("PUT", "/exchange", {"exchange_active": False})
+    try:
+        body = {"market_ticker": new_market(admin), "rest_remainder": False, "contracts_fp": "1.00"}
+        assert requester.error(RFQS, method="POST", json=body)["code"] == "exchange_paused"
+        accept = {"accepted_side": "yes"}
+        assert requester.error(f"{QUOTES}/{quote_id}/accept", method="PUT", json=accept)["code"] == "exchange_paused"
+        assert off_spec(server, maker, "DELETE", f"{QUOTES}/{quote_id}")["code"] == "exchange_paused"
+        assert off_spec(server, requester, "DELETE", f"{RFQS}/{rfq_id}")["code"] == "exchange_paused"
+        assert get_quote(requester, quote_id)["status"] == "open"  # reads still work; nothing changed
+    finally:
+        admin.request("PUT", "/exchange", {})
+    requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
+
+
+def test_a_combo_rfq_carries_its_collection_and_legs(server, admin):
+    from .test_multivariate import create as create_combo
+    from .test_multivariate import leg, world
+
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    w = world(admin)
+    legs = [leg(w["a"], "A1"), leg(w["b"], "B1", "yes")]
+    ticker = create_combo(requester, w["collection"], legs)["market_ticker"]
+    feed = communications(server, maker)
+    rfq_id = create_rfq(requester, ticker)
+    by_ticker = lambda found: sorted(found, key=lambda x: x["market_ticker"])  # noqa: E731
+    for shown in (maker.ok(f"{RFQS}/{rfq_id}")["rfq"], requester.ok(RFQS, {"market_ticker": ticker})["rfqs"][0],
+                  feed.expect("rfq_created")["msg"]):  # fmt: skip
+        assert shown["id"] == rfq_id and shown["mve_collection_ticker"] == w["collection"]
+        assert by_ticker(shown["mve_selected_legs"]) == by_ticker(legs)
+    server.services.trading.reload()  # the venue's RFQ comes back from the store, legs and all:
+    requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)  # its closing rewrites the row
+    closed = maker.ok(f"{RFQS}/{rfq_id}")["rfq"]
+    assert closed["status"] == "closed" and closed["mve_selected_legs"] == shown["mve_selected_legs"]
+    assert "mve_selected_legs" not in feed.expect("rfq_deleted")["msg"]  # asyncapi has them on rfq_created only
+    plain = create_rfq(requester, new_market(admin))
+    assert not {"mve_collection_ticker", "mve_selected_legs"} & set(feed.expect("rfq_created")["msg"])
+    assert not {"mve_collection_ticker", "mve_selected_legs"} & set(maker.ok(f"{RFQS}/{plain}")["rfq"])
+    feed.ws.close()
+
+
+def test_an_fcm_member_creates_and_runs_an_rfq_for_its_sub_trader(server, admin):
+    sub_name, sub_id, sub = user(server, admin)
+    _, _, fcm = user(server, admin, fcm_subtraders=[sub_name])
+    _, maker = member(server, admin)
+    ticker = new_market(admin)
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "10.00", "subtrader_id": sub_id}
+    refused = maker.error(RFQS, method="POST", json=body)  # not an FCM member
+    assert refused["code"] == "invalid_parameters" and "FCM" in refused["message"]
+    assert fcm.error(RFQS, method="POST", json={**body, "subtrader_id": "nobody"})["code"] == "invalid_parameters"
+    assert fcm.error(RFQS, method="POST", json={**body, "subaccount": 1})["code"] == "invalid_parameters"
+    rfq_id = fcm.request("POST", RFQS, json=body, expect=201).json()["id"]
+    sub_public = sub.ok("/communications/id")["communications_id"]
+    for reader in (sub, fcm):  # the sub-trader's RFQ, its private fields to both
+        shown = reader.ok(f"{RFQS}/{rfq_id}")["rfq"]
+        assert (shown["creator_user_id"], shown["creator_id"]) == (sub_id, sub_public)
+    assert "creator_user_id" not in maker.ok(f"{RFQS}/{rfq_id}")["rfq"]
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    listed = fcm.ok(QUOTES, {"rfq_creator_subtrader_id": sub_id})["quotes"]
+    assert [q["id"] for q in listed] == [quote_id] and fcm.ok(QUOTES)["quotes"] == []
+    fcm.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    assert get_quote(sub, quote_id)["status"] == "executed"
+    assert [f["count_fp"] for f in sub.ok("/portfolio/fills", {"ticker": ticker})["fills"]] == ["10.00"]
+    assert fcm.ok("/portfolio/fills", {"ticker": ticker})["fills"] == []  # the sub-trader's account traded
+    other = create_rfq(sub, new_market(admin))
+    maker.error(f"{RFQS}/{other}", method="DELETE", status=404)
+    fcm.request("DELETE", f"{RFQS}/{other}", expect=204)
+    assert sub.ok(f"{RFQS}/{other}")["rfq"]["status"] == "closed"
+
+
+def test_quote_accepted_and_executed_name_the_recipients_subaccount(server, admin):
+    from .test_subaccounts import create as create_subaccount
+    from .test_subaccounts import transfer
+
+    _, requester = member(server, admin)
+    _, maker = member(server, admin)
+    subaccount = create_subaccount(requester)
+    transfer(requester, 0, subaccount, 50_000)
+    ticker = new_market(admin)
+    feeds = {"req": communications(server, requester), "maker": communications(server, maker)}
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "10.00", "subaccount": subaccount}
+    rfq_id = requester.request("POST", RFQS, json=body, expect=201).json()["id"]
+    quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
+    requester.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
+    maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    seen = {}
+    for who, ws in feeds.items():
+        ws.expect("rfq_created")
+        ws.expect("quote_created")
+        seen[who] = [ws.expect(kind)["msg"].get("subaccount") for kind in ("quote_accepted", "quote_executed")]
+        ws.ws.close()
+    assert seen == {"req": [subaccount, subaccount], "maker": [None, None]}  # the maker quoted from its primary
+    fills = requester.ok("/portfolio/fills", {"ticker": ticker, "subaccount": subaccount})["fills"]
+    assert [f["count_fp"] for f in fills] == ["10.00"]
+
+
+def test_the_admin_api_plays_the_other_side(server, admin):
+    """A maker quotes and confirms the client's RFQ, and a requester creates and accepts, by the admin API."""
+    maker_name, _ = member(server, admin)
+    requester_name, _ = member(server, admin)
+    _, client = member(server, admin)
+    ticker = new_market(admin)
+    rfq_id = create_rfq(client, ticker)
+    quote_id = admin.request("POST", f"/users/{maker_name}/quotes",
+                             {"rfq_id": rfq_id, "yes_bid": "0.3000", "no_bid": "0.6000", "rest_remainder": False},
+                             expect=201)["id"]  # fmt: skip
+    client.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "no"}, expect=204)
+    admin.request("PUT", f"/users/{maker_name}/quotes/{quote_id}/confirm", expect=204)
+    advance(admin, 15)
+    assert get_quote(client, quote_id)["status"] == "executed"
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "5.00"}
+    theirs = admin.request("POST", f"/users/{requester_name}/rfqs", body, expect=201)["id"]
+    assert client.ok(f"{RFQS}/{theirs}")["rfq"]["contracts_fp"] == "5.00"
+    admin.request("POST", f"/users/{requester_name}/rfqs", body, expect=409)  # the venue's rules apply
+    admin.request("POST", f"/users/{requester_name}/rfqs", {**body, "contract_fp": "1.00"}, expect=400)  # misspelt
+    mine = create_quote(client, theirs, "0.4000", "0.5500")
+    admin.request("PUT", f"/users/{requester_name}/quotes/{mine}/accept", {"accepted_side": "yes"}, expect=204)
+    admin.request("PUT", f"/users/{maker_name}/quotes/{mine}/accept", {"accepted_side": "yes"}, expect=404)
+    client.request("PUT", f"{QUOTES}/{mine}/confirm", expect=204)
+    advance(admin, 15)
+    assert get_quote(client, mine)["status"] == "executed"
+    admin.request("POST", "/users/nobody/rfqs", body, expect=404)

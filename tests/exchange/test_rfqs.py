@@ -14,6 +14,7 @@ from kalshi_local.exchange.clock import MICROS
 from kalshi_local.exchange.events import Filled, Traded
 from kalshi_local.exchange.market_commands import Tick
 from kalshi_local.exchange.orders import MarketRules
+from kalshi_local.exchange.pauses import SetExchangeState
 from kalshi_local.exchange.rfq_events import QuoteChanged, RfqChanged
 from kalshi_local.exchange.rfqs import (
     CLEANUP_US,
@@ -24,6 +25,7 @@ from kalshi_local.exchange.rfqs import (
     DeleteQuote,
     DeleteRfq,
 )
+from kalshi_local.models.inputs import ExchangeIn
 
 from .venues import DOLLAR, MARKETS, make_venue
 
@@ -175,6 +177,54 @@ def test_a_post_only_quote_that_would_cross_the_book_is_cancelled_at_execution()
     assert not any(isinstance(e, Traded) for e in events)
     cancelled = next(e.quote for e in events if isinstance(e, QuoteChanged))
     assert (cancelled.status, cancelled.cancellation_reason) == ("cancelled", "execution_failed:invalid_order")
+
+
+@pytest.mark.parametrize(
+    ("state", "paused", "deletes"),
+    [
+        (ExchangeIn(trading_active=False), errors.TradingPaused, True),
+        (ExchangeIn(exchange_active=False), errors.ExchangePaused, False),
+    ],
+)
+def test_a_pause_refuses_rfq_commands_as_it_refuses_orders(state, paused, deletes):
+    venue = make_venue(markets={**MARKETS, "FREE": MARKETS["FREE"]})
+    rfq_id = rfq(venue)
+    open_quote, accepted = quote(venue, rfq_id, user=2), quote(venue, rfq(venue, ticker="FREE"), user=3)
+    venue.apply(AcceptQuote(1, accepted, "yes"), T0)
+    venue.apply(SetExchangeState(state), T0 + 1)
+    for command in (
+        CreateRfq(1, "user-1", 0, "CENT", 1000, None, False, replace_existing=True),
+        CreateQuote(3, "user-3", 0, rfq_id, 4000, 5500, False),
+        AcceptQuote(1, open_quote, "yes"),
+        ConfirmQuote(3, accepted),
+    ):
+        with pytest.raises(paused):
+            venue.apply(command, T0 + 2)
+    assert venue._rfqs.quotes[accepted].status == "accepted"  # refused whole: nothing changed
+    deletions = (DeleteQuote(2, open_quote), DeleteRfq(1, rfq_id))
+    if deletes:  # a trading pause lets cancels through
+        for command in deletions:
+            venue.apply(command, T0 + 3)
+        assert rfq_id not in venue._rfqs.rfqs and venue._rfqs.quotes[open_quote].status == "cancelled"
+    else:
+        for command in deletions:
+            with pytest.raises(paused):
+                venue.apply(command, T0 + 3)
+        assert rfq_id in venue._rfqs.rfqs
+
+
+def test_a_pause_at_the_end_of_the_execution_timer_cancels_the_quote():
+    venue = make_venue()
+    rfq_id = rfq(venue)
+    quote_id = quote(venue, rfq_id)
+    venue.apply(AcceptQuote(1, quote_id, "yes"), T0)
+    venue.apply(ConfirmQuote(2, quote_id), T0)
+    venue.apply(SetExchangeState(ExchangeIn(trading_active=False)), T0 + 1)
+    events = venue.apply(Tick(T0 + 15 * MICROS), T0 + 15 * MICROS).events
+    assert not any(isinstance(e, Traded) for e in events)
+    cancelled = next(e.quote for e in events if isinstance(e, QuoteChanged))
+    assert (cancelled.status, cancelled.cancellation_reason) == ("cancelled", "execution_failed:trading_paused")
+    assert rfq_id in venue._rfqs.rfqs  # the RFQ stays open for another quote
 
 
 @settings(max_examples=40, deadline=None)

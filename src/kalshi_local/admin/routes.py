@@ -1,5 +1,5 @@
-"""The admin API under /admin/v1: catalog writes, live-data pushes, the clock, orders,
-scenarios and reset. Everything but /health needs the admin bearer token."""
+"""The admin API under /admin/v1: catalog writes, live-data pushes, the clock, orders, RFQs
+and quotes, scenarios and reset. Everything but /health needs the admin bearer token."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..api.endpoints import endpoint, route
 from ..api.responses import json_response, services
 from ..errors import Unauthorized
 from . import catalog, clock, docs, exchange, historical, lifecycle, orders, scenarios, subaccounts, users, ws_faults
+from . import communications as rfqs
 from . import multivariate as mve
 
 PREFIX = "/admin/v1"
@@ -54,6 +55,6 @@ def health(request: Request):
 routes = [route("/health", health)] + [
     Route(r.path, _admin_only(r.endpoint), methods=sorted(r.methods - {"HEAD"}))
     for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders)
-    + (ws_faults, mve, docs)
+    + (rfqs, ws_faults, mve, docs)
     for r in module.routes
 ]

@@ -14,11 +14,13 @@ from sqlalchemy import Connection
 
 from ..exchange.events import Event
 from ..exchange.rfq_events import Quote, QuoteChanged, Rfq, RfqChanged
+from ..store.rfqs import legs_text
 from ..store.schema import quotes, rfqs
 
 _RFQ_COLUMNS = tuple(c.name for c in rfqs.c)
 _QUOTE_COLUMNS = tuple(c.name for c in quotes.c)
-_RFQ_ROW = attrgetter(*_RFQ_COLUMNS)
+_RFQ_VALUES = attrgetter(*_RFQ_COLUMNS)
+_LEGS_AT = _RFQ_COLUMNS.index("mve_selected_legs")
 _QUOTE_ROW = attrgetter(*_QUOTE_COLUMNS)
 
 
@@ -34,7 +36,7 @@ def write(conn: Connection, events: Sequence[Event]) -> None:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if changed_rfqs:
-        rows = [_RFQ_ROW(r) for r in changed_rfqs.values()]
+        rows = [_rfq_row(r) for r in changed_rfqs.values()]
         conn.exec_driver_sql(_upsert("rfqs", _RFQ_COLUMNS, "rfq_id", mark), rows)
     kept = [_QUOTE_ROW(q) for q, kind in changed_quotes.values() if kind != "deleted"]
     gone = [(q.quote_id,) for q, kind in changed_quotes.values() if kind == "deleted"]
@@ -42,6 +44,12 @@ def write(conn: Connection, events: Sequence[Event]) -> None:
         conn.exec_driver_sql(_upsert("quotes", _QUOTE_COLUMNS, "quote_id", mark), kept)
     if gone:
         conn.exec_driver_sql(f"DELETE FROM quotes WHERE quote_id = {mark}", gone)
+
+
+def _rfq_row(rfq: Rfq) -> tuple:
+    row = list(_RFQ_VALUES(rfq))
+    row[_LEGS_AT] = legs_text(rfq.mve_selected_legs)  # stored as JSON text
+    return tuple(row)
 
 
 def _upsert(table: str, columns: tuple[str, ...], key: str, mark: str) -> str:

@@ -66,15 +66,15 @@ class Pauses:
         self.due_us = None if self.state is None else hours.next_change(self.state, now_us)
         return was is None and self.pause is not None
 
-    def check(self, operation: str) -> None:
+    def check(self, operation: str, refused: str = "", allowed: str = "") -> None:
         """Raises TradingPaused or ExchangePaused when the pause in effect refuses `operation`
-        ("create", "amend", "decrease", "cancel")."""
+        ("create", "amend", "decrease", "cancel"). For other than orders (RFQs and quotes follow
+        the same rule: exchange/rfqs.py) `refused` and `allowed` say what is refused and what works."""
         if self.pause == EXCHANGE:
-            raise errors.ExchangePaused(f"the exchange is paused: no order can be {_DONE[operation]}")
+            raise errors.ExchangePaused(f"the exchange is paused: {refused or 'no order can be ' + _DONE[operation]}")
         if self.pause == TRADING and operation in ("create", "amend"):
-            raise errors.TradingPaused(
-                f"trading is paused: orders cannot be {_DONE[operation]}; cancelling and decreasing work"
-            )
+            refused = refused or f"orders cannot be {_DONE[operation]}"
+            raise errors.TradingPaused(f"trading is paused: {refused}; {allowed or 'cancelling and decreasing work'}")
 
 
 _DONE = {"create": "placed", "amend": "amended", "decrease": "decreased", "cancel": "cancelled"}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .combos import Leg
+
 
 @dataclass(frozen=True, slots=True)
 class CreateRfq:
@@ -22,6 +24,8 @@ class CreateRfq:
     rest_remainder: bool
     replace_existing: bool = False
     hvm: bool = False  # the gateway knows: a KXMVE ticker or a market of a multivariate collection
+    mve_collection_ticker: str = ""  # a combo market's collection and legs, as the gateway read them
+    mve_selected_legs: tuple[Leg, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

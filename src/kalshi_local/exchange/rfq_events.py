@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .combos import Leg
+
 RfqStatus = Literal["open", "closed"]
 QuoteStatus = Literal["open", "accepted", "confirmed", "executed", "cancelled"]
 
@@ -34,6 +36,8 @@ class Rfq:
     updated_us: int
     cancelled_us: int | None = None
     cancellation_reason: str = ""
+    mve_collection_ticker: str = ""  # a combo (multivariate) market's collection, and its legs
+    mve_selected_legs: tuple[Leg, ...] = ()
 
 
 @dataclass(slots=True)

@@ -24,6 +24,8 @@ Choices where the docs are silent:
 - A quote that is accepted or confirmed cannot be replaced; a confirmed quote cannot be deleted,
   nor its RFQ (rfqs.md: once confirmed, neither party can withdraw).
 - replace_existing deletes the requester's open RFQs on the same market.
+- Pauses (exchange/pauses.py): creating, accepting and confirming count as placing orders, deleting
+  as cancelling. The windows run on through a pause; execution in one cancels the quote.
 """
 
 from __future__ import annotations
@@ -120,6 +122,8 @@ def communications_id(user_id: str) -> str:
 
 
 def apply(venue: Venue, cmd: RfqCommand, now: int) -> Outcome:
+    operation, refused = _PAUSE_RULE[type(cmd)]
+    venue._pauses.check(operation, refused, "deleting RFQs and quotes works")
     change = venue._change(now)
     _HANDLERS[type(cmd)](venue, venue._rfqs, change, cmd)
     return venue._finish(change)
@@ -175,10 +179,12 @@ def _create_rfq(venue: Venue, state: Rfqs, change: _Change, cmd: CreateRfq) -> N
         contracts=cmd.contracts or 0,
         target_cost=cmd.target_cost,
         rest_remainder=cmd.rest_remainder,
-        hvm=cmd.hvm or is_hvm(cmd.ticker),
+        hvm=cmd.hvm or is_hvm(cmd.ticker, cmd.mve_collection_ticker),
         status="open",
         created_us=now,
         updated_us=now,
+        mve_collection_ticker=cmd.mve_collection_ticker,
+        mve_selected_legs=cmd.mve_selected_legs,
     )
     state._add_rfq(rfq)
     venue._emit(change, RfqChanged(venue._seq, copy.copy(rfq), "created"))
@@ -303,6 +309,17 @@ def _confirm_quote(venue: Venue, state: Rfqs, change: _Change, cmd: ConfirmQuote
     _emit_quote(venue, change, quote, "confirmed")
 
 
+# A pause refuses what it refuses for orders: creating, accepting and confirming place (or
+# commit to placing) orders; deleting is a cancel.
+_PAUSE_RULE: dict[type, tuple[str, str]] = {
+    CreateRfq: ("create", "RFQs cannot be created"),
+    CreateQuote: ("create", "quotes cannot be created"),
+    AcceptQuote: ("create", "quotes cannot be accepted"),
+    ConfirmQuote: ("create", "quotes cannot be confirmed"),
+    DeleteRfq: ("cancel", "RFQs cannot be deleted"),
+    DeleteQuote: ("cancel", "quotes cannot be deleted"),
+}
+
 _HANDLERS: dict[type, Callable[..., None]] = {
     CreateRfq: _create_rfq,
     DeleteRfq: _delete_rfq,
@@ -323,6 +340,7 @@ def _execute(venue: Venue, change: _Change, quote: Quote) -> None:
     try:
         if rfq is None:
             raise errors.RfqClosed("the RFQ is closed")
+        venue._pauses.check("create")  # no order enters the book in a pause
         market = venue._market(quote.ticker, now=now)
         maker, taker = _orders(quote, market, venue._next_order, now)
         if quote.post_only and market.book.crosses(maker.book_side == "bid", maker.price):
@@ -484,4 +502,3 @@ def _numbered(kind: str, seq: int) -> str:
 
 def _numbered_trade(venue: Venue) -> str:
     return _numbered("trade", venue._seq)
-

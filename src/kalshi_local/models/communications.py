@@ -16,6 +16,7 @@ from msgspec import Meta
 
 from ..errors import InvalidParameter
 from ..exchange.clock import to_rfc3339
+from ..exchange.combos import Leg
 from ..exchange.money import AMOUNT_SCALE, PRICE_SCALE, Amount, Count, Price, count_contracts, count_fp, price_cents
 from ..exchange.rfq_events import Quote, Rfq
 from ..exchange.rfqs import AcceptQuote, CreateQuote, CreateRfq, communications_id
@@ -58,15 +59,15 @@ class AcceptQuoteIn(_In):
     accepted_side: Literal["yes", "no", "true", "false"]
 
 
-def create_rfq(body: CreateRfqIn, who: Who, hvm: bool) -> CreateRfq:
-    """Raises InvalidParameter naming the field."""
+def create_rfq(body: CreateRfqIn, who: Who, collection: str, legs: tuple[Leg, ...]) -> CreateRfq:
+    """`collection` and `legs`: the market's, when it is a combo. Raises InvalidParameter naming the field."""
     contracts = _contracts(body)
     target = _target_cost(body)
     if (contracts is None) == (target is None):
         raise InvalidParameter("give exactly one of contracts_fp (or contracts) and target_cost_dollars")
     return CreateRfq(
         who.user_seq, who.user_id, body.subaccount, body.market_ticker, contracts, target, body.rest_remainder,
-        body.replace_existing, hvm,
+        body.replace_existing, bool(collection), collection, legs,
     )  # fmt: skip
 
 
@@ -125,6 +126,12 @@ def _bid(value: str | int, field: str) -> int:
 # --- out ---
 
 
+class MveSelectedLegOut(msgspec.Struct, frozen=True):
+    event_ticker: str
+    market_ticker: str
+    side: str
+
+
 class RfqOut(msgspec.Struct, omit_defaults=True, frozen=True):
     id: str
     creator_id: str
@@ -141,6 +148,8 @@ class RfqOut(msgspec.Struct, omit_defaults=True, frozen=True):
     cancelled_ts: str | msgspec.UnsetType = UNSET
     creator_user_id: str | msgspec.UnsetType = UNSET
     creator_subaccount: int | msgspec.UnsetType = UNSET
+    mve_collection_ticker: str | msgspec.UnsetType = UNSET
+    mve_selected_legs: list[MveSelectedLegOut] | msgspec.UnsetType = UNSET
 
 
 class QuoteOut(msgspec.Struct, omit_defaults=True, frozen=True):
@@ -196,7 +205,14 @@ def rfq(row: Rfq, caller_seq: int) -> RfqOut:
         cancelled_ts=_ts(row.cancelled_us),
         creator_user_id=row.user_id if mine else UNSET,
         creator_subaccount=row.subaccount if mine else UNSET,
+        mve_collection_ticker=row.mve_collection_ticker or UNSET,
+        mve_selected_legs=mve_legs(row.mve_selected_legs),
     )
+
+
+def mve_legs(legs: tuple[Leg, ...]) -> list[MveSelectedLegOut] | msgspec.UnsetType:
+    """A combo RFQ's legs (rfqs.md Combos); left out for any other market."""
+    return [MveSelectedLegOut(leg.event_ticker, leg.market_ticker, leg.side) for leg in legs] or UNSET
 
 
 def quote(row: Quote, caller_seq: int) -> QuoteOut:

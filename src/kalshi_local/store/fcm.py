@@ -30,6 +30,12 @@ def subtrader_of(conn: Connection, fcm_user_seq: int, subtrader_id: str) -> int 
     return conn.execute(query).scalar()
 
 
+def subtrader_seqs(conn: Connection, fcm_user_seq: int) -> frozenset[int]:
+    """The user_seqs of the sub-traders clearing through `fcm_user_seq` (none for a non-member)."""
+    s = fcm_subtraders.c
+    return frozenset(conn.execute(select(s.subtrader_user_seq).where(s.fcm_user_seq == fcm_user_seq)).scalars())
+
+
 def subtrader_names(conn: Connection, fcm_user_seq: int) -> list[str]:
     s, u = fcm_subtraders.c, users.c
     query = select(u.name).join_from(fcm_subtraders, users, s.subtrader_user_seq == u.seq)

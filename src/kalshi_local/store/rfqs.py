@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, or_, select
 
+from ..exchange.combos import Leg
 from ..exchange.rfq_events import Quote, Rfq
 from ..exchange.rfqs import LIVE
 from .cursors import SEQ_MAX, Page, decode_cursor, page_of
+from .jsontext import dumps, loads
+from .multivariate import legs_json
 from .schema import quotes, rfqs
 
 _RFQ_FIELDS = tuple(Rfq.__dataclass_fields__)
@@ -43,13 +46,13 @@ def load(conn: Connection) -> tuple[list[Rfq], list[Quote]]:
     r, q = rfqs.c, quotes.c
     open_rfqs = conn.execute(select(*(r[n] for n in _RFQ_FIELDS)).where(r.status == "open").order_by(r.seq))
     kept = select(*(q[n] for n in _QUOTE_FIELDS)).where(q.status.in_([*LIVE, "cancelled"])).order_by(q.seq)
-    return [Rfq(*row) for row in open_rfqs], [Quote(*row) for row in conn.execute(kept)]
+    return [_rfq(row) for row in open_rfqs], [Quote(*row) for row in conn.execute(kept)]
 
 
 def get_rfq(conn: Connection, rfq_id: str) -> Rfq | None:
     r = rfqs.c
     row = conn.execute(select(*(r[n] for n in _RFQ_FIELDS)).where(r.rfq_id == rfq_id)).first()
-    return Rfq(*row) if row else None
+    return _rfq(row) if row else None
 
 
 def get_quote(conn: Connection, quote_id: str) -> Quote | None:
@@ -67,7 +70,7 @@ def page_rfqs(conn: Connection, flt: RfqFilter, cursor: str | None, limit: int) 
                           (r.user_seq, flt.user_seq), (r.subaccount, flt.subaccount)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
-    rows = [Rfq(*row) for row in conn.execute(query.order_by(r.seq.desc()).limit(limit + 1))]
+    rows = [_rfq(row) for row in conn.execute(query.order_by(r.seq.desc()).limit(limit + 1))]
     return page_of("rfqs", rows, limit)
 
 
@@ -90,8 +93,30 @@ def page_quotes(conn: Connection, user_seq: int, flt: QuoteFilter, cursor: str |
     return page_of("quotes", rows, limit)
 
 
-def mve_collection_of(conn: Connection, ticker: str) -> str | None:
-    """The multivariate collection a market belongs to, if any (combo markets are HVM)."""
-    from .schema import markets
+def combo_of(conn: Connection, ticker: str) -> tuple[str, tuple[Leg, ...]]:
+    """A combo market's collection ticker and legs; ("", ()) for any other market."""
+    from .schema import markets, mve_markets
 
-    return conn.execute(select(markets.c.mve_collection_ticker).where(markets.c.ticker == ticker)).scalar()
+    m, c = markets.c, mve_markets.c
+    query = select(m.mve_collection_ticker, c.legs).select_from(
+        markets.outerjoin(mve_markets, c.market_ticker == m.ticker)
+    ).where(m.ticker == ticker)
+    row = conn.execute(query).first()
+    if row is None or not row.mve_collection_ticker:
+        return "", ()
+    return row.mve_collection_ticker, _legs(row.legs)
+
+
+def legs_text(legs: tuple[Leg, ...]) -> str | None:
+    """The mve_selected_legs column of an RFQ's legs: None for a market that is no combo."""
+    return dumps(legs_json(legs)) if legs else None
+
+
+def _rfq(row) -> Rfq:
+    found = Rfq(*row)
+    found.mve_selected_legs = _legs(row.mve_selected_legs)
+    return found
+
+
+def _legs(text: str | None) -> tuple[Leg, ...]:
+    return tuple(Leg(leg["market_ticker"], leg["event_ticker"], leg["side"]) for leg in (loads(text) if text else ()))

@@ -633,6 +633,8 @@ rfqs = Table(
     _us("updated_us"),
     _us("cancelled_us", nullable=True),
     Column("cancellation_reason", Text, nullable=False),
+    Column("mve_collection_ticker", Text, nullable=False, server_default=""),
+    _json("mve_selected_legs", nullable=True),  # a combo's legs: the JSON list of MveSelectedLegs
     Index("ix_rfqs_status", "status", "seq"),
 )
 

@@ -4,6 +4,9 @@
 `quote_executed` only to the quote's maker and the RFQ's creator, `quote_executed` with each
 one's own order. A subscription with `shard_factor`/`shard_key` gets only the RFQs whose id
 falls in its shard (crc32 of the RFQ id modulo the factor), quotes following their RFQ.
+`quote_accepted` and `quote_executed` carry `subaccount`, the recipient's own (the quote's for
+its maker, the RFQ's for its creator), when it is not the primary account (changelog: the
+field is returned when the quote or RFQ was placed from a subaccount; asyncapi lacks it).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from ..exchange.clock import to_rfc3339
 from ..exchange.money import Price, count_fp
 from ..exchange.rfq_events import Quote, QuoteChanged, Rfq, RfqChanged
 from ..exchange.rfqs import communications_id
+from ..models.communications import MveSelectedLegOut, mve_legs
 from ..models.trading import dollars
 from .fanout import Gateway
 from .subscriptions import Subscription
@@ -42,6 +46,8 @@ class RfqMsg(_Msg, frozen=True):
     target_cost_dollars: str | msgspec.UnsetType = UNSET
     created_ts: str | msgspec.UnsetType = UNSET
     deleted_ts: str | msgspec.UnsetType = UNSET
+    mve_collection_ticker: str | msgspec.UnsetType = UNSET  # rfq_created only, as asyncapi has them
+    mve_selected_legs: list[MveSelectedLegOut] | msgspec.UnsetType = UNSET
 
 
 class QuoteMsg(_Msg, frozen=True):
@@ -58,6 +64,7 @@ class QuoteMsg(_Msg, frozen=True):
     created_ts: str | msgspec.UnsetType = UNSET
     accepted_side: str | msgspec.UnsetType = UNSET
     contracts_accepted_fp: str | msgspec.UnsetType = UNSET
+    subaccount: int | msgspec.UnsetType = UNSET
 
 
 class ExecutedMsg(_Msg, frozen=True):
@@ -69,6 +76,7 @@ class ExecutedMsg(_Msg, frozen=True):
     client_order_id: str
     market_ticker: str
     executed_ts: str
+    subaccount: int | msgspec.UnsetType = UNSET
 
 
 class Communications:
@@ -99,10 +107,11 @@ class Communications:
             subs = self.gateway.index.of_user(CHANNEL, user_seq)
             if not subs:
                 continue
+            maker = user_seq == quote.user_seq
             if kind == "quote_executed":
-                body = _encode(_executed_msg(quote, maker=user_seq == quote.user_seq))
+                body = _encode(_executed_msg(quote, maker))
             else:
-                body = _encode(_quote_msg(quote, kind))
+                body = _encode(_quote_msg(quote, kind, maker))
             for sub in subs:
                 if _in_shard(sub, quote.rfq_id):
                     self.gateway._send(sub, kind, body, False)
@@ -129,10 +138,16 @@ def _rfq_msg(rfq: Rfq, created: bool, event: RfqChanged) -> RfqMsg:
         target_cost_dollars=_target(rfq.target_cost),
         created_ts=to_rfc3339(rfq.created_us) if created else UNSET,
         deleted_ts=UNSET if created else to_rfc3339(rfq.updated_us),
+        mve_collection_ticker=(rfq.mve_collection_ticker or UNSET) if created else UNSET,
+        mve_selected_legs=mve_legs(rfq.mve_selected_legs) if created else UNSET,
     )
 
 
-def _quote_msg(quote: Quote, kind: str) -> QuoteMsg:
+def _own_subaccount(quote: Quote, maker: bool) -> int | msgspec.UnsetType:
+    return (quote.subaccount if maker else quote.rfq_subaccount) or UNSET
+
+
+def _quote_msg(quote: Quote, kind: str, maker: bool) -> QuoteMsg:
     accepted = kind == "quote_accepted"
     return QuoteMsg(
         quote_id=quote.quote_id,
@@ -148,6 +163,7 @@ def _quote_msg(quote: Quote, kind: str) -> QuoteMsg:
         created_ts=UNSET if accepted else to_rfc3339(quote.created_us),
         accepted_side=quote.accepted_side if accepted else UNSET,
         contracts_accepted_fp=count_fp(quote.accepted_contracts) if accepted else UNSET,
+        subaccount=_own_subaccount(quote, maker) if accepted else UNSET,
     )
 
 
@@ -161,4 +177,5 @@ def _executed_msg(quote: Quote, maker: bool) -> ExecutedMsg:
         client_order_id=quote.creator_client_order_id if maker else quote.rfq_creator_client_order_id,
         market_ticker=quote.ticker,
         executed_ts=to_rfc3339(quote.executed_us or quote.updated_us),
+        subaccount=_own_subaccount(quote, maker),
     )
