@@ -7,7 +7,8 @@ against GET /series/{s}/markets/{t}/candlesticks at each period_interval over th
 days (1 minute: the last 5,000 minutes, the most one request may span), and against
 GET /exchange/user_data_timestamp in the same run. "cached" repeats one URL, which the
 response cache answers while nothing is committed; "uncached" makes each URL unique
-(bench/uncached.lua), so every request reads and renders. Prints medians.
+(bench/uncached.lua), so every request reads and renders; "cached gzip" asks for gzip, which
+the cache answers with the body compressed once (a tenth of the bytes). Prints medians.
 
     python bench/candlesticks.py [--runs 3] [--seconds 5]
 """
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 from harness import run_wrk, start_server
@@ -85,6 +87,7 @@ def main() -> None:
     for period, start in ((1440, START), (60, START), (1, end - 4_999 * 60)):
         url = f"{path}?start_ts={start}&end_ts={end}&period_interval={period}"
         targets += [(f"period {period:4} cached", url, False), (f"period {period:4} uncached", url, True)]
+    targets.append(("period    1 cached gzip", targets[-2][1], False))  # Accept-Encoding: gzip
 
     server = start_server(db, args.port, "--no-demo", "--rate-limits", "off")
     base = f"http://127.0.0.1:{args.port}"
@@ -93,7 +96,11 @@ def main() -> None:
         for _ in range(args.runs):
             for name, url, unique in targets:
                 script = [SCRIPT] if unique else []
-                _, rps, p50, non_2xx = run_wrk(base + url, args.seconds, args.connections, *script)
+                headers = ["Accept-Encoding: gzip"] if name.endswith("gzip") else []
+                if not unique:  # made and cached once before the run, not by 16 connections at once
+                    warm = urllib.request.Request(base + url, headers=dict(h.split(": ") for h in headers))
+                    urllib.request.urlopen(warm, timeout=60).read()
+                _, rps, p50, non_2xx = run_wrk(base + url, args.seconds, args.connections, *script, headers=headers)
                 if non_2xx:
                     raise SystemExit(f"{url}: {non_2xx} non-2xx responses")
                 results[name].append((rps, p50))

@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 Case = Callable[[int, int], None]  # runs items [start, stop)
@@ -125,11 +125,15 @@ def interleaved_round(cases: dict[str, Case], n: int, chunk: int = 250) -> dict[
     return {name: seconds / n * 1e6 for name, seconds in spent.items()}
 
 
-def run_wrk(url: str, seconds: int, connections: int, *script: str) -> tuple[str, float, float, int]:
-    """wrk -t1 on `url` (`script`: -s FILE and its arguments); (output, req/s, p50 ms, non-2xx count)."""
+def run_wrk(
+    url: str, seconds: int, connections: int, *script: str, headers: Sequence[str] = ()
+) -> tuple[str, float, float, int]:
+    """wrk -t1 on `url` (`script`: -s FILE and its arguments; `headers`: "Name: value" lines);
+    (output, req/s, p50 ms, non-2xx count)."""
     extra = ["-s", script[0], url, "--", *script[1:]] if script else [url]
+    with_headers = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *extra],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *with_headers, *extra],
         check=True,
         capture_output=True,
         text=True,

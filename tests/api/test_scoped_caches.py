@@ -10,6 +10,10 @@ use) then makes the new one show.
 
 from __future__ import annotations
 
+import gzip
+import json
+
+import httpx
 import pytest
 from sqlalchemy import create_engine, update
 
@@ -98,3 +102,19 @@ def test_a_market_data_commit_keeps_the_key_cache_and_a_key_write_empties_it(ser
         with db.writing(tracked) as conn:  # any write to users or keys
             conn.execute(update(schema.users).where(schema.users.c.name == "nobody").values(tier="basic"))
         signed.get("/portfolio/balance", expect=401)
+
+
+def test_a_large_replayed_answer_is_gzipped_for_clients_that_accept_it(server):
+    url = f"{server.api}/markets"
+    params = {"limit": 200}
+    first = httpx.get(url, params=params, headers={"accept-encoding": "gzip"}, timeout=30)  # made and cached
+    assert first.status_code == 200 and "content-encoding" not in first.headers
+    assert len(first.content) >= 16 << 10, "the demo's market list is too small to show the gzip path"
+    with httpx.Client(timeout=30) as client:  # the bytes as sent, not decoded
+        raw = client.send(httpx.Request("GET", url, params=params, headers={"accept-encoding": "gzip"}), stream=True)
+        packed = b"".join(raw.iter_raw())
+    assert raw.headers["content-encoding"] == "gzip" and raw.headers["vary"] == "Accept-Encoding"
+    assert len(packed) * 4 < len(first.content)
+    assert json.loads(gzip.decompress(packed)) == first.json()
+    plain = httpx.get(url, params=params, headers={"accept-encoding": "identity"}, timeout=30)
+    assert "content-encoding" not in plain.headers and plain.content == first.content

@@ -45,6 +45,10 @@ def catalog_marker(request: Request, conn) -> Hashable:
 
 
 CACHED = "_cached_response"  # set on handlers cached_response made; signed_route refuses them
+# A replayed body this large goes gzip-compressed to clients that accept it (compressed once per entry).
+GZIP_MIN_BYTES = 16 << 10
+_VARY = {"vary": "Accept-Encoding"}
+_GZIPPED = {"content-encoding": "gzip", "vary": "Accept-Encoding"}
 
 
 def cached_response(marker_of: Callable[[Request, Any], Hashable] = catalog_marker):
@@ -69,10 +73,13 @@ def cached_response(marker_of: Callable[[Request, Any], Hashable] = catalog_mark
             key = (request.scope["path"], request.scope["query_string"])
             body = cache.get(marker, key)
             if body is not None:
-                return Response(body, media_type="application/json")
+                if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+                    return Response(cache.gzipped(key, body), media_type="application/json", headers=_GZIPPED)
+                return Response(body, media_type="application/json", headers=_VARY)
             response = handler(request)
             if response.status_code == 200:
                 cache.put(marker, key, bytes(response.body))
+                response.headers["vary"] = "Accept-Encoding"
             return response
 
         setattr(serve, CACHED, True)
