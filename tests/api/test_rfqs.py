@@ -232,6 +232,73 @@ def test_bad_quotes_and_rfqs_are_refused_with_kalshis_codes(server, admin):
     assert ident != maker.ok("/communications/id")["communications_id"]
 
 
+def test_a_target_cost_past_the_limit_or_below_one_contract_is_refused_naming_the_bound(server, admin):
+    ticker = new_market(admin)  # linear_cent: the cheapest contract costs $0.01
+    _, requester = member(server, admin)
+    base = {"market_ticker": ticker, "rest_remainder": False}
+    for centi_cents in (10**16 + 1, 10**17, 2**61, 2**62, 2**62 + 1):
+        refused = requester.error(RFQS, method="POST", json={**base, "target_cost_centi_cents": centi_cents})
+        assert refused["code"] == "invalid_parameters"
+        assert "target_cost_centi_cents: must be from 1 to 10000000000000000" in refused["message"], refused
+    for text in ("1000000000000.0001", "99999999999999999.99", "0.00001", "1.00005", "0", "-1.00"):
+        refused = requester.error(RFQS, method="POST", json={**base, "target_cost_dollars": text})
+        assert "from 0.0001 to 1000000000000.0000 with at most 4 decimals" in refused["message"], (text, refused)
+    refused = requester.error(RFQS, method="POST", json={**base, "target_cost_dollars": "0.0099"})
+    assert "the cheapest on this market's linear_cent grid costs 0.0100" in refused["message"], refused
+    assert requester.ok(RFQS, {"market_ticker": ticker})["rfqs"] == []  # nothing was created
+    rfq_id = create_rfq(requester, ticker, target_cost_centi_cents=10**16)
+    shown = requester.ok(f"{RFQS}/{rfq_id}")["rfq"]
+    assert (shown["target_cost_centi_cents"], shown["target_cost_dollars"]) == (10**16, "1000000000000.0000")
+    requester.request("DELETE", f"{RFQS}/{rfq_id}", expect=204)
+    rfq_id = create_rfq(requester, ticker, target_cost_dollars="0.0100")
+    assert requester.ok(f"{RFQS}/{rfq_id}")["rfq"]["target_cost_centi_cents"] == 100
+
+
+def test_the_rfq_list_refuses_a_subaccount_the_caller_does_not_have(server, admin):
+    from .test_subaccounts import create as create_subaccount
+
+    _, requester = member(server, admin)
+    subaccount = create_subaccount(requester)
+    ticker = new_market(admin)
+    body = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "10.00", "subaccount": subaccount}
+    rfq_id = requester.request("POST", RFQS, json=body, expect=201).json()["id"]
+    listed = requester.ok(RFQS, {"subaccount": subaccount, "market_ticker": ticker})["rfqs"]
+    assert [r["id"] for r in listed] == [rfq_id]
+    assert requester.ok(RFQS, {"subaccount": 0, "market_ticker": ticker})["rfqs"] == []
+    refused = off_spec(server, requester, "GET", f"{RFQS}?subaccount={subaccount + 1}")  # the spec lists no 400
+    assert refused["code"] == "customer_account_not_found" and str(subaccount + 1) in refused["message"]
+
+
+def test_creator_user_id_filters_match_only_where_the_caller_may_see_the_user_id(server, admin):
+    _, requester_id, requester = user(server, admin)
+    _, maker_a_id, maker_a = user(server, admin)
+    _, _, maker_b = user(server, admin)
+    ticker = new_market(admin)
+    rfq_id = create_rfq(requester, ticker)
+    other_rfq = create_rfq(maker_b, ticker)
+    quote_a = create_quote(maker_a, rfq_id, "0.4000", "0.5500")
+    quote_b = create_quote(maker_b, rfq_id, "0.4100", "0.5500")
+    on_market = {"market_ticker": ticker}
+
+    def rfqs(api, creator):
+        return [r["id"] for r in api.ok(RFQS, {**on_market, "creator_user_id": creator})["rfqs"]]
+
+    def quotes(api, **filters):
+        return [q["id"] for q in api.ok(QUOTES, {**on_market, **filters})["quotes"]]
+
+    assert {r["id"] for r in maker_a.ok(RFQS, on_market)["rfqs"]} == {rfq_id, other_rfq}  # every RFQ is public
+    assert rfqs(requester, requester_id) == [rfq_id]
+    assert rfqs(requester, "nobody") == []
+    assert rfqs(maker_a, requester_id) == []  # another's user id is private: it matches none of their RFQs
+    assert quotes(maker_a, quote_creator_user_id=maker_a_id) == [quote_a]
+    assert quotes(maker_a, quote_creator_user_id="nobody") == []
+    assert quotes(requester, quote_creator_user_id=maker_a_id) == []  # the maker's user id is private to it
+    assert quotes(requester, rfq_creator_user_id=requester_id) == [quote_b, quote_a]
+    assert quotes(requester, rfq_creator_user_id="nobody") == []
+    assert quotes(maker_a, rfq_creator_user_id=requester_id) == []
+    assert quotes(maker_b, rfq_creator_user_id=requester_id, quote_creator_user_id="nobody") == []
+
+
 def test_the_typescript_sdk_runs_the_round_trip(server, admin):
     from .. import spec
     from .test_typescript_sdk import TS_DIR, _node_or_skip
@@ -386,6 +453,8 @@ def test_an_fcm_member_creates_and_runs_an_rfq_for_its_sub_trader(server, admin)
     quote_id = create_quote(maker, rfq_id, "0.3000", "0.6000")
     listed = fcm.ok(QUOTES, {"rfq_creator_subtrader_id": sub_id})["quotes"]
     assert [q["id"] for q in listed] == [quote_id] and fcm.ok(QUOTES)["quotes"] == []
+    assert [q["id"] for q in fcm.ok(QUOTES, {"rfq_creator_user_id": sub_id})["quotes"]] == [quote_id]
+    assert [r["id"] for r in fcm.ok(RFQS, {"creator_user_id": sub_id})["rfqs"]] == [rfq_id]
     fcm.request("PUT", f"{QUOTES}/{quote_id}/accept", json={"accepted_side": "yes"}, expect=204)
     maker.request("PUT", f"{QUOTES}/{quote_id}/confirm", expect=204)
     advance(admin, 15)

@@ -129,6 +129,31 @@ def test_target_cost_sizes_each_side_in_whole_contracts():
     assert made.no_contracts == 14 * 100  # $10 at 1 - 0.30 = $0.70 a NO: 14 whole contracts
 
 
+@pytest.mark.parametrize(
+    ("ticker", "target", "why"),
+    [
+        ("CENT", 0, "from 0.0001 to 1000000000000.0000"),
+        ("CENT", 10**18 + 100, "from 0.0001 to 1000000000000.0000"),  # one centi-cent past the limit
+        ("CENT", 2**62 * 100, "from 0.0001 to 1000000000000.0000"),
+        ("CENT", DOLLAR + 10, "in steps of one centi-cent"),  # $1.00001
+        ("CENT", 9_900, "the cheapest on this market's linear_cent grid costs 0.0100"),
+        ("DECI", 900, "the cheapest on this market's deci_cent grid costs 0.0010"),
+    ],
+)
+def test_a_target_cost_no_quote_could_fill_or_past_the_limit_is_refused(ticker, target, why):
+    venue = make_venue()
+    with pytest.raises(errors.InvalidRfqParameters, match=why):
+        rfq(venue, ticker=ticker, contracts=None, target=target)
+    assert venue._rfqs.rfqs == {}
+
+
+@pytest.mark.parametrize(("ticker", "target"), [("CENT", 10_000), ("DECI", 1_000), ("CENT", 10**18)])
+def test_a_target_cost_from_the_cheapest_contract_to_the_limit_is_taken(ticker, target):
+    venue = make_venue()
+    rfq_id = rfq(venue, ticker=ticker, contracts=None, target=target)
+    assert venue._rfqs.rfqs[rfq_id].target_cost == target
+
+
 def test_a_declined_side_cannot_be_accepted_and_parties_only_act_on_their_side():
     venue = make_venue()
     quote_id = quote(venue, rfq(venue), yes_bid=0, no_bid=5000)

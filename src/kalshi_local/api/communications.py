@@ -33,6 +33,7 @@ from .authenticated import signed_route
 from .bodies import json_body
 from .orders import _submit
 from .params import Query
+from .portfolio import check_subaccount
 from .responses import json_response, services
 
 BASE = "/communications"
@@ -64,10 +65,14 @@ def get_rfqs(request: Request, caller: Caller):
         status=q.enum("status", RFQ_STATUSES),
         user_seq=caller.user_seq if _self_filter(q, "user_filter") else None,
         subaccount=q.int("subaccount", minimum=0, maximum=MAX_SUBACCOUNT),
+        creator_user_id=q.str("creator_user_id"),
     )
     with services(request).reading() as conn:
-        page = _paged(lambda: store.page_rfqs(conn, flt, q.str("cursor"), limit))
+        check_subaccount(conn, caller.user_seq, flt.subaccount)
         subs = fcm_store.subtrader_seqs(conn, caller.user_seq)
+        # a creator's user id is private to them (and their FCM member): others' RFQs never match it
+        flt = replace(flt, creator_seqs=(caller.user_seq, *subs))
+        page = _paged(lambda: store.page_rfqs(conn, flt, q.str("cursor"), limit))
     rows = [models.rfq(row, _viewer(caller, subs, row.user_seq)) for row in page.rows]
     return json_response({"rfqs": rows, "cursor": page.cursor})
 
@@ -107,12 +112,18 @@ def get_quotes(request: Request, caller: Caller):
         rfq_id=q.str("rfq_id"),
         mine=_self_filter(q, "user_filter"),
         on_my_rfqs=_self_filter(q, "rfq_user_filter"),
+        creator_user_id=q.str("quote_creator_user_id"),
+        rfq_creator_user_id=q.str("rfq_creator_user_id"),
     )
     subtrader_id = q.str("rfq_creator_subtrader_id")
     with services(request).reading() as conn:
         seq = caller.user_seq
+        if not subtrader_id and flt.rfq_creator_user_id:  # an FCM member may name its sub-trader so
+            sub = fcm_store.subtrader_of(conn, caller.user_seq, flt.rfq_creator_user_id)
+            seq = seq if sub is None else sub
         if subtrader_id:  # the quotes on one sub-trader's RFQs, seen as that sub-trader sees them
             seq = _subtrader(conn, caller, subtrader_id, "rfq_creator_subtrader_id")
+        if seq != caller.user_seq:
             flt = replace(flt, on_my_rfqs=True)
         page = _paged(lambda: store.page_quotes(conn, seq, flt, q.str("cursor"), limit))
     return json_response({"quotes": [models.quote(row, seq) for row in page.rows], "cursor": page.cursor})

@@ -58,6 +58,11 @@ def _grid(structure: str) -> frozenset[int]:
 _TRADABLE: dict[str, frozenset[int]] = {name: _grid(name) for name in PRICE_LEVEL_STRUCTURES}
 
 
+def lowest_price(structure: str) -> int:
+    """The cheapest contract on the structure's grid (raw price): the least a whole contract costs."""
+    return min(_TRADABLE[structure])
+
+
 def is_tradable(structure: str, price: int) -> bool:
     """Whether `price` (raw yes price) lies on the structure's grid, strictly between $0 and $1.
     Raises ValueError for an unknown structure."""

@@ -39,9 +39,9 @@ from . import errors
 from .book import PRICE_SCALE, Resting
 from .events import Traded
 from .matching import Plan
-from .money import AMOUNT_SCALE, COUNT_SCALE, price_dollars
+from .money import AMOUNT_SCALE, COUNT_SCALE, Amount, price_dollars
 from .orders import OUTCOME_OF, BookSide, Order, TimeInForce, Trade
-from .price_levels import is_tradable
+from .price_levels import is_tradable, lowest_price
 from .rfq_commands import (
     RFQ_COMMANDS,
     AcceptQuote,
@@ -67,6 +67,8 @@ SECOND_US = 1_000_000
 CONFIRM_US = {False: 30 * SECOND_US, True: 3 * SECOND_US}  # rfqs.md Timing: standard, HVM
 EXECUTE_US = {False: 15 * SECOND_US, True: 1 * SECOND_US}
 CLEANUP_US = 14 * 86_400 * SECOND_US  # changelog: cancelled quotes are deleted 14 days later
+CENTI_CENT = AMOUNT_SCALE // 10_000  # Amount: the step of target_cost_centi_cents and of *_dollars (4 places)
+MAX_TARGET_COST = 10**18  # Amount: $1,000,000,000,000, far inside a BIGINT
 MAX_OPEN_RFQS = 100  # api-reference/communications/create-rfq.md
 HVM_PREFIX = "KXMVE"  # combo markets (multivariate event collections) are all HVM
 KINDS = ("confirm", "execute", "cleanup")
@@ -158,8 +160,8 @@ def _create_rfq(venue: Venue, state: Rfqs, change: _Change, cmd: CreateRfq) -> N
         raise errors.InvalidRfqParameters("contracts must be a positive whole number of contracts")
     if cmd.contracts is not None and cmd.contracts > 10**11:
         raise errors.InvalidRfqParameters("contracts may be at most 1000000000")
-    if cmd.target_cost is not None and not 0 < cmd.target_cost <= 10**18:
-        raise errors.InvalidRfqParameters("target_cost_dollars must be above 0")
+    if cmd.target_cost is not None:
+        _check_target_cost(market, cmd.target_cost)
     mine = [state.rfqs[rfq_id] for rfq_id in state.of_user.get(cmd.user_seq, {})]
     same_market = [rfq for rfq in mine if rfq.ticker == cmd.ticker]
     if same_market and not cmd.replace_existing:
@@ -434,6 +436,21 @@ def _check_prices(market: _Market, yes_bid: int, no_bid: int) -> None:
     if yes_bid + no_bid > PRICE_SCALE:
         raise errors.InvalidRfqParameters(
             f"yes_bid + no_bid is {price_dollars(yes_bid + no_bid)}: it may not exceed 1 dollar"
+        )
+
+
+def _check_target_cost(market: _Market, target: int) -> None:
+    if not 0 < target <= MAX_TARGET_COST or target % CENTI_CENT:
+        raise errors.InvalidRfqParameters(
+            f"target_cost_dollars must be from 0.0001 to {Amount(MAX_TARGET_COST).to_dollars()} dollars"
+            f" in steps of one centi-cent (0.0001), got {Amount(target).to_dollars(6)}"
+        )
+    structure = market.rules.price_level_structure
+    cheapest = lowest_price(structure)
+    if target < cheapest * (AMOUNT_SCALE // PRICE_SCALE):  # no quote could ever size a whole contract
+        raise errors.InvalidRfqParameters(
+            f"target_cost_dollars {Amount(target).to_dollars()} buys no whole contract: the cheapest on this"
+            f" market's {structure} grid costs {price_dollars(cheapest)}"
         )
 
 

@@ -17,15 +17,14 @@ from msgspec import Meta
 from ..errors import InvalidParameter
 from ..exchange.clock import to_rfc3339
 from ..exchange.combos import Leg
-from ..exchange.money import AMOUNT_SCALE, PRICE_SCALE, Amount, Count, Price, count_contracts, count_fp, price_cents
+from ..exchange.money import PRICE_SCALE, Amount, Count, Price, count_contracts, count_fp, price_cents
 from ..exchange.rfq_events import Quote, Rfq
-from ..exchange.rfqs import AcceptQuote, CreateQuote, CreateRfq, communications_id
+from ..exchange.rfqs import CENTI_CENT, MAX_TARGET_COST, AcceptQuote, CreateQuote, CreateRfq, communications_id
 from .trading import dollars
 from .trading_inputs import MAX_SUBACCOUNT, Decimal, Who
 
 UNSET = msgspec.UNSET
 Subaccount = Annotated[int, Meta(ge=0, le=MAX_SUBACCOUNT)]
-CENTI_CENT = AMOUNT_SCALE // 10_000
 
 
 class _In(msgspec.Struct, kw_only=True):  # unknown fields are ignored: newer clients send more
@@ -37,7 +36,7 @@ class CreateRfqIn(_In):
     rest_remainder: bool
     contracts: Annotated[int, Meta(ge=0, le=2**53)] | None = None
     contracts_fp: Decimal | None = None
-    target_cost_centi_cents: Annotated[int, Meta(ge=0, le=2**62)] | None = None
+    target_cost_centi_cents: int | None = None  # its range is checked by _target_cost, naming the limits
     target_cost_dollars: Decimal | None = None
     replace_existing: bool = False
     subtrader_id: str | None = None
@@ -100,16 +99,31 @@ def _contracts(body: CreateRfqIn) -> int | None:
 
 
 def _target_cost(body: CreateRfqIn) -> int | None:
+    """In Amount: whole centi-cents from one to MAX_TARGET_COST (a larger one would not fit the store)."""
     if body.target_cost_dollars is not None:
+        text = str(body.target_cost_dollars)
         try:
-            return Amount.from_dollars(str(body.target_cost_dollars)).raw
+            raw = Amount.from_dollars(text).raw
         except ValueError:
+            raw = -1
+        if not 0 < raw <= MAX_TARGET_COST or raw % CENTI_CENT:
             raise InvalidParameter(
-                f"target_cost_dollars: must be a dollar amount like \"25.00\", got {body.target_cost_dollars!r}"
-            ) from None
+                f'target_cost_dollars: must be a dollar amount like "25.00" from 0.0001 to {_MAX_DOLLARS}'
+                f" with at most 4 decimals (one centi-cent), got {text[:40]!r}"
+            )
+        return raw
     if body.target_cost_centi_cents is not None:
-        return body.target_cost_centi_cents * CENTI_CENT
+        value = body.target_cost_centi_cents
+        if not 0 < value <= MAX_TARGET_COST // CENTI_CENT:
+            raise InvalidParameter(
+                f"target_cost_centi_cents: must be from 1 to {MAX_TARGET_COST // CENTI_CENT}"
+                f" ({_MAX_DOLLARS} dollars), got {str(value)[:40]}"
+            )
+        return value * CENTI_CENT
     return None
+
+
+_MAX_DOLLARS = Amount(MAX_TARGET_COST).to_dollars()
 
 
 def _bid(value: str | int, field: str) -> int:

@@ -29,6 +29,8 @@ class RfqFilter:
     status: str | None = None
     user_seq: int | None = None  # user_filter=self
     subaccount: int | None = None
+    creator_user_id: str | None = None
+    creator_seqs: tuple[int, ...] = ()  # whose user id creator_user_id may match: the caller's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,9 @@ class QuoteFilter:
     rfq_id: str | None = None
     mine: bool = False  # user_filter=self: quotes the caller made
     on_my_rfqs: bool = False  # rfq_user_filter=self: quotes on the caller's RFQs
+    # Each matches only where the caller is that party: a counterparty's user id stays private.
+    creator_user_id: str | None = None  # quote_creator_user_id
+    rfq_creator_user_id: str | None = None
 
 
 def load(conn: Connection) -> tuple[list[Rfq], list[Quote]]:
@@ -70,6 +75,8 @@ def page_rfqs(conn: Connection, flt: RfqFilter, cursor: str | None, limit: int) 
                           (r.user_seq, flt.user_seq), (r.subaccount, flt.subaccount)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
+    if flt.creator_user_id is not None:
+        query = query.where(r.user_id == flt.creator_user_id, r.user_seq.in_(flt.creator_seqs))
     rows = [_rfq(row) for row in conn.execute(query.order_by(r.seq.desc()).limit(limit + 1))]
     return page_of("rfqs", rows, limit)
 
@@ -83,6 +90,10 @@ def page_quotes(conn: Connection, user_seq: int, flt: QuoteFilter, cursor: str |
         query = query.where(q.user_seq == user_seq)
     if flt.on_my_rfqs:
         query = query.where(q.rfq_user_seq == user_seq)
+    if flt.creator_user_id is not None:
+        query = query.where(q.user_id == flt.creator_user_id, q.user_seq == user_seq)
+    if flt.rfq_creator_user_id is not None:
+        query = query.where(q.rfq_user_id == flt.rfq_creator_user_id, q.rfq_user_seq == user_seq)
     if not flt.mine and not flt.on_my_rfqs:
         query = query.where(or_(q.user_seq == user_seq, q.rfq_user_seq == user_seq))
     for column, value in ((q.ticker, flt.ticker), (q.event_ticker, flt.event_ticker), (q.status, flt.status),
