@@ -129,11 +129,17 @@ def test_create_returns_the_same_market_for_the_same_selection_and_records_looku
     other = create(alice, w["collection"], [leg(w["a"], "A2"), leg(w["b"], "B1")])
     assert other["market_ticker"] != ticker
 
-    shown = market(server, ticker)
+    shown = alice.ok(f"/markets/{ticker}")["market"]
     assert (shown["event_ticker"], shown["mve_collection_ticker"]) == (event, w["collection"])
+    assert shown["mve_selected_legs"] == legs  # as chosen, in the stored (sorted) order
+    a_leg = alice.ok(f"/markets/{w['a']}-A1")["market"]
+    assert "mve_selected_legs" not in a_leg and "mve_collection_ticker" not in a_leg
+    [paged] = alice.ok("/markets", {"tickers": ticker})["markets"]
+    assert (paged["mve_collection_ticker"], paged["mve_selected_legs"]) == (w["collection"], legs)
     listed = alice.ok("/events/multivariate", {"collection_ticker": w["collection"], "with_nested_markets": "true"})
     assert [e["event_ticker"] for e in listed["events"]] == [event, other["event_ticker"]]
     assert listed["events"][0]["markets"][0]["ticker"] == ticker
+    assert listed["events"][1]["markets"][0]["mve_selected_legs"] == [leg(w["a"], "A2"), leg(w["b"], "B1")]
     assert event not in [e["event_ticker"] for e in alice.walk("/events", "events")]  # GET /events excludes combos
     only = alice.walk("/markets", "markets", {"mve_filter": "only"})
     assert {m["ticker"] for m in only} >= {ticker, other["market_ticker"]}

@@ -9,7 +9,6 @@ Each create and lookup is also sent on the `multivariate` channel (Services.look
 
 from __future__ import annotations
 
-import msgspec
 from sqlalchemy import Connection
 from starlette.requests import Request
 
@@ -17,8 +16,8 @@ from ..authenticator import Caller
 from ..engine import wiring
 from ..errors import InvalidParameter, NotFound
 from ..exchange import combos
+from ..models import catalog, render
 from ..models import multivariate as shapes
-from ..models import render
 from ..store import markets as market_store
 from ..store import multivariate as store
 from .authenticated import signed_route
@@ -78,7 +77,7 @@ async def create_market(request: Request, caller: Caller):
     _announce(svc, ticker, tickers, legs)
     answer: dict = {"event_ticker": tickers[0], "market_ticker": tickers[1]}
     if body.with_market_payload:
-        answer["market"] = await svc.run_read(_market_payload, svc, tickers[1], legs)
+        answer["market"] = await svc.run_read(_market_payload, svc, tickers[1])
     return json_response(answer)
 
 
@@ -92,14 +91,12 @@ def _create(conn: Connection, ticker: str, legs: list[combos.Leg], now_us: int):
     return chosen, tickers, store.create(conn, row, chosen, tickers, now_us)
 
 
-def _market_payload(svc, ticker: str, legs) -> dict:
+def _market_payload(svc, ticker: str) -> catalog.Market:
     with svc.reading() as conn:
-        row = market_store.get(conn, ticker)
+        row = market_store.get_rendered(conn, ticker)
         assert row is not None  # made before this read, and never deleted by the API
         category = market_store.categories(conn, [row]).get(row.series_ticker, "")
-    market = msgspec.to_builtins(render.market(row, svc.clock.now_us(), category))
-    market["mve_selected_legs"] = store.legs_json(legs)
-    return market
+    return render.market(row, svc.clock.now_us(), category)
 
 
 def get_lookup_history(request: Request):
