@@ -71,7 +71,10 @@ async def create_market(request: Request, caller: Caller):
     body = await decode(request, shapes.CreateMarketRequest)
     svc = services(request)
     ticker = request.path_params["collection_ticker"]
-    legs, tickers, created = await svc.run_write(_create, ticker, _legs(body.selected_markets), svc.clock.now_us())
+    legs, tickers, created = await svc.run_write(
+        _create, ticker, _legs(body.selected_markets), caller.user_seq, svc.settings.combo_creations_per_week,
+        svc.clock.now_us(),
+    )  # fmt: skip
     if created:
         wiring.catalog_changed(svc, tickers[1])  # the engine reads the new market and its legs
     _announce(svc, ticker, tickers, legs)
@@ -81,13 +84,15 @@ async def create_market(request: Request, caller: Caller):
     return json_response(answer)
 
 
-def _create(conn: Connection, ticker: str, legs: list[combos.Leg], now_us: int):
+def _create(conn: Connection, ticker: str, legs: list[combos.Leg], user_seq: int, limit: int, now_us: int):
     row = store.get(conn, ticker)
     if row is None:  # the spec declares no 404 on this operation
         raise InvalidParameter(f"multivariate event collection {ticker} not found")
     collection = store.rules_of(row)
     chosen = combos.check_selection(collection, legs, store.leg_markets(conn, legs, now_us), now_us)
     tickers = combos.tickers_of(collection, chosen)
+    if store.find(conn, tickers[1]) is None:
+        store.count_creation(conn, user_seq, now_us, limit)
     return chosen, tickers, store.create(conn, row, chosen, tickers, now_us)
 
 
