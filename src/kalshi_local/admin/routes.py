@@ -14,6 +14,7 @@ from ..api.responses import json_response, services
 from ..errors import Unauthorized
 from . import catalog, clock, docs, exchange, historical, lifecycle, orders, scenarios, subaccounts, users, ws_faults
 from . import multivariate as mve
+from . import order_groups as groups
 
 PREFIX = "/admin/v1"
 
@@ -53,7 +54,7 @@ def health(request: Request):
 
 routes = [route("/health", health)] + [
     Route(r.path, _admin_only(r.endpoint), methods=sorted(r.methods - {"HEAD"}))
-    for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders)
+    for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders, groups)
     + (ws_faults, mve, docs)
     for r in module.routes
 ]
