@@ -64,6 +64,11 @@ def order(name: str, price: str, count: int, subaccount: int = 0, side: str = "b
     return {"user": name, "ticker": TICKER, "side": side, "price": price, "count": count, "subaccount": subaccount}
 
 
+def place_in(api: ApiClient, price: str, count: int) -> str:
+    body = {"ticker": TICKER, "side": "bid", "price": price, "count": f"{count}.00"}
+    return api.request("POST", "/portfolio/events/orders", json=body, expect=201).json()["order_id"]
+
+
 def balances(api: ApiClient) -> dict[int, str]:
     return {row["subaccount_number"]: row["balance"] for row in api.ok(SUBS + "/balances")["subaccount_balances"]}
 
@@ -141,6 +146,30 @@ def test_remove_subaccounts_clears_them_and_their_orders_and_keeps_the_primary(s
     # The numbers are free again, in the same file as the removal.
     upload(admin_api, {"users": [{"name": name, "remove_subaccounts": True, "subaccounts": [{"number": 1}]}]})
     assert balances(api) == {0: "99.6300", 1: "0.0000"}
+
+
+def test_a_removal_is_written_by_the_engine_between_two_batches(server, admin_api, monkeypatch):
+    """Engine.reload(write) runs the document's transaction on the engine thread and rebuilds the
+    venue before any later batch, as the admin removal routes do; other loads rebuild after."""
+    name, api = member(server, admin_api, subaccounts=[{"number": 1, "balance": "5.00"}])
+    trading, writes = server.services.trading, []
+    reload = trading.reload
+
+    def spy(write=None):
+        writes.append(write)
+        reload(write)
+
+    monkeypatch.setattr(trading, "reload", spy)
+    upload(admin_api, {"users": [{"name": name, "remove_subaccounts": True}]})
+    assert len(writes) == 1 and writes[0] is not None
+    assert balances(api) == {0: "100.0000"}
+    upload(admin_api, {"users": [{"name": name, "balance": "90.00"}]})
+    assert len(writes) == 2 and writes[1] is None  # written first, the venue rebuilt after
+    bad = {"users": [{"name": name, "reset": True, "subaccounts": [{"number": 1, "colour": "red"}]}]}
+    assert "colour" in upload(admin_api, bad, 400)["message"]  # refused inside the engine's step
+    assert balances(api) == {0: "90.0000"}
+    order_id = place_in(api, "0.0100", 1)
+    assert api.ok(f"/portfolio/orders/{order_id}")["order"]["status"] == "resting"  # the engine trades on
 
 
 def test_reset_clears_every_trading_record_and_sets_the_primary_cash(server, admin_api):
