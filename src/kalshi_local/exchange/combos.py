@@ -24,12 +24,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import ApiError, InvalidParameter
+from .clock import MICROS
 from .lifecycle import MarketLife
 from .settlement import PRICE_ONE as ONE_DOLLAR
 
 SIDES = ("yes", "no")
-CREATIONS_PER_WEEK = 5000
-CREATION_WINDOW_US = 7 * 24 * 3600 * 1_000_000
+CREATION_WINDOW_US = 7 * 24 * 3600 * MICROS  # the creation limit's window (Settings.combo_creations_per_week)
 
 
 class CreationLimit(ApiError):
