@@ -23,4 +23,5 @@ class Settings:
     ws_ping_timeout_s: float = 20.0  # a connection whose Pong is this late is closed
     ws_queue_limit: int = 10_000  # messages waiting for one slow WebSocket reader before it is dropped
     ws_command_timeout_s: float = 10.0  # a command's store reads (error 18 past it)
+    combo_creations_per_week: int = 5000  # new combo markets per user and 7 days (exchange/combos.py)
     historical_window_s: int | None = None  # how far the historical cutoffs trail the clock; None: as stored

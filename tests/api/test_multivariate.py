@@ -129,11 +129,17 @@ def test_create_returns_the_same_market_for_the_same_selection_and_records_looku
     other = create(alice, w["collection"], [leg(w["a"], "A2"), leg(w["b"], "B1")])
     assert other["market_ticker"] != ticker
 
-    shown = market(server, ticker)
+    shown = alice.ok(f"/markets/{ticker}")["market"]
     assert (shown["event_ticker"], shown["mve_collection_ticker"]) == (event, w["collection"])
+    assert shown["mve_selected_legs"] == legs  # as chosen, in the stored (sorted) order
+    a_leg = alice.ok(f"/markets/{w['a']}-A1")["market"]
+    assert "mve_selected_legs" not in a_leg and "mve_collection_ticker" not in a_leg
+    [paged] = alice.ok("/markets", {"tickers": ticker})["markets"]
+    assert (paged["mve_collection_ticker"], paged["mve_selected_legs"]) == (w["collection"], legs)
     listed = alice.ok("/events/multivariate", {"collection_ticker": w["collection"], "with_nested_markets": "true"})
     assert [e["event_ticker"] for e in listed["events"]] == [event, other["event_ticker"]]
     assert listed["events"][0]["markets"][0]["ticker"] == ticker
+    assert listed["events"][1]["markets"][0]["mve_selected_legs"] == [leg(w["a"], "A2"), leg(w["b"], "B1")]
     assert event not in [e["event_ticker"] for e in alice.walk("/events", "events")]  # GET /events excludes combos
     only = alice.walk("/markets", "markets", {"mve_filter": "only"})
     assert {m["ticker"] for m in only} >= {ticker, other["market_ticker"]}
@@ -332,3 +338,44 @@ def test_a_scenario_declares_collections_and_pages_list_them(server, admin, alic
         ]})  # fmt: skip
     admin.request("DELETE", "/multivariate_event_collections/KXMVESCN-0", expect=204)
     assert alice.error("/multivariate_event_collections/KXMVESCN-0", status=404)["code"] == "not_found"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def limited(request):
+    """A server allowing two combo market creations per user and week."""
+    running = start_server(new_database_url(request, request.param), load_demo=False, combo_creations_per_week=2)
+    client = AdminClient(running.url, ADMIN_TOKEN)
+    yield running, client
+    client.close()
+    running.stop()
+
+
+def test_combo_market_creations_are_limited_per_user_and_week(limited):
+    server, admin = limited
+    w = world(admin)
+    selections = [[leg(w["a"], market, side), leg(w["b"], "B1")] for market in ("A1", "A2") for side in ("yes", "no")]
+    with rows.trader(server, admin) as alice, rows.trader(server, admin) as bob:
+        made = [create(alice, w["collection"], legs)["market_ticker"] for legs in selections[:2]]
+        advance(admin, 3600 - 60)  # the legs close in an hour
+        refused = alice.error(
+            f"/multivariate_event_collections/{w['collection']}",
+            method="POST",
+            json={"selected_markets": selections[2]},
+            status=429,
+        )
+        assert refused["code"] == "too_many_requests" and "2 per week" in refused["message"]
+        assert create(alice, w["collection"], selections[0])["market_ticker"] == made[0]  # it exists: free
+        before = {m["ticker"] for m in alice.walk("/markets", "markets", {"mve_filter": "only"})}
+        assert len(before) == 2  # the refused selection made no market
+        assert create(bob, w["collection"], selections[2])["market_ticker"] not in made  # per user
+        # A week after the first creation the window has room again, on the exchange clock.
+        advance(admin, 7 * 24 * 3600 - (3600 - 60))
+        later = world(admin)
+        create(alice, later["collection"], [leg(later["a"], "A1"), leg(later["b"], "B1")])
+        create(alice, later["collection"], [leg(later["a"], "A2"), leg(later["b"], "B1")])
+        again = [leg(later["a"], "A1", "no"), leg(later["b"], "B1")]
+        path = f"/multivariate_event_collections/{later['collection']}"
+        assert (
+            alice.error(path, method="POST", json={"selected_markets": again}, status=429)["code"]
+            == "too_many_requests"
+        )

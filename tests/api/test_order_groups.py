@@ -8,10 +8,12 @@ OrderGroupsApi. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import kalshi_python_sync
 import pytest
 
+from ..admin.conftest import AdminApi
 from ..client import AdminClient, ApiClient
 from ..conftest import BACKENDS, new_database_url
 from ..servers import ADMIN_TOKEN, start_server
@@ -193,6 +195,52 @@ def test_another_users_group_is_not_found(server, admin, alice, bob):
     ws.quiet()  # nothing happened to alice's group
     assert api.ok(GROUPS, {"subaccount": 0})["order_groups"][-1]["id"] == group
     assert api.ok(GROUPS, {"subaccount": 1})["order_groups"] == []
+
+
+def test_a_group_of_a_subaccount_holds_that_subaccounts_orders_and_the_admin_lists_every_group(server, admin, bob):
+    """A group belongs to one account (exchange/order_groups.py): created in subaccount 1, it takes
+    that subaccount's orders, counts their fills, and is reached by naming the subaccount."""
+    name = f"og-{next(_names)}"
+    keys = [{"id": f"{name}-key", "public_key": PUBLIC}]
+    admin.request("PUT", f"/users/{name}", {"tier": "prime", "balance": "1000.00", "api_keys": keys})
+    api = ApiClient(server.api, Signer(f"{name}-key", PRIVATE))
+    ticker = new_market(admin)
+    one = api.request("POST", "/portfolio/subaccounts", expect=201).json()["subaccount_number"]
+    move = {"client_transfer_id": str(uuid.uuid4()), "from_subaccount": 0, "to_subaccount": one, "amount_cents": 50_000}
+    api.request("POST", "/portfolio/subaccounts/transfer", json=move, expect=200)
+    made = api.request("POST", GROUPS + "/create", json={"contracts_limit": 10, "subaccount": one}, expect=201)
+    group = made.json()["order_group_id"]
+    assert made.json()["subaccount"] == one
+    primary = create(api, 50)
+    ask = place(api, ticker, "ask", "20", "0.6000", order_group_id=group, subaccount=one)["order_id"]
+    other = place(api, ticker, "ask", "5", "0.7000", subaccount=one)["order_id"]  # outside the group
+    # The primary cannot place into subaccount 1's group, nor subaccount 1 into the primary's.
+    assert refused(api, ticker, "bid", "1", "0.2000", order_group_id=group)["code"] == "order_group_not_found"
+    body = refused(api, ticker, "bid", "1", "0.2000", order_group_id=primary, subaccount=one)
+    assert body["code"] == "order_group_not_found"
+    assert api.error(f"{GROUPS}/{group}/trigger", method="PUT", status=404)["code"] == "order_group_not_found"
+    assert api.error(f"{GROUPS}/{group}", {"subaccount": 0}, status=404)["code"] == "order_group_not_found"
+    assert [g["id"] for g in api.ok(GROUPS, {"subaccount": one})["order_groups"]] == [group]
+    assert buy(bob, ticker, "10")["fill_count"] == "10.00"  # 10 of 10 matched in subaccount 1: triggered
+    found = api.ok(f"{GROUPS}/{group}", {"subaccount": one})
+    assert (found["is_auto_cancel_enabled"], found["orders"], found["subaccount"]) == (False, [ask], one)
+    assert [order(api, i)["status"] for i in (ask, other)] == ["canceled", "resting"]
+    held = api.ok("/portfolio/positions", {"subaccount": one})["market_positions"]
+    assert [(p["ticker"], p["position_fp"]) for p in held] == [(ticker, "-10.00")]
+    assert api.ok(f"{GROUPS}/{primary}")["is_auto_cancel_enabled"] is True  # the primary's group untouched
+    api.request("PUT", f"{GROUPS}/{group}/reset", {"subaccount": one}, expect=200)
+    # The admin API lists the member's groups of every subaccount, with their orders.
+    admin_api = AdminApi(server.url)
+    listed = admin_api.get(f"/order_groups?user={name}")["order_groups"]
+    assert [(g["id"], g["subaccount"], g["is_auto_cancel_enabled"], g["orders"]) for g in listed] == [
+        (group, one, True, [ask]),
+        (primary, 0, True, []),
+    ]
+    assert [g["id"] for g in admin_api.get(f"/order_groups?user={name}&subaccount=0")["order_groups"]] == [primary]
+    assert admin_api.call("GET", "/order_groups?user=nobody-at-all", expect=404).json()["code"] == "not_found"
+    assert admin_api.call("GET", "/order_groups", expect=400).json()["code"] == "missing_parameters"
+    admin_api.close()
+    api.close()
 
 
 def test_the_python_sdk_creates_reads_resets_and_deletes_groups(server, admin):

@@ -18,7 +18,7 @@ from ..conftest import BACKENDS, new_database_url
 from ..servers import ADMIN_TOKEN, start_server
 from ..signing import Signer
 from .trading_rows import PRIVATE, PUBLIC
-from .write_path import V2, new_market, place
+from .write_path import V1, V2, new_market, place
 
 SUBS = "/portfolio/subaccounts"
 _names = itertools.count(1)
@@ -174,6 +174,63 @@ def test_an_order_in_a_missing_subaccount_is_refused(server, admin):
     ticker = new_market(admin)
     body = {"ticker": ticker, "side": "bid", "count": "1.00", "price": "0.3000", "subaccount": 4}
     assert api.error(V2, method="POST", json=body, status=400)["code"] == "customer_account_not_found"
+
+
+def test_an_order_of_a_subaccount_is_reached_only_by_naming_that_subaccount(server, admin):
+    """Cancel, amend and decrease default to the primary (SubaccountQueryDefaultPrimary and the
+    bodies' `subaccount` default 0): elsewhere the order is unknown. GET by id takes no subaccount."""
+    _, api = member(server, admin)
+    ticker = new_market(admin)
+    one = create(api)
+    transfer(api, 0, one, 2000)
+    order_id = place(api, ticker, "bid", "5.00", "0.2000", subaccount=one)["order_id"]
+    amend_v2 = {"ticker": ticker, "side": "bid", "price": "0.2000", "count": "4.00"}
+    amend_v1 = {"ticker": ticker, "action": "buy", "side": "yes", "count": 4, "yes_price": 20}
+    for query in ({}, {"subaccount": 0}):
+        for method, path, body in (
+            ("DELETE", f"{V2}/{order_id}", None),
+            ("POST", f"{V2}/{order_id}/amend", amend_v2),
+            ("POST", f"{V2}/{order_id}/decrease", {"reduce_by": "1.00"}),
+            ("DELETE", f"{V1}/{order_id}", None),
+        ):
+            assert api.error(path, query, status=404, method=method, json=body)["code"] == "not_found"
+    for body in (amend_v1, {**amend_v1, "subaccount": 0}):
+        assert api.error(f"{V1}/{order_id}/amend", status=404, method="POST", json=body)["code"] == "not_found"
+    decrease = f"{V1}/{order_id}/decrease"
+    assert api.error(decrease, status=404, method="POST", json={"reduce_by": 1})["code"] == "not_found"
+    for path, body in (
+        (f"{V2}/batched", {"orders": [{"order_id": order_id}]}),
+        (f"{V1}/batched", {"orders": [{"order_id": order_id, "subaccount": 0}]}),
+        (f"{V1}/batched", {"ids": [order_id]}),
+    ):
+        [item] = api.request("DELETE", path, json=body, expect=200).json()["orders"]
+        assert item["error"]["code"] == "not_found"
+    assert api.ok(f"{V1}/{order_id}")["order"]["remaining_count_fp"] == "5.00"  # untouched, and found
+    assert api.ok(f"{V1}/queue_positions", {"market_tickers": ticker})["queue_positions"] == []
+    [queued] = api.ok(f"{V1}/queue_positions", {"market_tickers": ticker, "subaccount": one})["queue_positions"]
+    assert queued["order_id"] == order_id
+    # Named, each route reaches it.
+    named = {"subaccount": one}
+    decreased = api.request("POST", f"{V2}/{order_id}/decrease", named, json={"reduce_by": "1.00"}, expect=200)
+    assert decreased.json()["remaining_count"] == "4.00"
+    amended = api.request("POST", f"{V1}/{order_id}/amend", json={**amend_v1, "count": 3, **named}, expect=200)
+    assert amended.json()["order"]["remaining_count_fp"] == "3.00"
+    new_id = amended.json()["order"]["order_id"]
+    reply = api.request("POST", f"{V1}/{new_id}/decrease", json={"reduce_by": 1, **named}, expect=200).json()
+    assert reply["order"]["remaining_count_fp"] == "2.00"
+    amended = api.request("POST", f"{V2}/{new_id}/amend", named, json={**amend_v2, "count": "3.00"}, expect=200)
+    new_id = amended.json()["order_id"]
+    [item] = api.request(
+        "DELETE", f"{V2}/batched", json={"orders": [{"order_id": new_id, **named}]}, expect=200
+    ).json()["orders"]
+    assert item["reduced_by"] == "3.00" and item.get("error") is None  # amended back up to 3
+    other = place(api, ticker, "bid", "1.00", "0.1000", subaccount=one)["order_id"]
+    assert api.request("DELETE", f"{V1}/{other}", named, expect=200).json()["order"]["status"] == "canceled"
+    other = place(api, ticker, "bid", "1.00", "0.1000", subaccount=one)["order_id"]
+    assert api.request("DELETE", f"{V2}/{other}", named, expect=200).json()["reduced_by"] == "1.00"
+    primary = place(api, ticker, "bid", "1.00", "0.1000")["order_id"]
+    assert api.error(f"{V2}/{primary}", named, status=404, method="DELETE")["code"] == "not_found"
+    assert api.request("DELETE", f"{V2}/{primary}", expect=200).json()["reduced_by"] == "1.00"
 
 
 def test_netting_off_locks_full_collateral_for_orders_that_close_a_position(server, admin):

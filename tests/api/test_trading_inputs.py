@@ -151,11 +151,11 @@ def test_batches_name_the_item_and_are_capped():
     cancels = ti.cancel_items(
         ti.decode({"orders": [{"order_id": "a"}, {"order_id": "b", "subaccount": 1}]}, ti.BatchCancelV2).orders, WHO
     )
-    assert cancels == [CancelOrder(7, "a", None), CancelOrder(7, "b", 1)]
+    assert cancels == [CancelOrder(7, "a", 0), CancelOrder(7, "b", 1)]  # the primary unless named
 
 
 def test_v1_batch_cancel_takes_ids_or_orders():
-    assert ti.batch_cancel_v1(ti.decode({"ids": ["a"]}, ti.BatchCancelV1), WHO) == [CancelOrder(7, "a")]
+    assert ti.batch_cancel_v1(ti.decode({"ids": ["a"]}, ti.BatchCancelV1), WHO) == [CancelOrder(7, "a", 0)]
     assert ti.batch_cancel_v1(ti.decode({"orders": [{"order_id": "b", "subaccount": 2}]}, ti.BatchCancelV1), WHO) == [
         CancelOrder(7, "b", 2)
     ]

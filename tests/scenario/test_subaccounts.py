@@ -5,8 +5,10 @@ acting as the admin routes do, the venue rebuilt after. Uploads to one server pe
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
+import yaml
 
 from kalshi_local.exchange.clock import parse_datetime
 from kalshi_local.scenario import loader
@@ -62,6 +64,11 @@ def order(name: str, price: str, count: int, subaccount: int = 0, side: str = "b
     return {"user": name, "ticker": TICKER, "side": side, "price": price, "count": count, "subaccount": subaccount}
 
 
+def place_in(api: ApiClient, price: str, count: int) -> str:
+    body = {"ticker": TICKER, "side": "bid", "price": price, "count": f"{count}.00"}
+    return api.request("POST", "/portfolio/events/orders", json=body, expect=201).json()["order_id"]
+
+
 def balances(api: ApiClient) -> dict[int, str]:
     return {row["subaccount_number"]: row["balance"] for row in api.ok(SUBS + "/balances")["subaccount_balances"]}
 
@@ -101,6 +108,30 @@ def test_loading_the_same_member_again_keeps_or_sets_its_subaccounts_cash(server
     assert api.ok("/portfolio/balance", {"subaccount": 2})["balance"] == 725  # the rebuilt venue's view
 
 
+def test_cash_a_scenario_gives_a_subaccount_is_recorded_as_a_deposit_and_a_transfer(server, admin_api):
+    name, api = member(server, admin_api, subaccounts=[{"number": 1, "balance": "12.50"}, {"number": 2}])
+
+    def history() -> tuple[list[int], list[int], list[tuple[int, int, int]]]:
+        deposits = [t["amount_cents"] for t in api.ok("/portfolio/deposits")["deposits"]]
+        withdrawals = [t["amount_cents"] for t in api.ok("/portfolio/withdrawals")["withdrawals"]]
+        moved = api.ok(SUBS + "/transfers")["transfers"]
+        return (
+            sorted(deposits),
+            withdrawals,
+            [(t["from_subaccount"], t["to_subaccount"], t["amount_cents"]) for t in moved],
+        )
+
+    # $100.00 for the primary, $12.50 through it to subaccount 1; subaccount 2 opened empty.
+    assert history() == ([1250, 10_000], [], [(0, 1, 1250)])
+    upload(admin_api, {"users": [{"name": name, "subaccounts": [{"number": 1, "balance": "10.00"}, {"number": 2}]}]})
+    assert history() == ([1250, 10_000], [250], [(1, 0, 250), (0, 1, 1250)])  # newest first
+    upload(admin_api, {"users": [{"name": name, "subaccounts": [{"number": 1, "balance": "10.00"}]}]})
+    assert len(history()[2]) == 2  # the same cash: nothing recorded
+    assert balances(api) == {0: "100.0000", 1: "10.0000", 2: "0.0000"}
+    deposited, withdrawn, _ = history()
+    assert sum(deposited) - sum(withdrawn) == 10_000 + 1000  # what the accounts hold, together
+
+
 def test_remove_subaccounts_clears_them_and_their_orders_and_keeps_the_primary(server, admin_api):
     name, api = member(server, admin_api, subaccounts=[{"number": 1, "balance": "20.00"}, {"number": 2}])
     upload(admin_api, {"orders": [order(name, "0.1100", 4, subaccount=1), order(name, "0.1200", 3)]})
@@ -115,6 +146,30 @@ def test_remove_subaccounts_clears_them_and_their_orders_and_keeps_the_primary(s
     # The numbers are free again, in the same file as the removal.
     upload(admin_api, {"users": [{"name": name, "remove_subaccounts": True, "subaccounts": [{"number": 1}]}]})
     assert balances(api) == {0: "99.6300", 1: "0.0000"}
+
+
+def test_a_removal_is_written_by_the_engine_between_two_batches(server, admin_api, monkeypatch):
+    """Engine.reload(write) runs the document's transaction on the engine thread and rebuilds the
+    venue before any later batch, as the admin removal routes do; other loads rebuild after."""
+    name, api = member(server, admin_api, subaccounts=[{"number": 1, "balance": "5.00"}])
+    trading, writes = server.services.trading, []
+    reload = trading.reload
+
+    def spy(write=None):
+        writes.append(write)
+        reload(write)
+
+    monkeypatch.setattr(trading, "reload", spy)
+    upload(admin_api, {"users": [{"name": name, "remove_subaccounts": True}]})
+    assert len(writes) == 1 and writes[0] is not None
+    assert balances(api) == {0: "100.0000"}
+    upload(admin_api, {"users": [{"name": name, "balance": "90.00"}]})
+    assert len(writes) == 2 and writes[1] is None  # written first, the venue rebuilt after
+    bad = {"users": [{"name": name, "reset": True, "subaccounts": [{"number": 1, "colour": "red"}]}]}
+    assert "colour" in upload(admin_api, bad, 400)["message"]  # refused inside the engine's step
+    assert balances(api) == {0: "90.0000"}
+    order_id = place_in(api, "0.0100", 1)
+    assert api.ok(f"/portfolio/orders/{order_id}")["order"]["status"] == "resting"  # the engine trades on
 
 
 def test_reset_clears_every_trading_record_and_sets_the_primary_cash(server, admin_api):
@@ -170,3 +225,20 @@ def test_the_store_load_without_a_server_opens_and_clears_subaccounts(engine):
     loader.apply(engine, loader.parse_data({"users": [{"name": "cli", "reset": True}]}, "cli"), now, "cli")
     with engine.connect() as conn:
         assert subaccounts.numbers(conn, user.seq) == [0]
+
+
+@pytest.mark.parametrize(
+    ("users", "clears"),
+    [
+        ([{"name": "a"}, {"name": "b", "remove_subaccounts": True}], True),
+        ([{"name": "a", "reset": True}], True),
+        ([{"name": "a", "reset": False, "subaccounts": [{"number": 1}]}], False),
+        ([], False),
+    ],
+)
+def test_a_document_that_removes_accounts_is_known_before_it_is_written(users, clears):
+    """Such a document is written between two engine batches (admin/scenarios.py), in JSON
+    (items still raw) and in YAML alike."""
+    as_json = loader.open_json(json.dumps({"users": users}).encode(), "t.json")
+    as_yaml = loader.Document.of(loader.parse_text(yaml.safe_dump({"users": users}), "t.yaml"), "t.yaml")
+    assert (as_json.clears_accounts, as_yaml.clears_accounts) == (clears, clears)

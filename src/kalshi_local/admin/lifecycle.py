@@ -100,7 +100,7 @@ async def _run(request: Request, command: commands.MarketCommand) -> Response:
 def _market(request: Request, ticker: str):
     svc = services(request)
     with svc.reading() as conn:
-        row = markets.get(conn, ticker)
+        row = markets.get_rendered(conn, ticker)
         categories = markets.categories(conn, [row] if row else [])
     if row is None:
         raise NotFound(f"market {ticker} not found")

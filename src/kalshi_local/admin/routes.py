@@ -15,6 +15,7 @@ from ..errors import Unauthorized
 from . import catalog, clock, docs, exchange, historical, lifecycle, orders, scenarios, subaccounts, users, ws_faults
 from . import communications as rfqs
 from . import multivariate as mve
+from . import order_groups as groups
 
 PREFIX = "/admin/v1"
 
@@ -54,7 +55,7 @@ def health(request: Request):
 
 routes = [route("/health", health)] + [
     Route(r.path, _admin_only(r.endpoint), methods=sorted(r.methods - {"HEAD"}))
-    for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders)
+    for module in (catalog, exchange, clock, lifecycle, historical, scenarios, users, subaccounts, orders, groups)
     + (rfqs, ws_faults, mve, docs)
     for r in module.routes
 ]

@@ -68,7 +68,7 @@ def get_markets(request: Request):
 
 
 def _historical_market(request: Request, conn: Connection, ticker: str):
-    row = market_store.get(conn, ticker)
+    row = market_store.get_rendered(conn, ticker)
     if row is None:
         raise NotFound(f"market {ticker} not found")
     if not tiers.markets(request, historical=True).holds(row.settlement_us):

@@ -119,7 +119,7 @@ def get_market(request: Request):
     ticker = request.path_params["ticker"]
     svc = services(request)
     with svc.reading() as conn:
-        row = store.get(conn, ticker)
+        row = store.get_rendered(conn, ticker)
         categories = store.categories(conn, [row] if row else [])
     if row is None:
         raise NotFound(f"market {ticker} not found")

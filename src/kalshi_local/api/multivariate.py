@@ -9,7 +9,6 @@ Each create and lookup is also sent on the `multivariate` channel (Services.look
 
 from __future__ import annotations
 
-import msgspec
 from sqlalchemy import Connection
 from starlette.requests import Request
 
@@ -17,8 +16,8 @@ from ..authenticator import Caller
 from ..engine import wiring
 from ..errors import InvalidParameter, NotFound
 from ..exchange import combos
+from ..models import catalog, render
 from ..models import multivariate as shapes
-from ..models import render
 from ..store import markets as market_store
 from ..store import multivariate as store
 from .authenticated import signed_route
@@ -72,34 +71,37 @@ async def create_market(request: Request, caller: Caller):
     body = await decode(request, shapes.CreateMarketRequest)
     svc = services(request)
     ticker = request.path_params["collection_ticker"]
-    legs, tickers, created = await svc.run_write(_create, ticker, _legs(body.selected_markets), svc.clock.now_us())
+    legs, tickers, created = await svc.run_write(
+        _create, ticker, _legs(body.selected_markets), caller.user_seq, svc.settings.combo_creations_per_week,
+        svc.clock.now_us(),
+    )  # fmt: skip
     if created:
         wiring.catalog_changed(svc, tickers[1])  # the engine reads the new market and its legs
     _announce(svc, ticker, tickers, legs)
     answer: dict = {"event_ticker": tickers[0], "market_ticker": tickers[1]}
     if body.with_market_payload:
-        answer["market"] = await svc.run_read(_market_payload, svc, tickers[1], legs)
+        answer["market"] = await svc.run_read(_market_payload, svc, tickers[1])
     return json_response(answer)
 
 
-def _create(conn: Connection, ticker: str, legs: list[combos.Leg], now_us: int):
+def _create(conn: Connection, ticker: str, legs: list[combos.Leg], user_seq: int, limit: int, now_us: int):
     row = store.get(conn, ticker)
     if row is None:  # the spec declares no 404 on this operation
         raise InvalidParameter(f"multivariate event collection {ticker} not found")
     collection = store.rules_of(row)
     chosen = combos.check_selection(collection, legs, store.leg_markets(conn, legs, now_us), now_us)
     tickers = combos.tickers_of(collection, chosen)
+    if store.find(conn, tickers[1]) is None:
+        store.count_creation(conn, user_seq, now_us, limit)
     return chosen, tickers, store.create(conn, row, chosen, tickers, now_us)
 
 
-def _market_payload(svc, ticker: str, legs) -> dict:
+def _market_payload(svc, ticker: str) -> catalog.Market:
     with svc.reading() as conn:
-        row = market_store.get(conn, ticker)
+        row = market_store.get_rendered(conn, ticker)
         assert row is not None  # made before this read, and never deleted by the API
         category = market_store.categories(conn, [row]).get(row.series_ticker, "")
-    market = msgspec.to_builtins(render.market(row, svc.clock.now_us(), category))
-    market["mve_selected_legs"] = store.legs_json(legs)
-    return market
+    return render.market(row, svc.clock.now_us(), category)
 
 
 def get_lookup_history(request: Request):

@@ -68,10 +68,12 @@ def _bill_batch(request: Request, caller: Caller, method: str, path: str, items:
         raise TooManyRequests()
 
 
-def _subaccount(request: Request) -> int | None:
+def _subaccount(request: Request) -> int:
+    """The order routes' `subaccount` defaults to the primary (0): an order of subaccount N is
+    reached only with subaccount=N, as the spec's SubaccountQueryDefaultPrimary says."""
     if not request.scope["query_string"]:
-        return None
-    return Query(request.query_params).int("subaccount", minimum=0, maximum=inputs.MAX_SUBACCOUNT)
+        return 0
+    return Query(request.query_params).int("subaccount", default=0, minimum=0, maximum=inputs.MAX_SUBACCOUNT)
 
 
 def _ts_ms(outcome: Outcome) -> int:
@@ -202,7 +204,7 @@ async def batch_cancel_v2(request: Request, caller: Caller):
 async def cancel_all_orders(request: Request, caller: Caller):
     """DELETE /portfolio/events/orders (kalshi-typescript's cancelAllOrders; newer than our
     spec): cancels every resting order of the caller, of one subaccount when given."""
-    subaccount = _subaccount(request)
+    subaccount = Query(request.query_params).int("subaccount", minimum=0, maximum=inputs.MAX_SUBACCOUNT)
     resting = await services(request).run_read(_resting_orders, request, caller.user_seq, subaccount)
     commands: list[Command] = [CancelOrder(caller.user_seq, row.order_id, row.subaccount) for row in resting]
     results = await _submit_many(request, commands) if commands else []
@@ -334,7 +336,7 @@ def get_queue_positions(request: Request, caller: Caller):
     q = Query(request.query_params)
     tickers = tuple(q.list("market_tickers", max_items=100))
     event_ticker = q.str("event_ticker")
-    subaccount = q.int("subaccount", minimum=0, maximum=inputs.MAX_SUBACCOUNT)
+    subaccount = q.int("subaccount", default=0, minimum=0, maximum=inputs.MAX_SUBACCOUNT)
     with services(request).reading() as conn:
         mine = store.resting(conn, caller.user_seq, tickers, event_ticker, subaccount)
         ahead = store.queue_ahead_many(conn, mine)

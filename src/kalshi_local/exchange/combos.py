@@ -12,6 +12,9 @@ Choices where the docs are silent:
   worth its YES settlement value, a `no` leg one dollar less it. With binary legs that is
   yes iff every leg resolved to its selected side. A void leg drops out (worth a dollar);
   when every leg is void the combo is void. A scalar leg makes the combo scalar.
+- "Users are limited to 5000 creations per week" (create-market-in-multivariate-event-
+  collection.md): a creation is a call that makes a new combo market, counted per user over
+  the 7 days before the exchange clock's now; asking again for a market that exists is free.
 """
 
 from __future__ import annotations
@@ -20,11 +23,30 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..errors import InvalidParameter
+from ..errors import ApiError, InvalidParameter
+from .clock import MICROS
 from .lifecycle import MarketLife
 from .settlement import PRICE_ONE as ONE_DOLLAR
 
 SIDES = ("yes", "no")
+CREATION_WINDOW_US = 7 * 24 * 3600 * MICROS  # the creation limit's window (Settings.combo_creations_per_week)
+
+
+class CreationLimit(ApiError):
+    """The weekly creation limit: the spec answers it with its RateLimitError (429, ErrorResponse)."""
+
+    status = 429
+    code = "too_many_requests"
+
+
+def check_creations(made_in_window: int, limit: int) -> None:
+    if made_in_window >= limit:
+        raise CreationLimit(
+            f"combo market creations are limited to {limit} per week; {made_in_window} made in the last 7 days"
+            " (asking for a combo market that exists does not count)"
+        )
+
+
 # Statuses (as the clock shows them) in which a market can no longer be a leg: it stopped trading.
 _DECIDED = frozenset({"closed", "determined", "disputed", "amended", "finalized"})
 

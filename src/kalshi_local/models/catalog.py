@@ -117,6 +117,7 @@ class Market(_Out):
     functional_strike: str | None = None
     custom_strike: Raw | None = None
     mve_collection_ticker: str | None = None
+    mve_selected_legs: Raw | None = None  # a combo's legs, as stored (store/multivariate.py)
     primary_participant_key: str | None = None
     is_provisional: bool | None = None
 

@@ -55,7 +55,7 @@ def series(row, volume: int | None = None, with_product_metadata: bool = True) -
 
 
 def market(row, now_us: int, category: str) -> catalog.Market:
-    """`category` is the series' category (legacy field)."""
+    """`row` as store.markets.get_rendered reads it; `category` is the series' category (legacy field)."""
     # Works on raw fixed-point ints (no money objects): a page renders up to 1,000 markets.
     yes_bid, yes_ask = row.yes_bid, row.yes_ask
     no_bid, no_ask = PRICE_SCALE - yes_ask, PRICE_SCALE - yes_bid
@@ -129,6 +129,7 @@ def market(row, now_us: int, category: str) -> catalog.Market:
         functional_strike=row.functional_strike,
         custom_strike=_raw(row.custom_strike),
         mve_collection_ticker=row.mve_collection_ticker,
+        mve_selected_legs=_raw(row.mve_legs),
         primary_participant_key=row.primary_participant_key,
         is_provisional=row.is_provisional or None,
     )

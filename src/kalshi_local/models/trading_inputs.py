@@ -104,7 +104,7 @@ class BatchCreateV2(_In):
 
 class CancelItem(_In):
     order_id: OrderId
-    subaccount: Subaccount | None = None
+    subaccount: Subaccount = 0  # the primary unless named
 
 
 class BatchCancelV2(_In):
@@ -142,7 +142,7 @@ class AmendOrderV1(_In):
     no_price_dollars: Decimal | None = None
     client_order_id: ClientOrderId | None = None
     updated_client_order_id: ClientOrderId | None = None
-    subaccount: Subaccount | None = None
+    subaccount: Subaccount = 0  # the primary unless named
 
 
 class DecreaseOrderV1(_In):
@@ -150,7 +150,7 @@ class DecreaseOrderV1(_In):
     reduce_by_fp: Decimal | None = None
     reduce_to: Contracts | None = None
     reduce_to_fp: Decimal | None = None
-    subaccount: Subaccount | None = None
+    subaccount: Subaccount = 0  # the primary unless named
 
 
 class BatchCreateV1(_In):
@@ -235,7 +235,7 @@ def create_v2(body: CreateOrderV2, who: Who, at: str = "") -> CreateOrder:
     )
 
 
-def amend_v2(body: AmendOrderV2, who: Who, order_id: str, subaccount: int | None) -> AmendOrder:
+def amend_v2(body: AmendOrderV2, who: Who, order_id: str, subaccount: int) -> AmendOrder:
     return AmendOrder(
         user_seq=who.user_seq,
         order_id=order_id,
@@ -249,7 +249,7 @@ def amend_v2(body: AmendOrderV2, who: Who, order_id: str, subaccount: int | None
     )
 
 
-def decrease_v2(body: DecreaseOrderV2, who: Who, order_id: str, subaccount: int | None) -> DecreaseOrder:
+def decrease_v2(body: DecreaseOrderV2, who: Who, order_id: str, subaccount: int) -> DecreaseOrder:
     reduce_by = None if body.reduce_by is None else _count(body.reduce_by, "reduce_by")
     reduce_to = None if body.reduce_to is None else _count(body.reduce_to, "reduce_to", allow_zero=True)
     _exactly_one({"reduce_by": reduce_by, "reduce_to": reduce_to})
@@ -267,7 +267,7 @@ def batch_cancel_v1(body: BatchCancelV1, who: Who) -> list[CancelOrder]:
     if body.orders:
         return cancel_items(body.orders, who)
     if body.ids:
-        return [CancelOrder(who.user_seq, order_id) for order_id in body.ids]
+        return [CancelOrder(who.user_seq, order_id, 0) for order_id in body.ids]
     raise _fail("orders", "at least one order to cancel is required")
 
 

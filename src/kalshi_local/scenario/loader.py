@@ -43,7 +43,7 @@ from ..store.bulk import RowError
 from . import lifecycle, orders, users
 from .errors import ScenarioError
 
-__all__ = ["Document", "ScenarioConflict", "ScenarioError", "apply", "apply_all", "write"]
+__all__ = ["Document", "ScenarioConflict", "ScenarioError", "apply", "apply_all", "write", "write_between"]
 
 Progress = Callable[[int], None]
 
@@ -131,6 +131,16 @@ _SHAPES = {
 }
 _DECODERS = {name: msgspec.json.Decoder(shape) for name, shape in _SHAPES.items()}
 
+
+class _UserFlags(msgspec.Struct):
+    """What Document.clears_accounts reads of a raw user item."""
+
+    reset: bool = False
+    remove_subaccounts: bool = False
+
+
+_USER_FLAGS = msgspec.json.Decoder(_UserFlags)
+
 # A scenario whose items are left as raw JSON.
 _RawScenario = msgspec.defstruct(
     "_RawScenario",
@@ -167,6 +177,20 @@ class Document:
         """Whether writing it changes stored rows (catalog, users, exchange settings), beyond
         the orders and lifecycle moves the engine applies afterwards."""
         return self.exchange is not None or any(self.sections[name] for name in _WRITERS)
+
+    @property
+    def clears_accounts(self) -> bool:
+        """Whether a user item asks for `reset` or `remove_subaccounts`: a server writes such a
+        document between two engine batches (write_between), lest a batch bring removed rows back."""
+        for item in self.sections["users"]:
+            if self._raw:
+                try:
+                    item = _USER_FLAGS.decode(item)
+                except _JSON_ERRORS:
+                    continue  # refused when the section is decoded
+            if item.reset or item.remove_subaccounts:
+                return True
+        return False
 
     def count(self) -> int:
         return sum(len(items) for items in self.sections.values()) + (self.exchange is not None)
@@ -327,6 +351,13 @@ def apply_all(
         if reason is None:
             raise
         raise ScenarioConflict(f"another write got in the way: {reason}; try again") from None
+
+
+def write_between(conn: Connection, document: Document, now_us: int) -> dict[str, int]:
+    """`write` as `apply` does it, inside the caller's transaction: for Engine.reload, which
+    rebuilds the venue before its next batch."""
+    with _no_gc(), _big_cache(conn, document.count() > CHUNK):
+        return write(conn, document, now_us)
 
 
 def write(conn: Connection, document: Document, now_us: int, progress: Progress | None = None) -> dict[str, int]:

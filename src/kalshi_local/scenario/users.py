@@ -2,11 +2,15 @@
 
 An item first clears what `reset` or `remove_subaccounts` asks for, through the store
 functions of the admin routes (admin/subaccounts.py), then creates or updates the member
-(store/accounts.py upsert_user), then opens or funds its numbered subaccounts. All of it is
-in the scenario's transaction; the server rebuilds its venue after (Document.writes_rows).
+(store/accounts.py upsert_user), then opens or funds its numbered subaccounts (a deposit and
+a subaccount transfer record the cash). All of it is in the scenario's transaction; a server
+writes it between two engine batches when it clears accounts (Document.clears_accounts) and
+rebuilds its venue after.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from sqlalchemy import Connection
 
@@ -28,8 +32,25 @@ def write(conn: Connection, item: ScenarioUserIn, now_us: int) -> None:
     if item.subaccounts:
         accounts.check_balances_free(conn)
     for index, sub in enumerate(item.subaccounts):
-        cash = None if sub.balance is None else Amount.from_dollars(sub.balance).raw
+        cents = None if sub.balance is None else Amount.from_dollars(sub.balance).to_cents()
         try:
-            subaccounts.set_up(conn, user.seq, sub.number, cash, sub.netting, now_us)
+            moved = subaccounts.set_up(conn, user.seq, sub.number, cents, sub.netting, now_us)
         except ValueError as exc:
             raise RowError(0, str(exc), f".subaccounts[{index}]") from None
+        _record_funding(conn, user.seq, sub.number, moved, now_us)
+
+
+def _record_funding(conn: Connection, user_seq: int, number: int, cents: int, now_us: int) -> None:
+    """Cash a scenario gives a subaccount comes in as the primary's does, a deposit (or leaves
+    as a withdrawal), passing through the primary by a subaccount transfer: deposits, withdrawals,
+    subaccount transfers and balances add up. The primary's own cash is unchanged."""
+    if cents == 0:
+        return
+    units = Amount.from_cents(abs(cents)).raw
+    transfer_id = str(uuid.uuid4())
+    if cents > 0:
+        accounts.record_transfer(conn, user_seq, "deposit", "ach", cents, now_us)
+        subaccounts.record_transfer(conn, user_seq, transfer_id, accounts.PRIMARY, number, units, now_us)
+    else:
+        subaccounts.record_transfer(conn, user_seq, transfer_id, number, accounts.PRIMARY, units, now_us)
+        accounts.record_transfer(conn, user_seq, "withdrawal", "ach", -cents, now_us)

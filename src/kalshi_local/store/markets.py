@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Select, and_, bindparam, 
 from ..exchange.historical import Tier
 from ..exchange.lifecycle import FILTER_CONDITIONS
 from .cursors import Page, decode_cursor, page_of, tier_kind
-from .schema import markets, series
+from .schema import markets, mve_markets, series
 from .statements import StatementCache, slot_params, slotted
 
 CURSOR_KIND = "markets"
@@ -170,6 +170,17 @@ def get(conn: Connection, ticker: str) -> Row | None:
     return conn.execute(select(markets).where(m.ticker == ticker)).first()
 
 
+# What render.market needs: the row and, for a combo, its selected legs (`mve_legs`, JSON text).
+_RENDERED = select(markets, mve_markets.c.legs.label("mve_legs")).select_from(
+    markets.outerjoin(mve_markets, mve_markets.c.market_ticker == m.ticker)
+)
+
+
+def get_rendered(conn: Connection, ticker: str) -> Row | None:
+    """One market row for render.market."""
+    return conn.execute(_RENDERED.where(m.ticker == ticker)).first()
+
+
 _MANY_CHUNK = 500  # tickers per IN list: well under every backend's parameter limit
 
 
@@ -192,8 +203,8 @@ def settled_times(conn: Connection, tickers: Iterable[str]) -> dict[str, int | N
 
 
 def by_seqs(conn: Connection, seqs: Iterable[int]) -> Sequence[Row]:
-    """Whole market rows, for the markets a page has to render."""
-    return conn.execute(select(markets).where(m.seq.in_(list(seqs)))).all()
+    """Whole market rows, for the markets a page has to render (render.market)."""
+    return conn.execute(_RENDERED.where(m.seq.in_(list(seqs)))).all()
 
 
 def refs_of_events(conn: Connection, event_tickers: Iterable[str]) -> Sequence[Row]:

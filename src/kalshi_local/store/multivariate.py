@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, delete, func, select, update
 
 from ..errors import InvalidParameter
 from ..exchange import combos
@@ -18,7 +18,7 @@ from . import events as event_store
 from . import rows as rows_store
 from .cursors import Page, decode_cursor, page_of
 from .jsontext import dumps, loads
-from .schema import events, markets, mve_collections, mve_markets, series
+from .schema import events, markets, mve_collections, mve_creations, mve_markets, series, users
 
 CURSOR_KIND = "multivariate_event_collections"
 
@@ -144,6 +144,20 @@ def legs_json(legs: Sequence[combos.Leg]) -> list[dict[str, str]]:
 def legs_of(text: str | None) -> tuple[tuple[str, str], ...]:
     """A combo's (market ticker, side) pairs from its stored legs; () for any other market."""
     return () if text is None else tuple((leg["market_ticker"], leg["side"]) for leg in loads(text))
+
+
+def count_creation(conn: Connection, user_seq: int, now_us: int, limit: int) -> None:
+    """Records one combo market made by the user, or raises combos.CreationLimit when `limit`
+    were made in the window before `now_us` (older records are dropped here)."""
+    # Lock the user's row: two creations at once on PostgreSQL count one after the other.
+    conn.execute(select(users.c.seq).where(users.c.seq == user_seq).with_for_update())
+    c = mve_creations.c
+    conn.execute(
+        delete(mve_creations).where(c.user_seq == user_seq, c.created_us <= now_us - combos.CREATION_WINDOW_US)
+    )
+    made = conn.execute(select(func.count()).select_from(mve_creations).where(c.user_seq == user_seq)).scalar_one()
+    combos.check_creations(made, limit)
+    conn.execute(mve_creations.insert().values(user_seq=user_seq, created_us=now_us))
 
 
 def create(

@@ -612,6 +612,17 @@ mve_markets = Table(
     Index("ix_mve_markets_queried", "collection_ticker", "last_queried_us"),
 )
 
+# The combo markets each user made in the last week (exchange/combos.py CREATION_WINDOW_US):
+# the weekly creation limit. Older rows are dropped as the user makes new ones.
+mve_creations = Table(
+    "mve_creations",
+    metadata,
+    _seq(),
+    Column("user_seq", Seq, nullable=False),
+    _us("created_us"),
+    Index("ix_mve_creations_user", "user_seq", "created_us"),
+)
+
 # RFQs and their quotes (exchange/rfq_events.py), written by the engine in its batch
 # (engine/rfq_rows.py). `seq` is the event seq that created the row: the lists' cursor order.
 rfqs = Table(

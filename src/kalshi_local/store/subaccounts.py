@@ -83,36 +83,42 @@ def record_subaccount(conn: Connection, user_seq: int, subaccount: int, netting_
         conn.execute(subaccounts.update().where(where).values(netting_enabled=netting_enabled))
 
 
-def set_up(conn: Connection, user_seq: int, subaccount: int, balance: int | None, netting_enabled: bool | None,
-           now_us: int) -> None:  # fmt: skip
-    """Opens numbered subaccount `subaccount` of the member, or sets the cash (Amount units) of
-    one it has, straight in the store (a scenario; the venue is rebuilt after). A new one takes
-    the primary's netting unless `netting_enabled` says otherwise. Raises ValueError for cash
-    below what its resting orders lock, or for another netting on one that exists (netting
-    changes lock collateral again: the engine does that, PUT /portfolio/subaccounts/netting)."""
+def set_up(conn: Connection, user_seq: int, subaccount: int, cents: int | None, netting_enabled: bool | None,
+           now_us: int) -> int:  # fmt: skip
+    """Opens numbered subaccount `subaccount` of the member, or sets the cash of one it has,
+    straight in the store (a scenario; the venue is rebuilt after). Returns the cents added
+    (negative: taken away): like the primary's (store/accounts.py), the cash moves by whole
+    cents, from its cents rounded toward zero to `cents`. A new one takes the primary's
+    netting unless `netting_enabled` says otherwise. Raises ValueError for cash below what
+    its resting orders lock, or for another netting on one that exists (netting changes lock
+    collateral again: the engine does that, PUT /portfolio/subaccounts/netting)."""
     b = balances.c
     where = (b.user_seq == user_seq) & (b.subaccount == subaccount)
-    row = conn.execute(select(b.reserved).where(where)).first()
+    row = conn.execute(select(b.balance, b.reserved).where(where)).first()
     if row is None:
         if netting_enabled is None:
             netting_enabled = netting(conn, user_seq).get(0, True)
-        values = {"user_seq": user_seq, "subaccount": subaccount, "balance": balance or 0, "reserved": 0}
+        opening = Amount.from_cents(cents or 0).raw
+        values = {"user_seq": user_seq, "subaccount": subaccount, "balance": opening, "reserved": 0}
         conn.execute(balances.insert().values(**values, updated_us=now_us))
         record_subaccount(conn, user_seq, subaccount, netting_enabled, now_us)
-        return
+        return cents or 0
     if netting_enabled is not None and netting(conn, user_seq)[subaccount] != netting_enabled:
         raise ValueError(
             f"subaccount {subaccount} exists with netting {'off' if netting_enabled else 'on'}: a scenario"
             " does not change it (PUT /portfolio/subaccounts/netting does)"
         )
-    if balance is None:
-        return
+    if cents is None:
+        return 0
+    moved = cents - Amount(row.balance).to_cents()
+    balance = row.balance + Amount.from_cents(moved).raw
     if balance < row.reserved:
         raise ValueError(
             f"subaccount {subaccount}'s resting orders lock {Amount(row.reserved).to_dollars_exact()} dollars,"
             f" more than the balance {Amount(balance).to_dollars_exact()}"
         )
     conn.execute(balances.update().where(where).values(balance=balance, updated_us=now_us))
+    return moved
 
 
 def transfer_keys(conn: Connection) -> set[tuple[int, str]]:
