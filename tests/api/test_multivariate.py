@@ -215,6 +215,12 @@ def test_the_python_sdk_lists_creates_and_looks_up(server, admin, alice):
     assert reversed_made.market_ticker != made.market_ticker  # ordered: the order is part of the selection
     found = api.lookup_tickers_for_market_in_multivariate_event_collection(w["collection"], selected_markets=pairs)
     assert (found.event_ticker, found.market_ticker) == (made.event_ticker, made.market_ticker)
+    # Built as its users must build them, 'true' for yes: the same selection, the same market.
+    sdk_pairs = [TickerPair(**{**leg(w["a"], "A1"), "side": "true"}), TickerPair(**{**leg(w["b"], "B1"), "side": "true"})]
+    again = api.create_market_in_multivariate_event_collection(w["collection"], selected_markets=sdk_pairs)
+    assert again.market_ticker == made.market_ticker
+    looked_up = api.lookup_tickers_for_market_in_multivariate_event_collection(w["collection"], selected_markets=sdk_pairs)
+    assert looked_up.market_ticker == made.market_ticker
     # Its LookupPoint model refuses the same sides on the way back: the raw answer, as it gets it.
     raw = api.get_multivariate_event_collection_lookup_history_without_preload_content(
         w["collection"], lookback_seconds=60

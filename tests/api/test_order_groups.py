@@ -194,7 +194,7 @@ def test_another_users_group_is_not_found(server, admin, alice, bob):
     assert group_of(api, group)["is_auto_cancel_enabled"] is True
     ws.quiet()  # nothing happened to alice's group
     assert api.ok(GROUPS, {"subaccount": 0})["order_groups"][-1]["id"] == group
-    assert api.ok(GROUPS, {"subaccount": 1})["order_groups"] == []
+    assert api.error(GROUPS, {"subaccount": 1}, status=400)["code"] == "customer_account_not_found"  # none yet
 
 
 def test_a_group_of_a_subaccount_holds_that_subaccounts_orders_and_the_admin_lists_every_group(server, admin, bob):
@@ -208,6 +208,10 @@ def test_a_group_of_a_subaccount_holds_that_subaccounts_orders_and_the_admin_lis
     one = api.request("POST", "/portfolio/subaccounts", expect=201).json()["subaccount_number"]
     move = {"client_transfer_id": str(uuid.uuid4()), "from_subaccount": 0, "to_subaccount": one, "amount_cents": 50_000}
     api.request("POST", "/portfolio/subaccounts/transfer", json=move, expect=200)
+    missing = {"contracts_limit": 10, "subaccount": one + 1}  # a subaccount the member does not have
+    refusal = api.request("POST", GROUPS + "/create", json=missing, expect=400).json()["error"]
+    assert refusal["code"] == "customer_account_not_found"
+    assert api.error(GROUPS, {"subaccount": one + 1}, status=400)["code"] == "customer_account_not_found"
     made = api.request("POST", GROUPS + "/create", json={"contracts_limit": 10, "subaccount": one}, expect=201)
     group = made.json()["order_group_id"]
     assert made.json()["subaccount"] == one

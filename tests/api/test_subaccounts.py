@@ -38,6 +38,10 @@ def admin(server):
     client.close()
 
 
+GROUPS = "/portfolio/order_groups/create"
+RFQS, QUOTES = "/communications/rfqs", "/communications/quotes"
+
+
 def member(server, admin, dollars: str = "100.00") -> tuple[str, ApiClient]:
     name = f"sub-{next(_names)}"
     admin.request(
@@ -273,8 +277,17 @@ def test_admin_removes_subaccounts_and_resets_a_member(server, admin):
     one = create(api)
     transfer(api, 0, one, 1000)
     place(api, ticker, "bid", "5.00", "0.2000", subaccount=one)
+    group = api.request("POST", GROUPS, json={"contracts_limit": 10, "subaccount": one}, expect=201).json()
+    rfq = {"market_ticker": ticker, "rest_remainder": False, "contracts_fp": "10.00", "subaccount": one}
+    rfq_id = api.request("POST", RFQS, json=rfq, expect=201).json()["id"]
+    quote = {"rfq_id": rfq_id, "yes_bid": "0.4000", "no_bid": "0.5000", "rest_remainder": False}
+    maker.request("POST", QUOTES, json=quote, expect=201)
     assert admin.request("DELETE", f"/users/{name}/subaccounts") == {"removed": [one]}
     assert balances(api) == {0: "90.0000"}
+    # Everything the subaccount held went with it: its order group, its RFQ and the quotes on it.
+    api.error(f"/portfolio/order_groups/{group['order_group_id']}", status=404)
+    api.error(f"{RFQS}/{rfq_id}", status=404)
+    assert maker.ok(QUOTES, {"market_ticker": ticker})["quotes"] == []
     assert api.ok("/portfolio/orders")["orders"] == [] and api.ok(SUBS + "/transfers")["transfers"] == []
     assert create(api) == 1  # numbering starts again
     place(maker, ticker, "ask", "3.00", "0.3000")

@@ -64,7 +64,7 @@ def _collection(request: Request, conn: Connection | None = None):
 
 
 def _legs(pairs: list[shapes.TickerPair]) -> list[combos.Leg]:
-    return [combos.Leg(p.market_ticker, p.event_ticker, p.side) for p in pairs]
+    return [combos.Leg(p.market_ticker, p.event_ticker, p.outcome_side) for p in pairs]
 
 
 async def create_market(request: Request, caller: Caller):

@@ -25,6 +25,7 @@ from .authenticated import signed_route
 from .bodies import json_body
 from .orders import _submit
 from .params import Query
+from .portfolio import check_subaccount
 from .responses import json_response, services
 
 PATH = "/portfolio/order_groups"
@@ -37,6 +38,14 @@ def _subaccount(request: Request, default: int | None) -> int | None:
 
 async def create_order_group(request: Request, caller: Caller):
     body = inputs.decode(await json_body(request), model.CreateOrderGroupIn)
+    if body.subaccount:
+        svc = services(request)
+
+        def check() -> None:
+            with svc.reading() as conn:
+                check_subaccount(conn, caller.user_seq, body.subaccount)
+
+        await svc.run_read(check)
     outcome = await _submit(request, CreateOrderGroup(caller.user_seq, body.subaccount, model.limit_of(body)))
     (made,) = [e.group for e in outcome.events if isinstance(e, OrderGroupChanged)]
     return json_response({"order_group_id": made.order_group_id, "subaccount": made.subaccount}, status=201)
@@ -45,6 +54,7 @@ async def create_order_group(request: Request, caller: Caller):
 def get_order_groups(request: Request, caller: Caller):
     subaccount = _subaccount(request, None)
     with services(request).reading() as conn:
+        check_subaccount(conn, caller.user_seq, subaccount)
         rows = store.of_user(conn, caller.user_seq, subaccount)
     return json_response({"order_groups": [model.group(row) for row in rows]})
 

@@ -15,7 +15,13 @@ from .inputs import MAX_SHORT_LIST, Ticker
 class TickerPair(msgspec.Struct, forbid_unknown_fields=True):
     market_ticker: Ticker
     event_ticker: Ticker
-    side: Literal["yes", "no"]
+    # kalshi-python-sync 3.2.0 declares the side as 'true'/'false' (YAML read yes/no as booleans)
+    # and sends only those: read as yes/no (`outcome_side`).
+    side: Literal["yes", "no", "true", "false"]
+
+    @property
+    def outcome_side(self) -> str:
+        return {"true": "yes", "false": "no"}.get(self.side, self.side)
 
 
 Selection = Annotated[list[TickerPair], Meta(min_length=1, max_length=MAX_SHORT_LIST)]

@@ -14,7 +14,18 @@ from sqlalchemy import Connection, delete, select
 
 from ..exchange.money import Amount
 from .cursors import Page, decode_cursor, page_of
-from .schema import balances, fills, orders, positions, settlements, subaccount_transfers, subaccounts
+from .schema import (
+    balances,
+    fills,
+    order_groups,
+    orders,
+    positions,
+    quotes,
+    rfqs,
+    settlements,
+    subaccount_transfers,
+    subaccounts,
+)
 
 KIND = "subaccount_transfers"
 _TRANSFER_IDS = uuid.UUID("3b8e5c2a-1f0d-4a77-9c36-5e2d8f41b0a7")  # fixed: a replay gives the same ids
@@ -168,14 +179,21 @@ def transfers_page(conn: Connection, user_seq: int, cursor: str | None, limit: i
 
 def remove(conn: Connection, user_seq: int, keep_primary: bool = True) -> None:
     """Deletes the member's numbered subaccounts with everything they hold (orders, fills,
-    positions, settlements, cash), and their transfers; without `keep_primary` the primary's
-    trading records too (its cash row stays). For the engine's reload: the venue is rebuilt after."""
-    for table in (orders, fills, positions, settlements, balances, subaccounts):
+    positions, settlements, cash, order groups, RFQs with every quote on them, quotes), and
+    their transfers; without `keep_primary` the primary's trading records too (its cash row
+    stays). For the engine's reload: the venue is rebuilt after."""
+    for table in (orders, fills, positions, settlements, balances, subaccounts, order_groups):
         c = table.c
         where = c.user_seq == user_seq
         if table is balances or keep_primary:
             where = where & (c.subaccount != 0)
         conn.execute(delete(table).where(where))
+    r, q = rfqs.c, quotes.c
+    gone = (r.user_seq == user_seq) & (r.subaccount != 0) if keep_primary else r.user_seq == user_seq
+    conn.execute(delete(quotes).where(q.rfq_id.in_(select(r.rfq_id).where(gone))))
+    conn.execute(delete(rfqs).where(gone))
+    made = (q.user_seq == user_seq) & (q.subaccount != 0) if keep_primary else q.user_seq == user_seq
+    conn.execute(delete(quotes).where(made))
     conn.execute(delete(subaccount_transfers).where(subaccount_transfers.c.user_seq == user_seq))
     if not keep_primary:  # its resting orders are gone: nothing is locked any more
         b = balances.c
