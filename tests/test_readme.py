@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 
@@ -85,7 +86,7 @@ def test_the_python_examples_run_against_a_demo_server(tmp_path):
     try:
         assert subprocess.run([CLI, "demo-key", "--out", "demo.pem"], cwd=tmp_path, timeout=60).returncode == 0
         outputs = []
-        for number, code in enumerate(blocks("python")):
+        for number, code in enumerate(python_blocks(ccxt=False)):
             script = tmp_path / f"example{number}.py"
             script.write_text(code.replace("http://127.0.0.1:8000", server.url))
             result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
@@ -99,6 +100,31 @@ def test_the_python_examples_run_against_a_demo_server(tmp_path):
         assert lines[0] == "['0.7800', '360.00'] ['0.2000', '410.00']"
         assert lines[1:] == ["OrderStatus.EXECUTED 10", "80 10 True", "10", lines[-1]]
         assert lines[-1].startswith("balance=999188 portfolio_value=800 ")
+    finally:
+        server.stop()
+
+
+def python_blocks(ccxt: bool) -> list[str]:
+    """The Python examples for the official SDKs, or the ccxt one (ccxt is no dependency of the tests)."""
+    return [code for code in blocks("python") if ("import ccxt" in code) == ccxt]
+
+
+def test_the_ccxt_example_runs_after_the_first_trade(tmp_path):
+    pytest.importorskip("ccxt.prediction")
+    [example] = python_blocks(ccxt=True)
+    first_trade = python_blocks(ccxt=False)[-1]
+    server = start_server(f"sqlite:///{tmp_path}/demo.db", clock="real")
+    try:
+        assert subprocess.run([CLI, "demo-key", "--out", "demo.pem"], cwd=tmp_path, timeout=60).returncode == 0
+        outputs = []
+        for number, code in enumerate((first_trade, example)):
+            script = tmp_path / f"example{number}.py"
+            script.write_text(code.replace("http://127.0.0.1:8000", server.url))
+            result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
+                                    timeout=120)
+            assert result.returncode == 0, f"example {number}: {result.stderr}"
+            outputs.append(result.stdout)
+        assert outputs[1].splitlines() == ["[0.78, 360.0] [0.8, 400.0]", "closed 10.0"]
     finally:
         server.stop()
 

@@ -241,7 +241,7 @@ def _check_no_server(engine, source: str) -> None:
         placing.check_free(engine)
     except BalancesOwned as exc:
         _fail(
-            f"{source} has orders, and {exc.message.split(':')[0]}: load it through that server's admin API"
+            f"{source} has orders, and {exc.owner}: load it through that server's admin API"
             " (POST /admin/v1/scenario) or stop the server (nothing was loaded)"
         )
 
@@ -595,7 +595,7 @@ def _move_clock(db_path: str | None, database_url: str | None, target_us: int | 
     try:
         reached = timers.advance_here(engine, target_us, seconds)
     except BalancesOwned as exc:
-        _fail(f"{exc.message}: move its clock through its admin API (POST /admin/v1/clock)")
+        _fail(f"{exc.owner} and owns its clock: move it through its admin API (POST /admin/v1/clock), or stop it")
     except OutOfRange as exc:
         _fail(str(exc))
     except ValueError as exc:

@@ -7,6 +7,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import kalshi_python_sync
 import pytest
@@ -105,6 +106,30 @@ def test_an_fcm_member_reads_a_subtraders_positions(desk):
     )
     counted = fcm.ok("/fcm/positions", {"subtrader_id": desk["sub1"], "count_filter": "position,total_traded"})
     assert len(counted["market_positions"]) == 2
+
+
+def test_fcm_positions_are_the_subtraders_primary_like_portfolio_positions(server, admin):
+    """The spec gives /fcm/positions no subaccount filter; /portfolio/positions defaults to 0."""
+    sub, sub_id, trader = member(admin, server)
+    _, _, other = member(admin, server)
+    _, _, fcm = member(admin, server, fcm_subtraders=[sub])
+    ticker = new_market(admin)
+    one = trader.request("POST", "/portfolio/subaccounts", expect=201).json()["subaccount_number"]
+    transfer = {"client_transfer_id": str(uuid.uuid4()), "from_subaccount": 0, "to_subaccount": one}
+    trader.request("POST", "/portfolio/subaccounts/transfer", json={**transfer, "amount_cents": 10_000})
+    place(other, ticker, "ask", "10", "0.4000")
+    place(trader, ticker, "bid", "2", "0.4000")
+    place(trader, ticker, "bid", "5", "0.4000", subaccount=one)
+    found = fcm.ok("/fcm/positions", {"subtrader_id": sub_id})
+    assert [(p["ticker"], p["position_fp"]) for p in found["market_positions"]] == [(ticker, "2.00")]
+    assert [(e["event_ticker"], e["total_cost_shares_fp"]) for e in found["event_positions"]] == [
+        (ticker.rsplit("-", 1)[0], "2.00")
+    ]
+    own = trader.ok("/portfolio/positions")
+    assert own["market_positions"] == found["market_positions"]
+    assert own["event_positions"] == found["event_positions"]
+    for client in (trader, other, fcm):
+        client.close()
 
 
 def test_others_get_403_and_a_subtrader_not_yours_is_a_404(desk):

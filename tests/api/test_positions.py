@@ -92,10 +92,10 @@ def test_bad_parameters_are_400s_naming_them(alice, params):
     assert next(iter(params)) in alice.error("/portfolio/positions", params)["message"]
 
 
-def test_balance_shows_cash_less_locked_collateral_and_the_portfolio_at_cost(server, alice):
+def test_balance_shows_cash_less_locked_collateral_and_the_positions_at_cost(server, alice):
     assert alice.ok("/portfolio/balance")["portfolio_value"] == 0
     rows.reserve(server, alice.user_seq, 4_200_000)  # $4.20 locked by resting orders
     rows.position(server, alice.user_seq, ticker="BAL-A", market_exposure=1_260_000)
     body = alice.ok("/portfolio/balance")
     assert (body["balance"], body["balance_dollars"]) == (10_000 - 420, "95.80")
-    assert body["portfolio_value"] == 420 + 126
+    assert body["portfolio_value"] == 126  # the spec's "value of all positions held": not the locked cash

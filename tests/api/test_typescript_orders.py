@@ -165,11 +165,12 @@ def test_the_order_book_shows_both_sides_then_empties(run):
 @pytest.mark.parametrize(
     ("name", "balance", "portfolio_value"),
     [
-        # 100.00 - 1.60 paid - (2.40 + 0.60 + 0.62 + 3 x 0.01) locked by three resting bids
-        ("balance_maker_mid", 9_475, 525),
+        # 100.00 - 1.60 paid - (2.40 + 0.60 + 0.62 + 3 x 0.01) locked by three resting bids; the
+        # portfolio is what is held, at cost (1.60), not the locked cash
+        ("balance_maker_mid", 9_475, 160),
         # 100.00 - 2.40 paid - 0.07 fee - (1.20 + 0.01) locked by the resting ask
-        ("balance_taker_mid", 9_632, 361),
-        ("balance_taker_primary_mid", 9_632, 361),
+        ("balance_taker_mid", 9_632, 240),
+        ("balance_taker_primary_mid", 9_632, 240),
         ("balance_maker_end", 9_840, 160),
         ("balance_taker_end", 9_753, 240),
         ("balance_taker_primary_end", 9_753, 240),

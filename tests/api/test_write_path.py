@@ -51,8 +51,9 @@ def test_the_resting_order_and_the_taker_reply_with_their_counts(crossed):
 
 
 def test_balances_lock_collateral_and_charge_the_taker_fee(crossed, alice, bob):
-    # Alice: $1.60 paid for 4, $2.40 locked for the 6 resting and a cent for fee rounding.
-    assert balance(alice) == (9599, 401)
+    # Alice: $1.60 paid for 4, $2.40 locked for the 6 resting and a cent for fee rounding; the
+    # portfolio is the 4 held, at cost: the locked cash is in neither.
+    assert balance(alice) == (9599, 160)
     # Bob: bought 4 NO at $0.60 = $2.40 and $0.07 fee.
     assert balance(bob) == (9753, 240)
     assert alice.ok("/portfolio/summary/total_resting_order_value")["total_resting_order_value"] == 240
@@ -206,7 +207,7 @@ def test_v2_amend_down_keeps_the_order(alice, ticker):
         "3.00",
         "amended-down",
     )
-    assert balance(alice) == (10_000 - 91, 91)
+    assert balance(alice) == (10_000 - 91, 0)
 
 
 def test_v2_amend_moves_the_price_and_count(alice, ticker):
@@ -237,7 +238,7 @@ def test_v2_decrease(alice, ticker, body, left):
 
 def test_v2_cancel_returns_the_count_taken_off_and_frees_the_collateral(alice, ticker):
     made = place(alice, ticker, "bid", "5", "0.30")
-    assert balance(alice) == (10_000 - 151, 151)
+    assert balance(alice) == (10_000 - 151, 0)  # a resting bid is no position: portfolio_value 0
     reply = alice.request("DELETE", f"{V2}/{made['order_id']}", expect=200).json()
     assert (reply["order_id"], reply["reduced_by"]) == (made["order_id"], "5.00")
     assert balance(alice) == (10_000, 0)

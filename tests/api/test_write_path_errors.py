@@ -200,3 +200,13 @@ def test_a_v1_create_without_a_price_says_a_price_is_required(alice, ticker, ext
     else:
         assert message.startswith("yes_price: a price is required"), message
     assert alice.ok(V1, {"ticker": ticker})["orders"] == []
+
+
+@pytest.mark.parametrize("path", [V2, V1])
+def test_an_order_in_a_missing_subaccount_names_the_subaccount_not_the_user(server, alice, ticker, path):
+    body = {"ticker": ticker, "count": 1, "subaccount": 3}
+    body |= {"side": "bid", "price": "0.4000"} if path == V2 else {"side": "yes", "action": "buy", "yes_price": 40}
+    error = alice.error(path, method="POST", json=body, status=400)
+    assert error["code"] == "customer_account_not_found"
+    assert error["message"] == "subaccount 3 not found"
+    assert balance(alice) == (10_000, 0)

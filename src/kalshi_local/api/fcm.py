@@ -2,9 +2,11 @@
 
 An FCM member reads the orders and positions of one of its sub-traders, named by
 `subtrader_id` (the sub-trader's user id), with the filters and cursors of
-/portfolio/orders and /portfolio/positions. The docs require "FCM member access level"
-and name no error for others: a caller that is not an FCM member gets 403 `forbidden`;
-a sub-trader that is not the caller's (or no user at all) is a 404.
+/portfolio/orders and /portfolio/positions. Neither takes a `subaccount`: orders are every
+subaccount's (as /portfolio/orders without one), positions the primary's (as
+/portfolio/positions). The docs require "FCM member access level" and name no error for
+others: a caller that is not an FCM member gets 403 `forbidden`; a sub-trader that is not
+the caller's (or no user at all) is a 404.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def get_fcm_positions(request: Request, caller: Caller):
         ticker=q.str("ticker"),
         event_tickers=(event_ticker,) if event_ticker else (),
         nonzero=tuple(dict.fromkeys(nonzero)),
+        subaccount=0,  # the primary, as /portfolio/positions defaults; the spec gives FCM no subaccount filter
     )
     settlement_status = q.enum("settlement_status", store.SETTLEMENT_STATUSES, "unsettled")
     cursor = q.str("cursor")

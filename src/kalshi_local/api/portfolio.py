@@ -36,14 +36,15 @@ def get_balance(request: Request, caller: Caller):
         held = position_store.exposure(conn, caller.user_seq, subaccount)
     if found is None:  # a 404 as before: the spec declares no client error here
         raise NotFound(f"subaccount {subaccount} not found")
-    # `balance` is what may be spent: cash less what resting orders lock. The portfolio
-    # is valued at cost: the contracts held and the cash locked for resting orders.
+    # `balance` is what may be spent: cash less what resting orders lock. `portfolio_value`
+    # is "the current value of all positions held" (the spec's Balance), valued at cost;
+    # the cash resting orders lock is in neither.
     available = Amount(found.balance - reserved)
     return json_response(
         Balance(
             balance=available.to_cents(),
             balance_dollars=available.to_dollars_exact(),
-            portfolio_value=Amount(held + reserved).to_cents(),
+            portfolio_value=Amount(held).to_cents(),
             updated_ts=found.updated_us // MICROS,
         )
     )

@@ -833,7 +833,7 @@ class Venue:
         if account is None:
             account = self._account_of(user_seq, subaccount)
             if account is None:
-                raise errors.AccountNotFound(f"no account for user {user_seq} subaccount {subaccount}")
+                raise errors.AccountNotFound(f"subaccount {subaccount} not found")  # as the portfolio reads say it
             self._accounts[key] = account
         return account
 

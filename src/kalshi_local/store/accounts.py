@@ -37,7 +37,15 @@ class AccountError(InvalidParameter):
 
 
 class BalancesOwned(Conflict):
-    """Another running server's engine holds the balances of this store."""
+    """Another running server's engine holds the balances of this store. `owner` names that
+    server, for callers that refuse something other than a balance change."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(
+            f"{owner} and holds the balances: change them through its admin API"
+            " (/admin/v1/users/NAME/deposits, /withdrawals), or stop it"
+        )
+        self.owner = owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +268,7 @@ def check_balances_free(conn: Connection, instance: str | None = None) -> None:
         return  # a store write of the owner's own process (admin, scenario load): it rebuilds its venue after
     if owner["host"] == socket.gethostname() and not _alive(owner["pid"]):
         return
-    raise BalancesOwned(
-        f"a kalshi-local server (pid {owner['pid']} on {owner['host']}) is running on this store and holds the"
-        " balances: change them through its admin API (/admin/v1/users/NAME/deposits, /withdrawals), or stop it"
-    )
+    raise BalancesOwned(f"a kalshi-local server (pid {owner['pid']} on {owner['host']}) is running on this store")
 
 
 def _alive(pid: int) -> bool:
