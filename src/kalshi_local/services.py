@@ -18,7 +18,9 @@ behind a lock never take the threads that reads need.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -41,6 +43,9 @@ from .store import historical as historical_store
 T = TypeVar("T")
 WRITE_THREADS = 4  # SQLite takes one writer at a time anyway; PostgreSQL writes are short
 READ_THREADS = 16  # the PostgreSQL read pool's size with its overflow (store/db.py)
+SLOW_CHECKOUT_S = 1.0  # a PostgreSQL read waiting longer for a pooled connection is logged
+
+log = logging.getLogger("kalshi_local.store")
 
 
 @dataclass
@@ -72,7 +77,15 @@ class Services:
         """`fn(*args)`, which reads the store: inline on SQLite, on a read thread on PostgreSQL."""
         if self.read_engine is None:
             return fn(*args)
-        return await to_thread.run_sync(fn, *args, limiter=self._limiter("read", READ_THREADS))
+        queued = time.monotonic()
+
+        def timed() -> T:
+            waited = time.monotonic() - queued
+            if waited > SLOW_CHECKOUT_S:  # every read thread was busy
+                log.warning("a read waited %.1f s for a read thread", waited)
+            return fn(*args)
+
+        return await to_thread.run_sync(timed, limiter=self._limiter("read", READ_THREADS))
 
     async def run_write(self, work: Callable[..., T], *args: Any) -> T:
         """`work(conn, *args)` in one transaction (store.db.transaction: its domain
@@ -99,7 +112,12 @@ class Services:
         commits, as on SQLite, without a BEGIN and ROLLBACK round trip around them."""
         if self.read_engine is None:
             return _ThreadReader(self)
-        return self.read_engine.connect()
+        began = time.monotonic()
+        conn = self.read_engine.connect()
+        waited = time.monotonic() - began
+        if waited > SLOW_CHECKOUT_S:  # the pool ran dry: every read thread held a connection
+            log.warning("a read waited %.1f s for a connection: %s", waited, self.read_engine.pool.status())
+        return conn
 
     @classmethod
     def open(cls, settings: Settings) -> Services:

@@ -177,6 +177,7 @@ class Engine:
         if control.action == "stop":
             self._shut(pending)
             return False
+        began = time.monotonic()
         try:
             if control.action == "catalog" and self._venue is not None:
                 self._venue.forget_rules(control.ticker)
@@ -191,6 +192,9 @@ class Engine:
         except Exception as exc:
             log.exception("engine %s failed", control.action)
             control.done.set_exception(exc)
+        took = time.monotonic() - began
+        if took > SLOW_WRITE_S:  # every command queued meanwhile waited as long
+            log.warning("engine %s took %.1f s", control.action, took)
         return True
 
     def _process(self, jobs: list[_Job], pending: deque) -> None:
