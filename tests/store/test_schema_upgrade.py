@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from kalshi_local.models.inputs import AnnouncementIn
@@ -41,3 +41,14 @@ def test_creating_the_schema_again_changes_nothing(engine):
     db.create_schema(engine)
     with engine.begin() as conn:
         assert len(exchange.all_announcements(conn)) == 1
+
+
+def test_a_column_added_since_the_store_was_written_is_added_with_its_default(engine):
+    with engine.begin() as conn:  # an rfqs table from before the combo fields
+        conn.exec_driver_sql("ALTER TABLE rfqs DROP COLUMN mve_selected_legs")
+        conn.exec_driver_sql("ALTER TABLE rfqs DROP COLUMN mve_collection_ticker")
+    db.create_schema(engine)
+    with engine.begin() as conn:
+        columns = {c["name"]: c for c in inspect(conn).get_columns("rfqs")}
+    assert {"mve_selected_legs", "mve_collection_ticker"} <= set(columns)
+    assert columns["mve_selected_legs"]["nullable"] is True

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError
 from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateColumn
 
 from ..errors import ApiError, Conflict, InvalidParameter, NotFound
 from . import changes, schema
@@ -182,6 +183,7 @@ def create_schema(engine: Engine) -> None:
             for table in schema.metadata.sorted_tables:  # create_all skips the indexes of tables that exist
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
+            _add_missing_columns(conn)
             _add_announcement_key(conn)
             if _version(conn) is None:
                 conn.execute(schema.schema_info.insert().values(key="version", value=SCHEMA_VERSION))
@@ -196,9 +198,28 @@ def _schema_complete(conn: Connection) -> bool:
     tables = set(inspector.get_table_names())
     if not set(schema.metadata.tables) <= tables:
         return False
+    for name, table in schema.metadata.tables.items():
+        if not set(table.columns.keys()) <= {c["name"] for c in inspector.get_columns(name)}:
+            return False
     indexes = {name for found in inspector.get_multi_indexes().values() for name in (i["name"] for i in found)}
     wanted = {index.name for table in schema.metadata.sorted_tables for index in table.indexes}
     return wanted | {schema.ANNOUNCEMENT_KEY_INDEX} <= indexes and _version(conn) is not None
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Columns added since a store was written (each nullable or with a server default, so
+    its rows take the default): ALTER TABLE ... ADD COLUMN, as create_all does not."""
+    inspector = inspect(conn)
+    for name, table in schema.metadata.tables.items():
+        present = {c["name"] for c in inspector.get_columns(name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable and column.server_default is None:
+                missing = f"{name}.{column.name}"
+                raise RuntimeError(f"the store lacks column {missing}, which has no default: start a new store")
+            spec = CreateColumn(column).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {conn.dialect.identifier_preparer.quote(name)} ADD COLUMN {spec}")
 
 
 def _version(conn: Connection) -> str | None:
