@@ -7,8 +7,9 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Column, Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError
 from sqlalchemy.pool import NullPool
@@ -198,9 +199,8 @@ def _schema_complete(conn: Connection) -> bool:
     tables = set(inspector.get_table_names())
     if not set(schema.metadata.tables) <= tables:
         return False
-    for name, table in schema.metadata.tables.items():
-        if not set(table.columns.keys()) <= {c["name"] for c in inspector.get_columns(name)}:
-            return False
+    if _missing_columns(inspector):
+        return False
     indexes = {name for found in inspector.get_multi_indexes().values() for name in (i["name"] for i in found)}
     wanted = {index.name for table in schema.metadata.sorted_tables for index in table.indexes}
     return wanted | {schema.ANNOUNCEMENT_KEY_INDEX} <= indexes and _version(conn) is not None
@@ -209,17 +209,23 @@ def _schema_complete(conn: Connection) -> bool:
 def _add_missing_columns(conn: Connection) -> None:
     """Columns added since a store was written (each nullable or with a server default, so
     its rows take the default): ALTER TABLE ... ADD COLUMN, as create_all does not."""
-    inspector = inspect(conn)
-    for name, table in schema.metadata.tables.items():
-        present = {c["name"] for c in inspector.get_columns(name)}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            if not column.nullable and column.server_default is None:
-                missing = f"{name}.{column.name}"
-                raise RuntimeError(f"the store lacks column {missing}, which has no default: start a new store")
-            spec = CreateColumn(column).compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE {conn.dialect.identifier_preparer.quote(name)} ADD COLUMN {spec}")
+    for name, column in _missing_columns(inspect(conn)):
+        if not column.nullable and column.server_default is None:
+            missing = f"{name}.{column.name}"
+            raise RuntimeError(f"the store lacks column {missing}, which has no default: start a new store")
+        spec = CreateColumn(column).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {conn.dialect.identifier_preparer.quote(name)} ADD COLUMN {spec}")
+
+
+def _missing_columns(inspector: Any) -> list[tuple[str, Column]]:
+    """(table name, column) of the schema's columns the store's tables lack (one catalog read)."""
+    present = {key[1]: {c["name"] for c in cols} for key, cols in inspector.get_multi_columns().items()}
+    return [
+        (name, column)
+        for name, table in schema.metadata.tables.items()
+        for column in table.columns
+        if column.name not in present.get(name, ())
+    ]
 
 
 def _version(conn: Connection) -> str | None:
