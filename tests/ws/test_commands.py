@@ -4,6 +4,7 @@ the connection stays open after each error."""
 from __future__ import annotations
 
 import pytest
+from websockets.exceptions import ConnectionClosedError
 
 UNKNOWN_ID = "9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1"
 
@@ -94,6 +95,14 @@ def test_a_frame_nested_too_deeply_is_unable_to_process_without_a_traceback(alic
         error = _error_after(ws, 1, "[" * 200_000 + "]" * 200_000)
     assert error["msg"] == {"code": 1, "msg": "Unable to process message"}
     assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_a_frame_over_one_mib_closes_the_connection_as_too_big(alice):
+    with alice.ws() as ws:
+        ws.send_raw('{"id": 1, "cmd": "list_subscriptions", "pad": "' + "x" * (1 << 20) + '"}')
+        with pytest.raises(ConnectionClosedError) as closed:
+            ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
 
 
 @pytest.mark.parametrize("ident", [2**63, 123456789012345678901234567890, -1])

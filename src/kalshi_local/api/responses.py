@@ -23,6 +23,18 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(_encoder.encode(body), status_code=status, media_type="application/json")
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header value lists gzip with a q-value above 0 (RFC 9110
+    12.5.3). A bare `*` is not taken as a request for gzip: only clients that name it get it."""
+    found: dict[str, bool] = {}
+    for item in accept_encoding.split(","):
+        name, _, params = item.partition(";")
+        weight = params.strip().lower()
+        refused = weight.startswith("q=") and weight[2:].strip().rstrip("0").rstrip(".") in ("0", "")
+        found[name.strip().lower()] = not refused
+    return found.get("gzip", False)
+
+
 def services(request: Request) -> Services:
     return request.app.state.services
 
@@ -73,7 +85,7 @@ def cached_response(marker_of: Callable[[Request, Any], Hashable] = catalog_mark
             key = (request.scope["path"], request.scope["query_string"])
             body = cache.get(marker, key)
             if body is not None:
-                if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+                if len(body) >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("accept-encoding", "")):
                     return Response(cache.gzipped(key, body), media_type="application/json", headers=_GZIPPED)
                 return Response(body, media_type="application/json", headers=_VARY)
             response = handler(request)

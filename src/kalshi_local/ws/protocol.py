@@ -13,6 +13,9 @@ from typing import Any
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 HEARTBEAT = b"heartbeat"
+# A client message larger than this closes the connection (1009): commands are a few KiB at
+# most, and REST bodies have the same 1 MiB bound (api/bodies.py).
+MAX_FRAME_BYTES = 1 << 20
 
 
 class HeartbeatProtocol(WebSocketsSansIOProtocol):
@@ -53,4 +56,5 @@ def server_options(settings: Any) -> dict[str, Any]:
         "ws": HeartbeatProtocol,
         "ws_ping_interval": settings.ws_ping_interval_s,
         "ws_ping_timeout": settings.ws_ping_timeout_s,
+        "ws_max_size": MAX_FRAME_BYTES,
     }
