@@ -60,6 +60,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class UpgradeRequired(ApiError):
+    """A plain HTTP request to the WebSocket endpoint (RFC 9110 15.5.22)."""
+
+    status = 426
+    code = "upgrade_required"
+
+
 class PayloadTooLarge(ApiError):
     """A request body over the size the route accepts."""
 

@@ -42,6 +42,14 @@ def test_a_bad_handshake_is_refused_with_an_http_status_and_kalshis_error_body(s
     assert "no-such-key" in json.loads(_refused(server, unknown)[1])["message"]
 
 
+def test_a_plain_get_on_the_websocket_path_is_426_upgrade_required(server):
+    import httpx
+
+    answer = httpx.get(server.url + PATH, timeout=30)
+    assert answer.status_code == 426
+    assert answer.json()["code"] == "upgrade_required" and "Upgrade: websocket" in answer.json()["message"]
+
+
 def test_a_replayed_handshake_is_refused(server, alice):
     headers = alice.signer.headers("GET", PATH)
     with connect(ws_url(server), additional_headers=headers, open_timeout=30):

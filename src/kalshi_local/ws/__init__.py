@@ -18,8 +18,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from starlette.routing import WebSocketRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from ..errors import UpgradeRequired
 from . import multivariate, order_groups
 from .communications import Communications
 from .endpoint import PATH, endpoint
@@ -41,8 +44,14 @@ def start(services: Any) -> None:
     services.lookup_listeners.append(functools.partial(multivariate.publish_lookup, gateway))
 
 
-def routes() -> list[WebSocketRoute]:
-    return [WebSocketRoute(PATH, endpoint)]
+def routes() -> list[BaseRoute]:
+    """The WebSocket endpoint, and a 426 for a plain GET there (a proxy that drops the Upgrade
+    header would otherwise see a 404 for a path that exists)."""
+    return [WebSocketRoute(PATH, endpoint), Route(PATH, _not_upgraded, methods=["GET"])]
+
+
+async def _not_upgraded(request: Request) -> Response:
+    raise UpgradeRequired(f"{PATH} takes WebSocket connections: a GET with Upgrade: websocket and the signed headers")
 
 
 __all__ = ["PATH", "routes", "server_options", "start"]
