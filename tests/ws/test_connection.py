@@ -29,11 +29,13 @@ def _refused(server, headers) -> tuple[int, bytes]:
     return refused.value.response.status_code, refused.value.response.body
 
 
-def test_a_bad_handshake_is_refused_with_an_http_status_and_kalshis_error_body(server, alice):
+def test_a_bad_handshake_is_refused_with_an_http_status_and_kalshis_error_body(server, alice, caplog):
     import json
 
-    status, body = _refused(server, {})
+    with caplog.at_level("ERROR"):
+        status, body = _refused(server, {})
     assert status == 401 and json.loads(body)["code"] == "unauthorized"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # an ordinary refusal, not a server error
     stale = alice.signer.headers("GET", PATH, timestamp_ms=1_000_000)
     assert _refused(server, stale)[0] == 401
     other_path = alice.signer.headers("GET", "/trade-api/v2/portfolio/balance")

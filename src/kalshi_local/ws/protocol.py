@@ -26,6 +26,13 @@ class HeartbeatProtocol(WebSocketsSansIOProtocol):
         extensions["kalshi_local.protocol"] = self  # framed batch writes (ws/connection.py)
         await super().run_asgi()
 
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body", False):
+            # A refused handshake (our 401/403 body) ends the handshake too: uvicorn 0.54 would
+            # otherwise log "ASGI callable returned without completing handshake" as an ERROR.
+            self.handshake_complete = True
+
     def send_keepalive_ping(self) -> None:
         # uvicorn pings with a random payload; Kalshi's heartbeat has this body, which the Pong echoes.
         self.ping_timer = None
