@@ -38,14 +38,6 @@ def _subaccount(request: Request, default: int | None) -> int | None:
 
 async def create_order_group(request: Request, caller: Caller):
     body = inputs.decode(await json_body(request), model.CreateOrderGroupIn)
-    if body.subaccount:
-        svc = services(request)
-
-        def check() -> None:
-            with svc.reading() as conn:
-                check_subaccount(conn, caller.user_seq, body.subaccount)
-
-        await svc.run_read(check)
     outcome = await _submit(request, CreateOrderGroup(caller.user_seq, body.subaccount, model.limit_of(body)))
     (made,) = [e.group for e in outcome.events if isinstance(e, OrderGroupChanged)]
     return json_response({"order_group_id": made.order_group_id, "subaccount": made.subaccount}, status=201)

@@ -170,6 +170,8 @@ def apply(venue: Venue, cmd: OrderGroupCommand, now: int) -> Outcome:
     change = venue._change(now)
     if isinstance(cmd, CreateOrderGroup):
         _check_limit(cmd.contracts_limit)
+        if cmd.subaccount:
+            venue._account(cmd.user_seq, cmd.subaccount)  # AccountNotFound for one the member does not have
         group_id = _group_id(venue._seq)
         group = OrderGroup(group_id, cmd.user_seq, cmd.subaccount, cmd.contracts_limit, False, venue._seq, now, now)
         groups.groups[group_id] = group

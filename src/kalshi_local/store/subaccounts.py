@@ -182,18 +182,18 @@ def remove(conn: Connection, user_seq: int, keep_primary: bool = True) -> None:
     positions, settlements, cash, order groups, RFQs with every quote on them, quotes), and
     their transfers; without `keep_primary` the primary's trading records too (its cash row
     stays). For the engine's reload: the venue is rebuilt after."""
-    for table in (orders, fills, positions, settlements, balances, subaccounts, order_groups):
-        c = table.c
+
+    def removed(c, primary_too: bool = not keep_primary):
         where = c.user_seq == user_seq
-        if table is balances or keep_primary:
-            where = where & (c.subaccount != 0)
-        conn.execute(delete(table).where(where))
+        return where if primary_too else where & (c.subaccount != 0)
+
+    for table in (orders, fills, positions, settlements, subaccounts, order_groups):
+        conn.execute(delete(table).where(removed(table.c)))
+    conn.execute(delete(balances).where(removed(balances.c, primary_too=False)))
     r, q = rfqs.c, quotes.c
-    gone = (r.user_seq == user_seq) & (r.subaccount != 0) if keep_primary else r.user_seq == user_seq
-    conn.execute(delete(quotes).where(q.rfq_id.in_(select(r.rfq_id).where(gone))))
-    conn.execute(delete(rfqs).where(gone))
-    made = (q.user_seq == user_seq) & (q.subaccount != 0) if keep_primary else q.user_seq == user_seq
-    conn.execute(delete(quotes).where(made))
+    conn.execute(delete(quotes).where(q.rfq_id.in_(select(r.rfq_id).where(removed(r)))))  # others' quotes on them
+    conn.execute(delete(rfqs).where(removed(r)))
+    conn.execute(delete(quotes).where(removed(q)))
     conn.execute(delete(subaccount_transfers).where(subaccount_transfers.c.user_seq == user_seq))
     if not keep_primary:  # its resting orders are gone: nothing is locked any more
         b = balances.c
