@@ -467,6 +467,14 @@ def test_an_fcm_member_creates_and_runs_an_rfq_for_its_sub_trader(server, admin)
     assert sub.ok(f"{RFQS}/{other}")["rfq"]["status"] == "closed"
 
 
+def _about(ws, rfq_id: str):
+    """The feed's messages about RFQ `rfq_id` (its own and its quotes'), in order."""
+    while True:
+        message = ws.recv()
+        if message["msg"].get("rfq_id", message["msg"].get("id")) == rfq_id:
+            yield message
+
+
 def test_quote_accepted_and_executed_name_the_recipients_subaccount(server, admin):
     from .test_subaccounts import create as create_subaccount
     from .test_subaccounts import transfer
@@ -485,9 +493,11 @@ def test_quote_accepted_and_executed_name_the_recipients_subaccount(server, admi
     advance(admin, 15)
     seen = {}
     for who, ws in feeds.items():
-        ws.expect("rfq_created")
-        ws.expect("quote_created")
-        seen[who] = [ws.expect(kind)["msg"].get("subaccount") for kind in ("quote_accepted", "quote_executed")]
+        ours = _about(ws, rfq_id)  # rfq_created/rfq_deleted of other tests' RFQs go to every subscriber
+        assert [next(ours)["type"] for _ in range(2)] == ["rfq_created", "quote_created"]
+        accepted, executed = next(ours), next(ours)
+        assert (accepted["type"], executed["type"]) == ("quote_accepted", "quote_executed")
+        seen[who] = [accepted["msg"].get("subaccount"), executed["msg"].get("subaccount")]
         ws.ws.close()
     assert seen == {"req": [subaccount, subaccount], "maker": [None, None]}  # the maker quoted from its primary
     fills = requester.ok("/portfolio/fills", {"ticker": ticker, "subaccount": subaccount})["fills"]
