@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -86,11 +87,15 @@ def write(
     batch = Batch()
     batch.add(events)
     mark = _mark(conn)
-    _run(conn, _ORDERS, mark, [_ORDER_ROW(o) for o in batch.orders.values()])
-    _run(conn, _FILLS, mark, [_FILL_ROW(f) for f in batch.fills])
-    _run(conn, _TRADES, mark, [_TRADE_ROW(t) for t in batch.trades])
-    _run(conn, _POSITIONS, mark, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
-    _run(conn, _BALANCES, mark, [_BALANCE_ROW(a) for a in batch.accounts.values()])
+    cursor = conn.connection.cursor()
+    try:
+        _run(cursor, _ORDERS, mark, [_ORDER_ROW(o) for o in batch.orders.values()])
+        _run(cursor, _FILLS, mark, [_FILL_ROW(f) for f in batch.fills])
+        _run(cursor, _TRADES, mark, [_TRADE_ROW(t) for t in batch.trades])
+        _run(cursor, _POSITIONS, mark, [(*_POSITION_ROW(p), seq) for seq, p in batch.positions.values()])
+        _run(cursor, _BALANCES, mark, [_BALANCE_ROW(a) for a in batch.accounts.values()])
+    finally:
+        cursor.close()
     candles.write(conn, events)
     if batch.stats:
         changes.market_rows_are_prices(conn)  # order flow, not a catalog change: catalog caches stay
@@ -106,10 +111,12 @@ def write(
     return after
 
 
-# Rows go as plain tuples in column order into plain SQL, so SQLAlchemy neither compiles
-# nor processes them. Many rows go in one multi-row INSERT rather than an executemany:
-# the SQLite driver lets go of the GIL around every statement it steps, and each hand-off
-# to the event loop and back costs more than the row.
+# Rows go as plain tuples in column order into plain SQL on the driver's own cursor:
+# SQLAlchemy's execution path cost more per statement than a small batch's rows. These
+# tables are order flow, which no change scope counts (store/changes.py), so bypassing
+# its cursor events loses nothing. Many rows go in one multi-row INSERT rather than an
+# executemany: the SQLite driver lets go of the GIL around every statement it steps,
+# and each hand-off to the event loop and back costs more than the row.
 _BALANCE_COLUMNS = ("user_seq", "subaccount", "balance", "reserved", "updated_us")
 _ORDER_ROW = attrgetter(*_ORDER_COLUMNS)
 _FILL_ROW = attrgetter(*_FILL_COLUMNS)
@@ -141,15 +148,14 @@ def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _run(conn: Connection, table: _Table, mark: str, rows: list[tuple]) -> None:
-    """Writes `rows` in chunks of a power of two, so that few statement texts exist
-    (the driver keeps them prepared). exec_driver_sql still fires the cursor events
-    that store/changes.py counts writes by."""
+def _run(cursor: Any, table: _Table, mark: str, rows: list[tuple]) -> None:
+    """Writes `rows` on a DB-API cursor in chunks of a power of two, so that few
+    statement texts exist (the drivers keep them prepared)."""
     start = 0
     while start < len(rows):
         size = min(_MAX_ROWS, 1 << ((len(rows) - start).bit_length() - 1))
         chunk = rows[start : start + size]
-        conn.exec_driver_sql(_sql(table, mark, size), tuple(value for row in chunk for value in row))
+        cursor.execute(_sql(table, mark, size), tuple(value for row in chunk for value in row))
         start += size
 
 
@@ -173,7 +179,11 @@ def _stats_sql(mark: str) -> str:
 def save_counters(conn: Connection, last_seq: int, last_order: int) -> None:
     """Records the highest seqs handed out (the venue's seqs only grow)."""
     value = json.dumps({"seq": last_seq, "order": last_order})
-    conn.exec_driver_sql(_sql(_COUNTERS, _mark(conn), 1), (COUNTERS_KEY, value))
+    cursor = conn.connection.cursor()
+    try:
+        _run(cursor, _COUNTERS, _mark(conn), [(COUNTERS_KEY, value)])
+    finally:
+        cursor.close()
 
 
 def load_counters(conn: Connection) -> tuple[int, int]:
