@@ -288,7 +288,10 @@ def test_admin_removes_subaccounts_and_resets_a_member(server, admin):
     api.error(f"/portfolio/order_groups/{group['order_group_id']}", status=404)
     api.error(f"{RFQS}/{rfq_id}", status=404)
     assert maker.ok(QUOTES, {"market_ticker": ticker})["quotes"] == []
-    assert api.ok("/portfolio/orders")["orders"] == [] and api.ok(SUBS + "/transfers")["transfers"] == []
+    assert api.ok("/portfolio/orders")["orders"] == []
+    # Its cash left recorded: a transfer to the primary and a withdrawal (what its order locked too).
+    assert _history(api)[0] == [(one, 0, 1000)]
+    assert [w["amount_cents"] for w in api.ok("/portfolio/withdrawals")["withdrawals"]] == [1000]
     assert create(api) == 1  # numbering starts again
     place(maker, ticker, "ask", "3.00", "0.3000")
     place(api, ticker, "bid", "3.00", "0.3000")
@@ -304,6 +307,33 @@ def test_admin_removes_subaccounts_and_resets_a_member(server, admin):
     place(api, ticker, "bid", "1.00", "0.1000")  # trades on after the reset, from the venue rebuilt
     assert cash(api, 0) < 5000
     admin.request("POST", "/users/nobody-here/reset", {}, expect=404)
+
+
+def _history(api: ApiClient) -> tuple[list[tuple[int, int, int]], int, int]:
+    listed = api.walk(SUBS + "/transfers", "transfers")
+    moves = [(t["from_subaccount"], t["to_subaccount"], t["amount_cents"]) for t in listed]
+    deposits = sum(d["amount_cents"] for d in api.walk("/portfolio/deposits", "deposits"))
+    withdrawals = sum(w["amount_cents"] for w in api.walk("/portfolio/withdrawals", "withdrawals"))
+    return moves, deposits, withdrawals
+
+
+@pytest.mark.parametrize("how", ["admin delete", "admin reset", "scenario"])
+def test_the_cash_of_removed_subaccounts_leaves_as_recorded_withdrawals(server, admin, how):
+    name, api = member(server, admin)
+    one, two, three = create(api), create(api), create(api)
+    transfer(api, 0, one, 2500)
+    transfer(api, 0, two, 1000)  # three stays empty: nothing to record for it
+    if how == "admin delete":
+        assert admin.request("DELETE", f"/users/{name}/subaccounts") == {"removed": [one, two, three]}
+    elif how == "admin reset":
+        assert admin.request("POST", f"/users/{name}/reset", {}) == {"removed": [one, two, three]}
+    else:
+        server.load({"users": [{"name": name, "remove_subaccounts": True}]})
+    moves, deposits, withdrawals = _history(api)
+    assert moves == [(two, 0, 1000), (one, 0, 2500)]  # newest first; the earlier transfers went with them
+    assert balances(api) == {0: "65.0000"}
+    assert (deposits, withdrawals) == (10000, 3500)
+    assert deposits - withdrawals == cash(api, 0)
 
 
 def test_the_python_sdk_reads_the_primary_next_to_subaccounts(server, admin):
