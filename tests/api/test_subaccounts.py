@@ -7,6 +7,7 @@ spec (kalshi-python-sync 3.2.0 has no subaccount methods); the SDK reads the pri
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import uuid
 
@@ -124,6 +125,47 @@ def test_a_bad_transfer_is_refused_and_moves_nothing(server, admin, source, targ
     )
     assert balances(api) == before
     assert len(api.ok(SUBS + "/transfers")["transfers"]) == 1
+
+
+@pytest.mark.parametrize(("source", "target", "cents"), [(0, 1, 2501), (0, 2, 2500), (2, 1, 2500)])
+def test_a_client_transfer_id_reused_for_another_transfer_is_refused_and_moves_nothing(
+    server, admin, source, target, cents
+):
+    _, api = member(server, admin)
+    one, two = create(api), create(api)
+    transfer(api, 0, two, 5000)
+    same = str(uuid.uuid4())
+    transfer(api, 0, one, 2500, same)
+    before = balances(api)
+    body = {"client_transfer_id": same, "from_subaccount": source, "to_subaccount": target, "amount_cents": cents}
+    refused = api.error(SUBS + "/transfer", method="POST", json=body)
+    assert refused["code"] == "invalid_parameters"
+    assert refused["message"] == (
+        f"client_transfer_id {same} was used for another transfer (2500 cents from subaccount 0 to {one});"
+        " a retry must repeat it exactly"
+    )
+    assert balances(api) == before and len(api.ok(SUBS + "/transfers")["transfers"]) == 2
+    assert transfer(api, 0, one, 2500, same) == {}  # the same transfer again is still a harmless retry
+    assert balances(api) == before
+
+
+def test_two_transfers_racing_with_one_client_transfer_id_move_cash_once_and_one_is_refused(server, admin):
+    name, api = member(server, admin)
+    one, two = create(api), create(api)
+    same = str(uuid.uuid4())
+    bodies = [
+        {"client_transfer_id": same, "from_subaccount": 0, "to_subaccount": target, "amount_cents": cents}
+        for target, cents in ((one, 1000), (two, 3000))
+    ]
+    clients = [ApiClient(server.api, Signer(f"{name}-key", PRIVATE)) for _ in bodies]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda c, b: c.request("POST", SUBS + "/transfer", json=b), clients, bodies))
+    for client in clients:
+        client.close()
+    assert sorted(a.status_code for a in answers) == [200, 400]
+    won = bodies[[a.status_code for a in answers].index(200)]
+    moved = {one: "0.0000", two: "0.0000", won["to_subaccount"]: f"{won['amount_cents'] // 100}.0000"}
+    assert balances(api) == {0: f"{100 - won['amount_cents'] // 100}.0000", **moved}
 
 
 def test_a_client_transfer_id_must_be_a_uuid(server, admin):
