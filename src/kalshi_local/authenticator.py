@@ -67,16 +67,16 @@ class Authenticator:
         try:
             signed = read_signed_headers(*headers)
         except SignatureError as exc:
-            raise Unauthorized(exc.message) from None
+            raise Unauthorized(_ascii(exc.message)) from None
         if signed is None:
             raise Unauthorized("this endpoint needs a signed request: missing KALSHI-ACCESS-KEY header")
         key = self._key(conn, signed.key_id)
         if key is None:
-            raise Unauthorized(f"unknown API key {signed.key_id!r} (never created, or deleted)")
+            raise Unauthorized(f"unknown API key {_shown(signed.key_id)} (never created, or deleted)")
         try:
             self._verifier.verify(signed, method, path, key.public_key)
         except SignatureError as exc:
-            raise Unauthorized(exc.message) from None
+            raise Unauthorized(_ascii(exc.message)) from None
         caller = key.caller
         if needs_write and "write" not in caller.scopes:
             raise Forbidden(f"API key {caller.key_id} has the read scope only; {method} needs the write scope")
@@ -105,3 +105,14 @@ class Authenticator:
                 self._public_keys.clear()
             public_key = self._public_keys[pem] = keys.load_public_key(pem)
         return public_key
+
+
+def _shown(value: str, limit: int = 64) -> str:
+    """A header value as an error message shows it: quoted, cut short, and ASCII."""
+    return _ascii(repr(value if len(value) <= limit else value[:limit] + "..."))
+
+
+def _ascii(message: str) -> str:
+    # Header values arrive decoded as Latin-1: a byte outside ASCII is shown as its escape
+    # (\xe9), not as a character that the JSON body would send back as other bytes.
+    return message.encode("ascii", "backslashreplace").decode("ascii")

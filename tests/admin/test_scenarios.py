@@ -55,6 +55,24 @@ def test_a_scenario_failing_on_write_rolls_back_the_whole_document(admin_api, ap
     assert api._http.get("/markets/KXSCN-1-A").status_code == 404
 
 
+def test_a_nul_character_in_a_json_scenario_is_a_400_naming_its_path_and_writes_nothing(admin_api, api):
+    bad = json.loads(json.dumps(SCENARIO))
+    bad["events"][0]["markets"][0]["subtitle"] = "a\u0000b"  # PostgreSQL cannot store it: SQLite must not either
+    message = admin_api.call("POST", "/scenario", 400, json=bad).json()["message"]
+    assert message == "body: $.events[0].markets[0].subtitle: a string contains a NUL character (\\u0000)"
+    assert api._http.get("/series/KXSCN").status_code == 404
+
+
+def test_a_nul_character_in_a_yaml_scenario_or_a_key_is_a_400_naming_its_path(admin_api, api):
+    text = YAML.replace("title: YAML event", 'title: "YAML\\0event"')
+    response = admin_api.call("POST", "/scenario", 400, content=text, headers={"content-type": "application/yaml"})
+    assert response.json()["message"] == "body: $.events[0].title: a string contains a NUL character (\\u0000)"
+    bad = {"users": [{"name": "nul-key", "balance_dollars": "1.00", "ex\u0000tra": 1}]}
+    message = admin_api.call("POST", "/scenario", 400, json=bad).json()["message"]
+    assert message == "body: $.users[0]: a key contains a NUL character (\\u0000)"
+    assert api._http.get("/series/KXSCNY").status_code == 404
+
+
 def test_a_scenario_body_that_is_not_json_is_a_400(admin_api):
     message = admin_api.call("POST", "/scenario", 400, content=b"{\"series\": [").json()["message"]
     assert "not valid JSON" in message

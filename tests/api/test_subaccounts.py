@@ -7,6 +7,7 @@ spec (kalshi-python-sync 3.2.0 has no subaccount methods); the SDK reads the pri
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import uuid
 
@@ -124,6 +125,47 @@ def test_a_bad_transfer_is_refused_and_moves_nothing(server, admin, source, targ
     )
     assert balances(api) == before
     assert len(api.ok(SUBS + "/transfers")["transfers"]) == 1
+
+
+@pytest.mark.parametrize(("source", "target", "cents"), [(0, 1, 2501), (0, 2, 2500), (2, 1, 2500)])
+def test_a_client_transfer_id_reused_for_another_transfer_is_refused_and_moves_nothing(
+    server, admin, source, target, cents
+):
+    _, api = member(server, admin)
+    one, two = create(api), create(api)
+    transfer(api, 0, two, 5000)
+    same = str(uuid.uuid4())
+    transfer(api, 0, one, 2500, same)
+    before = balances(api)
+    body = {"client_transfer_id": same, "from_subaccount": source, "to_subaccount": target, "amount_cents": cents}
+    refused = api.error(SUBS + "/transfer", method="POST", json=body)
+    assert refused["code"] == "invalid_parameters"
+    assert refused["message"] == (
+        f"client_transfer_id {same} was used for another transfer (2500 cents from subaccount 0 to {one});"
+        " a retry must repeat it exactly"
+    )
+    assert balances(api) == before and len(api.ok(SUBS + "/transfers")["transfers"]) == 2
+    assert transfer(api, 0, one, 2500, same) == {}  # the same transfer again is still a harmless retry
+    assert balances(api) == before
+
+
+def test_two_transfers_racing_with_one_client_transfer_id_move_cash_once_and_one_is_refused(server, admin):
+    name, api = member(server, admin)
+    one, two = create(api), create(api)
+    same = str(uuid.uuid4())
+    bodies = [
+        {"client_transfer_id": same, "from_subaccount": 0, "to_subaccount": target, "amount_cents": cents}
+        for target, cents in ((one, 1000), (two, 3000))
+    ]
+    clients = [ApiClient(server.api, Signer(f"{name}-key", PRIVATE)) for _ in bodies]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda c, b: c.request("POST", SUBS + "/transfer", json=b), clients, bodies))
+    for client in clients:
+        client.close()
+    assert sorted(a.status_code for a in answers) == [200, 400]
+    won = bodies[[a.status_code for a in answers].index(200)]
+    moved = {one: "0.0000", two: "0.0000", won["to_subaccount"]: f"{won['amount_cents'] // 100}.0000"}
+    assert balances(api) == {0: f"{100 - won['amount_cents'] // 100}.0000", **moved}
 
 
 def test_a_client_transfer_id_must_be_a_uuid(server, admin):
@@ -288,7 +330,10 @@ def test_admin_removes_subaccounts_and_resets_a_member(server, admin):
     api.error(f"/portfolio/order_groups/{group['order_group_id']}", status=404)
     api.error(f"{RFQS}/{rfq_id}", status=404)
     assert maker.ok(QUOTES, {"market_ticker": ticker})["quotes"] == []
-    assert api.ok("/portfolio/orders")["orders"] == [] and api.ok(SUBS + "/transfers")["transfers"] == []
+    assert api.ok("/portfolio/orders")["orders"] == []
+    # Its cash left recorded: a transfer to the primary and a withdrawal (what its order locked too).
+    assert _history(api)[0] == [(one, 0, 1000)]
+    assert [w["amount_cents"] for w in api.ok("/portfolio/withdrawals")["withdrawals"]] == [1000]
     assert create(api) == 1  # numbering starts again
     place(maker, ticker, "ask", "3.00", "0.3000")
     place(api, ticker, "bid", "3.00", "0.3000")
@@ -304,6 +349,33 @@ def test_admin_removes_subaccounts_and_resets_a_member(server, admin):
     place(api, ticker, "bid", "1.00", "0.1000")  # trades on after the reset, from the venue rebuilt
     assert cash(api, 0) < 5000
     admin.request("POST", "/users/nobody-here/reset", {}, expect=404)
+
+
+def _history(api: ApiClient) -> tuple[list[tuple[int, int, int]], int, int]:
+    listed = api.walk(SUBS + "/transfers", "transfers")
+    moves = [(t["from_subaccount"], t["to_subaccount"], t["amount_cents"]) for t in listed]
+    deposits = sum(d["amount_cents"] for d in api.walk("/portfolio/deposits", "deposits"))
+    withdrawals = sum(w["amount_cents"] for w in api.walk("/portfolio/withdrawals", "withdrawals"))
+    return moves, deposits, withdrawals
+
+
+@pytest.mark.parametrize("how", ["admin delete", "admin reset", "scenario"])
+def test_the_cash_of_removed_subaccounts_leaves_as_recorded_withdrawals(server, admin, how):
+    name, api = member(server, admin)
+    one, two, three = create(api), create(api), create(api)
+    transfer(api, 0, one, 2500)
+    transfer(api, 0, two, 1000)  # three stays empty: nothing to record for it
+    if how == "admin delete":
+        assert admin.request("DELETE", f"/users/{name}/subaccounts") == {"removed": [one, two, three]}
+    elif how == "admin reset":
+        assert admin.request("POST", f"/users/{name}/reset", {}) == {"removed": [one, two, three]}
+    else:
+        server.load({"users": [{"name": name, "remove_subaccounts": True}]})
+    moves, deposits, withdrawals = _history(api)
+    assert moves == [(two, 0, 1000), (one, 0, 2500)]  # newest first; the earlier transfers went with them
+    assert balances(api) == {0: "65.0000"}
+    assert (deposits, withdrawals) == (10000, 3500)
+    assert deposits - withdrawals == cash(api, 0)
 
 
 def test_the_python_sdk_reads_the_primary_next_to_subaccounts(server, admin):

@@ -95,6 +95,25 @@ def test_an_unknown_key_id_is_401(http):
     assert (response.status_code, response.json()) == (401, expected)
 
 
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [(b"caf\xe9", "'caf\\xe9'"), (b"caf\xc3\xa9", "'caf\\xc3\\xa9'"), (b"k" * 100, "'" + "k" * 64 + "...'")],
+)
+def test_an_unknown_key_id_is_shown_back_as_the_ascii_escapes_of_its_bytes_and_cut_short(http, sent, shown):
+    headers = {**Signer("x", OTHER_PRIVATE).headers("GET", BALANCE), "KALSHI-ACCESS-KEY": sent}
+    response = http.get(BALANCE, headers=headers)
+    expected = unauthorized(f"unknown API key {shown} (never created, or deleted)")
+    assert (response.status_code, response.json()) == (401, expected)
+    assert response.content.isascii()
+
+
+def test_a_non_ascii_timestamp_is_shown_back_as_escapes(http):
+    headers = {**DEMO.headers("GET", BALANCE), "KALSHI-ACCESS-TIMESTAMP": b"1\xe9"}
+    response = http.get(BALANCE, headers=headers)
+    expected = "KALSHI-ACCESS-TIMESTAMP must be milliseconds since the epoch, got '1\\xe9'"
+    assert (response.status_code, response.json()) == (401, unauthorized(expected))
+
+
 def test_a_deleted_key_is_401_at_once(server):
     with ApiClient(server.api, DEMO) as api:
         created = api.request("POST", "/api_keys/generate", json={"name": "short-lived"}, expect=201).json()

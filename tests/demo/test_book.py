@@ -94,3 +94,24 @@ def test_reset_brings_the_books_back(server, demo_user, admin):
     admin.request("POST", "/reset")
     books = _booked_markets(demo_user)
     assert books[ticker]["yes_dollars"] and books[ticker]["no_dollars"]
+
+
+@pytest.mark.parametrize("after", ["start", "reset"])
+def test_the_demo_book_leaves_no_candle_and_a_first_trade_opens_at_the_book(server, demo_user, admin, after):
+    # Placed one side first, the book once made each market's first candle open at a $1 ask.
+    if after == "reset":
+        admin.request("POST", "/reset")
+    ticker = next(iter(_booked_markets(demo_user)))
+    market = demo_user.ok(f"/markets/{ticker}")["market"]
+    series = demo_user.ok(f"/events/{market['event_ticker']}")["event"]["series_ticker"]
+    now = admin.request("GET", "/clock")["now_us"] // 1_000_000
+    path, window = f"/series/{series}/markets/{ticker}/candlesticks", {"start_ts": now - 60, "end_ts": now + 120}
+    assert demo_user.ok(path, {**window, "period_interval": 1})["candlesticks"] == []
+    body = {"ticker": ticker, "side": "bid", "price": market["yes_ask_dollars"], "count": "1.00"}
+    assert demo_user.request("POST", "/portfolio/events/orders", json=body, expect=201).json()["fill_count"] == "1.00"
+    for period in (1, 60, 1440):
+        params = {**window, "end_ts": now + period * 60, "period_interval": period}
+        [candle] = demo_user.ok(path, params)["candlesticks"]
+        for side in ("yes_ask", "yes_bid"):
+            quote = {candle[side][f"{name}_dollars"] for name in ("open", "low", "high", "close")}
+            assert quote == {market[f"{side}_dollars"]}, (period, side, candle[side])

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from .. import demo
 from ..api.bodies import convert, json_body, read_body
 from ..api.responses import json_response, services
-from ..engine import wiring
+from ..engine import placing, wiring
 from ..engine.errors import TradingOff
 from ..errors import Conflict, InvalidParameter
 from ..scenario import lifecycle, loader, orders
@@ -107,6 +107,7 @@ async def reset(request: Request) -> Response:
         await orders.place(svc.trading.submit_many, placements, demo.SOURCE)
     except loader.ScenarioError as exc:  # the packaged catalog is tested: only a broken store gets here
         raise Conflict(f"the demo catalog was loaded without its order books: {exc}") from None
+    await svc.run_write(placing.forget_demo_book, placements)
     return json_response({"demo_loaded": load_demo})
 
 

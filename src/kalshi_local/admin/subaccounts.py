@@ -18,6 +18,7 @@ from ..api.responses import json_response, services
 from ..errors import NotFound
 from ..exchange.money import Amount
 from ..models.inputs import Cents, UserIn
+from ..scenario import users
 from ..store import accounts
 from ..store import subaccounts as store
 from .bodies import now_us
@@ -29,7 +30,8 @@ class ResetIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 async def delete_subaccounts(request: Request) -> Response:
     """200 {"removed": [numbers]}: the numbered subaccounts with their orders, fills, positions,
-    settlements, cash and transfers. The primary stays as it is."""
+    settlements and transfers; their cash is withdrawn (a transfer to the primary and a
+    withdrawal, recorded). The primary's cash stays as it is."""
     return await _rewrite(request, keep_primary=True, cents=None)
 
 
@@ -50,7 +52,7 @@ async def _rewrite(request: Request, keep_primary: bool, cents: int | None) -> R
         if user is None:
             raise NotFound(f"user {name} not found")
         removed[:] = [n for n in store.numbers(conn, user.seq) if n]
-        store.remove(conn, user.seq, keep_primary)
+        users.remove_subaccounts(conn, user.seq, keep_primary, now)  # their cash leaves as withdrawals
         if cents is not None:
             accounts.upsert_user(conn, UserIn(name=name, balance=Amount.from_cents(cents).to_dollars(2)), now)
 

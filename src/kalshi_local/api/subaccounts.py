@@ -82,30 +82,41 @@ async def update_subaccount_netting(request: Request, caller: Caller):
 
 async def apply_subaccount_transfer(request: Request, caller: Caller):
     """200 {}. Moves available cash between two of the member's subaccounts, once per
-    client_transfer_id (a repeat answers 200 and moves nothing). Raises AccountNotFound (400),
+    client_transfer_id (a repeat of the same transfer answers 200 and moves nothing; the id of
+    another transfer is InvalidParameter, 400). Raises AccountNotFound (400),
     InsufficientBalance (400), InvalidTransfer (400)."""
     body = await decode(request, shapes.TransferIn)
     try:
         client_id = str(uuid.UUID(body.client_transfer_id))
     except ValueError:
         raise InvalidParameter(f"client_transfer_id must be a UUID, got {body.client_transfer_id[:60]!r}") from None
-    user = caller.user_seq
-    if await services(request).run_read(_done, request, user, client_id):
-        return json_response({})
+    user, svc = caller.user_seq, services(request)
     amount = Amount.from_cents(body.amount_cents).raw
     command = TransferCash(user, body.from_subaccount, body.to_subaccount, amount, client_id)
+    done = await svc.run_read(_done, request, user, client_id)
+    if done is None:
 
-    def record(conn, outcome) -> None:
-        if outcome.events:  # not a repeat
-            store.record_transfer(
-                conn, user, client_id, command.from_subaccount, command.to_subaccount, command.amount, outcome.ts_us
-            )
+        def record(conn, outcome) -> None:
+            if outcome.events:  # not a repeat
+                store.record_transfer(
+                    conn, user, client_id, command.from_subaccount, command.to_subaccount, command.amount, outcome.ts_us
+                )
 
-    await _engine(request).submit(command, record)
+        if (await _engine(request).submit(command, record)).events:
+            return json_response({})
+        # Applied meanwhile by a request with the same id: compare with what that one moved.
+        done = await svc.run_read(_done, request, user, client_id)
+    if done is not None and (done.from_subaccount, done.to_subaccount, done.amount) != (
+        command.from_subaccount, command.to_subaccount, command.amount
+    ):
+        raise InvalidParameter(
+            f"client_transfer_id {client_id} was used for another transfer ({Amount(done.amount).to_cents()} cents"
+            f" from subaccount {done.from_subaccount} to {done.to_subaccount}); a retry must repeat it exactly"
+        )
     return json_response({})
 
 
-def _done(request: Request, user_seq: int, client_id: str) -> bool:
+def _done(request: Request, user_seq: int, client_id: str) -> store.SubaccountTransfer | None:
     with services(request).reading() as conn:
         return store.find_transfer(conn, user_seq, client_id)
 

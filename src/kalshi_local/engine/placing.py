@@ -8,13 +8,14 @@ import concurrent.futures
 import uuid
 from collections.abc import Sequence
 
+from sqlalchemy import Connection
 from sqlalchemy import Engine as DbEngine
 
 from .. import demo
 from ..exchange.clock import ManualClock
 from ..scenario import lifecycle, loader
 from ..scenario.orders import Placement, place
-from ..store import accounts, db
+from ..store import accounts, candles, db
 from .sequencer import Engine
 
 
@@ -24,6 +25,16 @@ def load_demo(db_engine: DbEngine, now_us: int) -> None:
     catalog = loader.Document.of(demo.scenario(), demo.SOURCE)
     loader.apply(db_engine, catalog, now_us, demo.SOURCE)
     place_here(db_engine, catalog.placements, demo.SOURCE, now_us)
+    with db.writing(db_engine) as conn:
+        forget_demo_book(conn, catalog.placements)
+
+
+def forget_demo_book(conn: Connection, placements: Sequence[Placement]) -> None:
+    """The market maker's book is the demo's starting state, not trading. Placed order by order,
+    one side first, it would leave each market's first candle with the other side empty for a
+    moment, as a $1 ask (or $0 bid) opening that candle: its candles go, and a market's first
+    candle opens at the book as it stands."""
+    candles.forget_opening_book(conn, (p.command.ticker for p in placements))
 
 
 def place_here(

@@ -273,12 +273,14 @@ _JSON_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 def parse_json(data: bytes, source: str) -> Scenario:
     with _no_gc():
         try:
+            _refuse_nul_json(data, source)
             return msgspec.json.decode(data, type=Scenario)
         except _JSON_ERRORS as exc:  # ValidationError is a DecodeError
             raise _json_error(source, exc) from None
 
 
 def parse_data(data: dict, source: str) -> Scenario:
+    _refuse_nul(data, source)
     try:
         return msgspec.convert(data, Scenario, strict=False)
     except msgspec.ValidationError as exc:
@@ -313,6 +315,7 @@ def open_json(data: bytes, source: str) -> Document:
     (and checked) just before it is written. Raises ScenarioError."""
     with _no_gc():
         try:
+            _refuse_nul_json(data, source)
             top: Any = msgspec.json.decode(data, type=_RawScenario)  # a Struct made at run time
         except _JSON_ERRORS as exc:
             raise _json_error(source, exc) from None
@@ -324,6 +327,28 @@ def open_json(data: bytes, source: str) -> Document:
     except _JSON_ERRORS as exc:
         raise _json_error(source, exc) from None
     return document
+
+
+def _refuse_nul_json(data: bytes, source: str) -> None:
+    if b"\\u0000" in data:  # JSON writes NUL only as this escape (raw control bytes are invalid)
+        _refuse_nul(msgspec.json.decode(data), source)
+
+
+def _refuse_nul(data: Any, source: str) -> None:
+    """Raises ScenarioError naming a string (or key) that holds a NUL character: PostgreSQL
+    text cannot store one, so SQLite must not either. Iterative, as the nesting may be deep."""
+    pending: list[tuple[str, Any]] = [("$", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            raise ScenarioError(f"{source}: {path}: a string contains a NUL character (\\u0000)")
+        if isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and "\x00" in key:
+                    raise ScenarioError(f"{source}: {path}: a key contains a NUL character (\\u0000)")
+            pending.extend(reversed([(f"{path}.{key}", item) for key, item in value.items()]))
+        elif isinstance(value, list):
+            pending.extend(reversed([(f"{path}[{i}]", item) for i, item in enumerate(value)]))
 
 
 def count_items(scenario: Scenario | Document) -> int:

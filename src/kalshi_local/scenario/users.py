@@ -27,7 +27,7 @@ def write(conn: Connection, item: ScenarioUserIn, now_us: int) -> None:
         found = accounts.user_by_name(conn, item.name)
         if found is not None:  # a new member has nothing to clear
             accounts.check_balances_free(conn)
-            subaccounts.remove(conn, found.seq, keep_primary=not item.reset)
+            remove_subaccounts(conn, found.seq, keep_primary=not item.reset, now_us=now_us)
     user = accounts.upsert_user(conn, item, now_us)
     if item.subaccounts:
         accounts.check_balances_free(conn)
@@ -38,6 +38,17 @@ def write(conn: Connection, item: ScenarioUserIn, now_us: int) -> None:
         except ValueError as exc:
             raise RowError(0, str(exc), f".subaccounts[{index}]") from None
         _record_funding(conn, user.seq, sub.number, moved, now_us)
+
+
+def remove_subaccounts(conn: Connection, user_seq: int, keep_primary: bool, now_us: int) -> None:
+    """subaccounts.remove, and the cash of each removed subaccount recorded as it leaves: a
+    subaccount transfer to the primary and a withdrawal from it (whole cents, as every
+    withdrawal), after the removal, which deletes the member's earlier subaccount transfers."""
+    leaving = [(b.subaccount, Amount(b.balance).to_cents()) for b in subaccounts.all_balances(conn, user_seq)]
+    subaccounts.remove(conn, user_seq, keep_primary)
+    for number, cents in leaving:
+        if number != accounts.PRIMARY and cents > 0:
+            _record_funding(conn, user_seq, number, -cents, now_us)
 
 
 def _record_funding(conn: Connection, user_seq: int, number: int, cents: int, now_us: int) -> None:

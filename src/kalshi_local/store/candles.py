@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from ..exchange.candles import COLUMNS, Bucket
 from .schema import candles
@@ -25,6 +25,14 @@ _BETWEEN: StatementCache[None] = StatementCache(
 _BEFORE: StatementCache[None] = StatementCache(
     lambda _: select(*_ALL).where(*_OF, _c.end_ts < bindparam("start")).order_by(_c.end_ts.desc()).limit(1)
 )
+
+
+def forget_opening_book(conn: Connection, tickers: Iterable[str]) -> None:
+    """Deletes the buckets of `tickers` that hold no trade: what placing a scenario's opening
+    book (post-only orders, which never trade) recorded, while a concurrent trade's bucket stays."""
+    names = sorted(set(tickers))
+    for start in range(0, len(names), 500):  # bounded IN lists
+        conn.execute(delete(candles).where(_c.ticker.in_(names[start : start + 500]), _c.volume == 0))
 
 
 def between(conn: Connection, ticker: str, period: int, start_ts: int, end_ts: int, limit: int) -> list[Bucket]:

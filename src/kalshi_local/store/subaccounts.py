@@ -143,10 +143,14 @@ def transfer_id(user_seq: int, client_transfer_id: str) -> str:
     return str(uuid.uuid5(_TRANSFER_IDS, f"{user_seq}:{client_transfer_id}"))
 
 
-def find_transfer(conn: Connection, user_seq: int, client_transfer_id: str) -> bool:
+def find_transfer(conn: Connection, user_seq: int, client_transfer_id: str) -> SubaccountTransfer | None:
+    """The transfer the member made under `client_transfer_id`, if any."""
     t = subaccount_transfers.c
-    query = select(t.seq).where(t.user_seq == user_seq, t.client_transfer_id == client_transfer_id)
-    return conn.execute(query).first() is not None
+    query = select(t.seq, t.transfer_id, t.from_subaccount, t.to_subaccount, t.amount, t.created_us).where(
+        t.user_seq == user_seq, t.client_transfer_id == client_transfer_id
+    )
+    row = conn.execute(query).first()
+    return None if row is None else SubaccountTransfer(*row)
 
 
 def record_transfer(

@@ -12,6 +12,8 @@ from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
+from ..api.protocol import KalshiHttpProtocol
+
 HEARTBEAT = b"heartbeat"
 # A client message larger than this closes the connection (1009): commands are a few KiB at
 # most, and REST bodies have the same 1 MiB bound (api/bodies.py).
@@ -58,8 +60,10 @@ class HeartbeatProtocol(WebSocketsSansIOProtocol):
 
 
 def server_options(settings: Any) -> dict[str, Any]:
-    """uvicorn.Config keyword arguments for the WebSocket endpoint."""
+    """uvicorn.Config keyword arguments for the WebSocket endpoint, and the HTTP protocol
+    that answers its own refusals in Kalshi's error shape."""
     return {
+        "http": KalshiHttpProtocol,
         "ws": HeartbeatProtocol,
         "ws_ping_interval": settings.ws_ping_interval_s,
         "ws_ping_timeout": settings.ws_ping_timeout_s,
