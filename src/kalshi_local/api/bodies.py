@@ -8,7 +8,7 @@ import msgspec
 from starlette.requests import Request
 
 from ..errors import InvalidParameter, PayloadTooLarge
-from ..models.inputs import describe
+from ..models.inputs import describe, find_nul
 
 T = TypeVar("T")
 
@@ -29,7 +29,9 @@ async def json_body(request: Request, empty: Any = None) -> Any:
     try:
         data = msgspec.json.decode(body)
         if b"\\u0000" in body:  # JSON writes NUL only as this escape (raw control bytes are invalid)
-            _refuse_nul(data)
+            found = find_nul(data)
+            if found:
+                raise InvalidParameter(found)
         return data
     except msgspec.DecodeError as exc:
         raise InvalidParameter(f"the body is not valid JSON: {exc}") from None
@@ -37,23 +39,6 @@ async def json_body(request: Request, empty: Any = None) -> Any:
         raise InvalidParameter(f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
     except RecursionError:
         raise InvalidParameter("the body is nested too deeply") from None
-
-
-def _refuse_nul(data: Any) -> None:
-    """Raises InvalidParameter naming a string (or key) holding a NUL: PostgreSQL
-    text cannot store one, and no Kalshi field needs it. Iterative, as the nesting may be deep."""
-    pending: list[tuple[str, Any]] = [("$", data)]
-    while pending:
-        path, value = pending.pop()
-        if isinstance(value, str) and "\x00" in value:
-            raise InvalidParameter(f"{path}: a string contains a NUL character (\\u0000)")
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if "\x00" in key:
-                    raise InvalidParameter(f"{path}: a key contains a NUL character (\\u0000)")
-                pending.append((f"{path}.{key}", item))
-        elif isinstance(value, list):
-            pending.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
 
 
 async def read_body(request: Request, limit: int, advice: str = "") -> bytes:

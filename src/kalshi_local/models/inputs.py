@@ -135,6 +135,26 @@ _MISSING_FIELD = re.compile(r"^Object missing required field `(.+)`$")
 _FIELD_REASON = re.compile(r"^([a-z_][a-z0-9_]*): (.+)$", re.S)
 
 
+def find_nul(data: Any) -> str | None:
+    """Where decoded JSON or YAML holds a NUL character, as `$.path: a string contains a NUL
+    character (\\u0000)`, the first in document order; None when it holds none. PostgreSQL text
+    cannot store one and no Kalshi field needs it, so both backends refuse it. Iterative, as
+    the nesting may be deep."""
+    pending: list[tuple[str, Any]] = [("$", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return f"{path}: a string contains a NUL character (\\u0000)"
+        if isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and "\x00" in key:
+                    return f"{path}: a key contains a NUL character (\\u0000)"
+            pending.extend(reversed([(f"{path}.{key}", item) for key, item in value.items()]))
+        elif isinstance(value, list):
+            pending.extend(reversed([(f"{path}[{i}]", item) for i, item in enumerate(value)]))
+    return None
+
+
 def describe(exc: msgspec.ValidationError, prefix: str = "$") -> tuple[str, str]:
     """(field path, reason) of a validation error, the path as `$.events[3].markets[0].close_time`.
 

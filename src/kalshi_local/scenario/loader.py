@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError
 
 from ..errors import ApiError
-from ..models.inputs import ExchangeIn, Scenario, describe
+from ..models.inputs import ExchangeIn, Scenario, describe, find_nul
 from ..store import (
     db,
     events,
@@ -335,20 +335,9 @@ def _refuse_nul_json(data: bytes, source: str) -> None:
 
 
 def _refuse_nul(data: Any, source: str) -> None:
-    """Raises ScenarioError naming a string (or key) that holds a NUL character: PostgreSQL
-    text cannot store one, so SQLite must not either. Iterative, as the nesting may be deep."""
-    pending: list[tuple[str, Any]] = [("$", data)]
-    while pending:
-        path, value = pending.pop()
-        if isinstance(value, str) and "\x00" in value:
-            raise ScenarioError(f"{source}: {path}: a string contains a NUL character (\\u0000)")
-        if isinstance(value, dict):
-            for key in value:
-                if isinstance(key, str) and "\x00" in key:
-                    raise ScenarioError(f"{source}: {path}: a key contains a NUL character (\\u0000)")
-            pending.extend(reversed([(f"{path}.{key}", item) for key, item in value.items()]))
-        elif isinstance(value, list):
-            pending.extend(reversed([(f"{path}[{i}]", item) for i, item in enumerate(value)]))
+    found = find_nul(data)
+    if found:
+        raise ScenarioError(f"{source}: {found}")
 
 
 def count_items(scenario: Scenario | Document) -> int:
