@@ -7,7 +7,13 @@ engine would refuse it), 10% immediate-or-cancel orders that cross the spread an
 positions (and with them closing capacity). Half the markets charge maker fees. Prints each run,
 then the median of 5 runs in ops/s.
 
+`--pattern order-entry` runs instead what bench/order_entry.py sends over HTTP: one active
+market (its lifecycle kept by the venue, as the engine does), two users, orders of one contract
+at $0.50 with a fresh client_order_id, alternating: the first user bids (rests), the second asks
+(fills that bid). Prints CPU microseconds per order, the median of 5 runs.
+
     .venv/bin/python bench/venue.py [--ops 100000] [--users 4] [--markets 4] [--depth 1000]
+    .venv/bin/python bench/venue.py --pattern order-entry [--ops 50000]
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ import random
 import statistics
 import time
 
+from kalshi_local.engine import gc_tuning
 from kalshi_local.exchange.errors import TradingError
+from kalshi_local.exchange.lifecycle import MarketLife
 from kalshi_local.exchange.orders import Account, CancelOrder, CreateOrder, MarketRules
 from kalshi_local.exchange.venue import Venue
 
@@ -104,14 +112,54 @@ def run(stream: list[tuple[int, object]], venue: Venue, placed: list[tuple[int, 
     return time.perf_counter() - start, time.process_time() - cpu, refused
 
 
+def order_entry(orders: int) -> float:
+    """CPU seconds for `orders` alternating bids and asks in one market, as bench/order_entry.py sends them."""
+    ticker, far = "BENCHORD-E1-M", 1 << 60
+    rules = {ticker: MarketRules(ticker, "BENCHORD-E1", True, "linear_cent", "quadratic", "1")}
+    venue = make_venue(rules, 2)
+    life = MarketLife(ticker, "BENCHORD-E1", "active", 0, far, False, 0, far)
+    venue.use_lives(lambda wanted: [life] if wanted in (None, ticker) else [])
+    stream = [
+        CreateOrder(1 + i % 2, f"user-{1 + i % 2}", 0, ticker, "ask" if i % 2 else "bid", 5000, 100,
+                    client_order_id=f"{i:032x}")
+        for i in range(orders)
+    ]  # fmt: skip
+    apply = venue.apply
+    now = 1_000_000
+    cpu = time.process_time()
+    for command in stream:
+        now += 1
+        apply(command, now)
+    cpu = time.process_time() - cpu
+    assert not venue.orders() and venue.stats(ticker).volume == orders // 2 * 100  # type: ignore[union-attr]
+    return cpu
+
+
+def main_order_entry(orders: int, runs: int) -> None:
+    gc_tuning.tune()  # as `kalshi-local serve` runs
+    per_order = []
+    for attempt in range(runs):
+        per_order.append(order_entry(orders) / orders * 1e6)
+        print(f"run {attempt + 1}: {per_order[-1]:.1f} CPU µs per order")
+    print(
+        f"median of {runs}: {statistics.median(per_order):.1f} CPU µs per order ({orders:,} orders a run);"
+        f" load average {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ops", type=int, default=100_000)
+    parser.add_argument("--pattern", choices=("mixed", "order-entry"), default="mixed")
+    parser.add_argument("--ops", type=int, help="commands a run (default 100,000 mixed, 50,000 order-entry)")
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--markets", type=int, default=4)
     parser.add_argument("--depth", type=int, default=1000, help="resting orders per user and market before the run")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    if args.pattern == "order-entry":
+        main_order_entry(args.ops or 50_000, args.runs)
+        return
+    args.ops = args.ops or 100_000
     rules = make_rules(args.markets)
     tickers = sorted(rules)
     adds_before = args.depth * args.users * len(tickers)

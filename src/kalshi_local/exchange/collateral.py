@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from .orders import Order
 
+_NONE: frozenset[int] = frozenset()  # no order removed (the usual case: spares building a set per call)
+
 
 class Rung:
     """One resting order in its ladder. `count` is the remaining count the ladder last saw
@@ -152,7 +154,7 @@ class Ladder:
         """`total_credit` if the capacity were `closable`, the `removed` orders (of this ladder)
         gone and a newest order of `count` at `unit` added. Changes nothing."""
         rung, covered, credit = self.frontier, self.covered, self.credit
-        gone = {id(r) for r in removed}
+        gone = {id(r) for r in removed} if removed else _NONE
         for old in removed:
             if old is not rung and (rung is None or old.seq < rung.seq):
                 covered -= old.count

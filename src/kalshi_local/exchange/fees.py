@@ -20,6 +20,7 @@ $0.01 one whole cent is rebated and taken off it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .money import PRICE_SCALE, parse_multiplier
 
@@ -74,11 +75,12 @@ class FeeSchedule:
         return count * self.trade_fee(1, price, is_taker=False)
 
 
-@dataclass(frozen=True, slots=True)
-class FillFee:
+class FillFee(NamedTuple):
     """The fee components of one fill (fee_rounding.md's table columns), all Amount.
     `balance_change` is floor(revenue - trade_fee) to the cent, before the rebate;
-    `accumulator` is the order's accumulator after this fill's rounding, before the rebate."""
+    `accumulator` is the order's accumulator after this fill's rounding, before the rebate.
+    A NamedTuple, not a frozen dataclass: one is made per fill side, and a frozen dataclass
+    sets each field through object.__setattr__, several times the cost of the tuple."""
 
     trade_fee: int
     rounding_fee: int
