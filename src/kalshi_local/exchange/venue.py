@@ -523,11 +523,11 @@ class Venue:
         holding = self._holdings.get((key, market.rules.ticker), _NO_HOLDING)
         held = self.netting.closable(key, held)
         fees = market.fees
-        gone: list[Rung] = []
-        if walk.self_cancels or order.order_id in self._rungs:  # an amend: the order is placed anew
+        gone: list[Rung] = []  # own orders that leave the book: self-cancels, and an amended order itself
+        if walk.self_cancels or order.order_id in self._rungs:
             own = (holding.bid, holding.ask)
             gone = [self._rungs[e.key] for e in walk.self_cancels]
-            if order.order_id in self._rungs:
+            if order.order_id in self._rungs:  # an amend: the order is placed anew
                 gone.append(self._rungs[order.order_id])
             gone = [rung for rung in gone if rung.ladder in own]
         if holding.stale:
@@ -537,7 +537,7 @@ class Venue:
         change = 0
         sides = ((holding.bid, max(0, -held), is_bid), (holding.ask, max(0, held), not is_bid))
         for ladder, closable, takes_order in sides:
-            leaving = [rung for rung in gone if rung.ladder is ladder] if gone else gone
+            leaving = [rung for rung in gone if rung.ladder is ladder] if gone else []
             for rung in leaving:
                 change -= _full_lock(rung.unit, rung.count, rung.order.price, fees)
             change += ladder.total_credit()
@@ -654,7 +654,7 @@ class Venue:
         self.fees_collected += net_fee
         self._accounts[key].balance += rounded.cash_change + pairs * PAIR_VALUE
         change.order(order, "filled")
-        self._touch_reserve(change, key, order.ticker)
+        self._touch_reserve(change, key, order.ticker)  # and reports the account's new balance
         fill_seq = self._seq
         fill = Fill(
             seq=fill_seq,
