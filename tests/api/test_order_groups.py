@@ -116,6 +116,24 @@ def test_the_limit_hit_in_the_window_cancels_the_groups_orders_and_refuses_new_o
     ws.quiet()
 
 
+def test_an_order_matches_no_more_than_its_groups_limit_as_maker_or_taker(server, admin, alice, bob):
+    api, ws = alice
+    ticker = new_market(admin)
+    group = create(api, 7)
+    update(ws, "created", group)
+    ask = place(api, ticker, "ask", "10", "0.6000", order_group_id=group)["order_id"]
+    assert buy(bob, ticker, "8")["fill_count"] == "7.00"  # the maker's group allows 7
+    update(ws, "triggered", group)
+    assert order(api, ask)["fill_count_fp"] == "7.00" and order(api, ask)["status"] == "canceled"
+    api.request("PUT", f"{GROUPS}/{group}/reset", expect=200)
+    update(ws, "reset", group)
+    place(bob, ticker, "ask", "10", "0.6000")
+    taken = place(api, ticker, "bid", "8", "0.6000", order_group_id=group)  # as taker: 7 again, the rest cancelled
+    assert (taken["fill_count"], taken["remaining_count"]) == ("7.00", "0.00")
+    update(ws, "triggered", group)
+    ws.quiet()
+
+
 def test_only_contracts_matched_in_the_last_15_seconds_count(server, admin, alice, bob):
     api, ws = alice
     ticker = new_market(admin)

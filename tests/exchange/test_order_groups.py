@@ -81,6 +81,45 @@ def test_a_taker_order_in_the_group_counts_and_its_rest_is_cancelled():
     assert group_events(outcome) == ["triggered"]
 
 
+def test_a_taker_in_the_group_matches_no_more_than_the_limit_and_the_group_triggers():
+    venue = make_venue()
+    group = group_of(venue, limit=7 * C)
+    maker = venue.apply(order(2, "CENT", "ask", 6000, 10 * C), T0).order
+    outcome = venue.apply(order(1, "CENT", "bid", 6000, 8 * C, order_group_id=group), T0)
+    assert outcome.fill_count == 7 * C  # not 8: the limit is the most the group may match
+    assert outcome.order.status == "canceled" and outcome.order.remaining_count == 0
+    assert group_events(outcome) == ["triggered"]
+    assert venue.order(maker.order_id).remaining_count == 3 * C
+    assert venue.position(1, 0, "CENT").position == 7 * C
+
+
+def test_a_fill_or_kill_taker_beyond_the_groups_room_is_refused_whole():
+    venue = make_venue()
+    group = group_of(venue, limit=7 * C)
+    venue.apply(order(2, "CENT", "ask", 6000, 10 * C), T0)
+    before = venue.state()["orders"], venue.positions()
+    with pytest.raises(errors.FillOrKillInsufficientVolume):
+        venue.apply(order(1, "CENT", "bid", 6000, 8 * C, order_group_id=group, time_in_force="fill_or_kill"), T0)
+    assert (venue.state()["orders"], venue.positions()) == before
+    assert venue.apply(order(1, "CENT", "bid", 6000, 7 * C, order_group_id=group, time_in_force="fill_or_kill"), T0)
+
+
+def test_makers_of_one_group_share_its_room_and_the_taker_goes_on_to_other_makers():
+    venue = make_venue()
+    group = group_of(venue, limit=7 * C)
+    first = venue.apply(order(1, "CENT", "ask", 5900, 4 * C, order_group_id=group), T0).order
+    second = venue.apply(order(1, "CENT", "ask", 6000, 10 * C, order_group_id=group), T0).order
+    other = venue.apply(order(3, "CENT", "ask", 6000, 5 * C), T0).order
+    outcome = venue.apply(order(2, "CENT", "bid", 6000, 12 * C), T0 + MICROS)
+    # 4 from the first, 3 from the second (the group's 7), then 5 from the other maker at the same price
+    assert outcome.fill_count == 12 * C
+    assert group_events(outcome) == ["triggered"]
+    assert venue.order(first.order_id) is None and venue.order(second.order_id) is None  # filled / cancelled
+    assert venue.order(other.order_id) is None  # filled whole
+    assert venue.position(1, 0, "CENT").position == -7 * C
+    assert venue.position(3, 0, "CENT").position == -5 * C
+
+
 def test_trigger_cancels_on_demand_and_delete_cancels_and_forgets():
     venue = make_venue()
     group = group_of(venue)
@@ -145,17 +184,19 @@ def test_an_exchange_pause_refuses_trigger_and_delete():
     limit=st.integers(1, 30),
     fills=st.lists(st.tuples(st.integers(0, 20_000_000), st.integers(1, 6)), min_size=1, max_size=12),
 )
-def test_the_group_triggers_exactly_when_its_window_reaches_the_limit(limit, fills):
+def test_the_group_triggers_exactly_when_its_window_reaches_the_limit_and_never_matches_past_it(limit, fills):
     venue = make_venue(balance=10_000 * 1_000_000)
     group = group_of(venue, limit=limit * C)
     venue.apply(order(1, "CENT", "ask", 6000, 500 * C, order_group_id=group), T0)
     at, seen = T0, []
     for gap, count in fills:
         at += gap
-        seen.append((at, count))
-        outcome = venue.apply(order(2, "CENT", "bid", 6000, count * C), at)
-        in_window = sum(c for t, c in seen if t > at - WINDOW_US)
-        assert ("triggered" in group_events(outcome)) == (in_window >= limit)
-        if in_window >= limit:
+        before = sum(c for t, c in seen if t > at - WINDOW_US)
+        outcome = venue.apply(order(2, "CENT", "bid", 6000, count * C, time_in_force="immediate_or_cancel"), at)
+        assert outcome.fill_count == min(count * C, limit * C - before)  # the group's maker matches what is left
+        seen.append((at, outcome.fill_count))
+        in_window = before + outcome.fill_count
+        assert ("triggered" in group_events(outcome)) == (in_window >= limit * C)
+        if in_window >= limit * C:
             assert venue.orders() == []
             return

@@ -7,7 +7,13 @@ Knows nothing of accounts, fees or time-in-force: the caller decides whether to 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .book import Book, Resting
+
+# A maker entry's cap: (the key of the limit it falls under, the contracts still allowed under
+# it) or None when nothing caps it. Entries under one key share what is allowed.
+Room = Callable[[Resting], tuple[str, int] | None]
 
 
 class Plan:
@@ -29,13 +35,19 @@ class Plan:
         return self.self_stopped or bool(self.self_cancels)
 
 
-def plan(book: Book, is_bid: bool, limit: int, count: int, owner: int, cancel_maker: bool) -> Plan:
+def plan(
+    book: Book, is_bid: bool, limit: int, count: int, owner: int, cancel_maker: bool, room: Room | None = None
+) -> Plan:
     """Walk the opposite side from its best price while it crosses `limit` (a bid crosses asks at or
     below it, an ask bids at or above it), until `count` (raw) is matched. Meeting `owner`'s own
-    entry: with `cancel_maker` that entry is to be cancelled and the walk goes on, else it stops."""
+    entry: with `cancel_maker` that entry is to be cancelled and the walk goes on, else it stops.
+    With `room`, a maker entry matches no more than its cap allows; one with no room left is passed over."""
     result = Plan()
+    if count <= 0:
+        return result
     left = count
     fills = result.fills
+    used: dict[str, int] = {}
     if is_bid:
         levels, keys, sign = book.asks, book.ask_keys, -1
     else:
@@ -56,6 +68,14 @@ def plan(book: Book, is_bid: bool, limit: int, count: int, owner: int, cancel_ma
                 result.self_cancels.append(entry)
                 continue
             take = remaining if remaining < left else left
+            capped = room(entry) if room is not None else None
+            if capped is not None:
+                cap, allowed = capped
+                allowed -= used.get(cap, 0)
+                if allowed <= 0:
+                    continue
+                take = min(take, allowed)
+                used[cap] = used.get(cap, 0) + take
             fills.append((entry, take))
             left -= take
             if not left:

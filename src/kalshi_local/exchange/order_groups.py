@@ -10,14 +10,19 @@ orders are cancelled in the same command and new orders in it are refused
 reset empties the window and arms the group again; delete cancels its orders and
 removes it; a new limit at or below what the window holds triggers it at once.
 
+A group never matches more than its limit in the window: an order in it, as taker or
+maker, matches only what is left, and the group then triggers (its "maximum number of
+contracts that can be matched", openapi.yaml's contracts_limit). A taker's unmatched
+rest is cancelled with the group's resting orders, or refused whole for fill_or_kill.
+
 Every change but a fill emits an OrderGroupChanged with the group as it stands after it:
 `created`, `triggered`, `reset`, `deleted` and `limit_updated` (the WebSocket channel's
 event types). The window is not stored: a rebuild reads it back from the fills of the
 group's orders after its last reset (`reset_seq`) in the last 15 seconds.
 
 Choices where the docs are silent:
-- The limit is hit when the window holds at least the limit (a limit of 10 allows 10
-  contracts, then the group triggers); the fill that reaches it is not cut short.
+- The limit is hit when the window holds the limit (a limit of 10 allows 10 contracts,
+  then the group triggers).
 - `is_auto_cancel_enabled` is true while the group is armed, false once triggered.
 - Trigger, delete and a triggering limit update cancel orders, so an exchange pause
   refuses them like a cancel (maintenance_and_pauses.md).
@@ -34,6 +39,11 @@ from . import errors
 from .money import count_fp
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .book import Resting
+    from .matching import Room
+    from .orders import Order
     from .venue import Outcome, Venue, _Change
 
 WINDOW_US = 15_000_000  # the rolling window: 15 seconds on the exchange clock
@@ -151,6 +161,26 @@ class OrderGroups:
         if group is None or group.user_seq != user_seq or (subaccount is not None and group.subaccount != subaccount):
             raise errors.OrderGroupNotFound(f"order group {order_group_id!r} not found")
         return group
+
+    def room(self, order_group_id: str | None, now_us: int) -> int | None:
+        """The contracts (Count) the group may still match in its window now; None for no group."""
+        group = self.groups.get(order_group_id) if order_group_id is not None else None
+        if group is None:
+            return None
+        return max(0, group.contracts_limit - group.matched(now_us))
+
+    def maker_room(self, orders: Mapping[str, Order], now_us: int) -> Room | None:
+        """The cap on resting orders for matching.plan: each order in a group matches no more
+        than the group may still match, shared by all its orders. None while there are no groups."""
+        if not self.groups:
+            return None
+
+        def room(entry: Resting) -> tuple[str, int] | None:
+            group_id = orders[entry.key].order_group_id
+            allowed = self.room(group_id, now_us)
+            return None if group_id is None or allowed is None else (group_id, allowed)
+
+        return room
 
     def check_order(self, user_seq: int, subaccount: int, order_group_id: str) -> None:
         """An order may join the group: it is the account's own and not triggered.

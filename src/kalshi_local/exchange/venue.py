@@ -438,7 +438,7 @@ class Venue:
             count = min(count, reducible)
         if cmd.post_only and market.book.crosses(is_bid, cmd.price):
             raise errors.PostOnlyCross()
-        walk = plan(market.book, is_bid, cmd.price, count, cmd.user_seq, cmd.self_trade_prevention == "maker")
+        walk = self._walk(market, is_bid, cmd.price, count, cmd, now)
         if time_in_force == "fill_or_kill" and walk.filled < count and not walk.self_crossed:
             raise errors.FillOrKillInsufficientVolume(
                 f"fill_or_kill: only {count_fp(walk.filled)} of {count_fp(count)} contracts can fill now"
@@ -480,6 +480,18 @@ class Venue:
         change = _Change(now)
         self._take(change, market, order, walk, rests, "created")
         return self._finish(change, order)
+
+    def _walk(
+        self, market: _Market, is_bid: bool, price: int, count: int, taker: CreateOrder | Order, now: int
+    ) -> Plan:
+        """What `taker` would match at `price` for `count` (matching.plan), within the room left
+        in its order group and in the makers' groups (exchange/order_groups.py)."""
+        groups = self.order_groups
+        room = groups.room(taker.order_group_id, now)
+        matchable = count if room is None else min(count, room)
+        cancel_maker = taker.self_trade_prevention == "maker"
+        makers_room = groups.maker_room(self._orders, now)
+        return plan(market.book, is_bid, price, matchable, taker.user_seq, cancel_maker, makers_room)
 
     def _check_funds(
         self, account: Account, market: _Market, order: Order, walk: Plan, rests: bool, now: int
@@ -745,7 +757,7 @@ class Venue:
         is_bid = order.book_side == "bid"
         if order.post_only and market.book.crosses(is_bid, cmd.price):
             raise errors.PostOnlyCross()
-        walk = plan(market.book, is_bid, cmd.price, remaining, order.user_seq, order.self_trade_prevention == "maker")
+        walk = self._walk(market, is_bid, cmd.price, remaining, order, now)
         probe = copy.copy(order)
         probe.price, probe.remaining_count, probe.seq = cmd.price, remaining, self._seq
         self._check_funds(self._accounts[order.account], market, probe, walk, not walk.self_stopped, now)
