@@ -23,6 +23,8 @@ from kalshi_local.exchange.market_commands import (
     VoidMarket,
 )
 from kalshi_local.exchange.orders import CancelOrder, MarketRules
+from kalshi_local.exchange.rfq_events import QuoteChanged, RfqChanged
+from kalshi_local.exchange.rfqs import CreateQuote, CreateRfq
 from kalshi_local.exchange.settlement import posted, raw_payout
 from kalshi_local.exchange.venue import Venue
 
@@ -293,3 +295,22 @@ def test_after_settlement_cash_is_conserved(trades, result, value):
     assert sum(a.balance for a in accounts) + venue.fees_collected == len(accounts) * 1_000 * DOLLAR
     assert all(p.position == 0 for p in venue.positions())
     assert all(a.balance % 10_000 == 0 for a in venue.accounts())  # every balance on whole cents
+
+
+def test_a_closing_market_closes_its_open_rfqs_and_cancels_their_quotes():
+    venue = venue_with(life("CENT"), life("DECI"))
+    at = OPEN + S
+    made = venue.apply(CreateRfq(1, "user-1", 0, "CENT", 1000, None, False), at).events
+    rfq = next(e.rfq for e in made if isinstance(e, RfqChanged))
+    other_made = venue.apply(CreateRfq(1, "user-1", 0, "DECI", 1000, None, False), at).events
+    other = next(e.rfq for e in other_made if isinstance(e, RfqChanged))
+    quoted = venue.apply(CreateQuote(2, "user-2", 0, rfq.rfq_id, 4000, 5500, False, False), at).events
+    quote_id = next(e.quote.quote_id for e in quoted if isinstance(e, QuoteChanged))
+    events = venue.apply(CloseMarket("CENT"), at + S).events
+    closed = [e.rfq for e in events if isinstance(e, RfqChanged)]
+    assert [(r.rfq_id, r.status, r.cancellation_reason) for r in closed] == [(rfq.rfq_id, "closed", "market_closed")]
+    cancelled = [e.quote for e in events if isinstance(e, QuoteChanged)]
+    assert [(q.quote_id, q.status, q.cancellation_reason) for q in cancelled] == [(quote_id, "cancelled", "rfq_closed")]
+    with pytest.raises(errors.RfqClosed):
+        venue.apply(CreateQuote(2, "user-2", 0, rfq.rfq_id, 4000, 5500, False, False), at + 2 * S)
+    assert venue.apply(CreateQuote(2, "user-2", 0, other.rfq_id, 4000, 5500, False, False), at + 2 * S)  # still open

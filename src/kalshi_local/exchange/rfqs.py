@@ -24,6 +24,8 @@ Choices where the docs are silent:
 - A quote that is accepted or confirmed cannot be replaced; a confirmed quote cannot be deleted,
   nor its RFQ (rfqs.md: once confirmed, neither party can withdraw).
 - replace_existing deletes the requester's open RFQs on the same market.
+- An RFQ closes with its market (cancellation_reason `market_closed`), its quotes cancelled
+  (`rfq_closed`), confirmed ones too: nothing can execute on a closed market.
 - Pauses (exchange/pauses.py): creating, accepting and confirming count as placing orders, deleting
   as cancelling. The windows run on through a pause; execution in one cancels the quote.
 """
@@ -483,6 +485,13 @@ def _cancel_quote(venue: Venue, change: _Change, quote: Quote, reason: str) -> N
     state.timers.set("execute", quote.quote_id, None)
     state.timers.set("cleanup", quote.quote_id, change.now + CLEANUP_US)
     _emit_quote(venue, change, quote, "cancelled")
+
+
+def close_market(venue: Venue, change: _Change, ticker: str) -> None:
+    """The market stopped trading (closed by its clock, early, or as a combo whose legs all have
+    a result): its open RFQs close, reason `market_closed`, their quotes with them. None could execute."""
+    for rfq in [r for r in venue._rfqs.rfqs.values() if r.ticker == ticker]:
+        _close_rfq(venue, change, rfq, "market_closed")
 
 
 def _close_rfq(venue: Venue, change: _Change, rfq: Rfq, reason: str) -> None:

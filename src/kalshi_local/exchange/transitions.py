@@ -338,6 +338,7 @@ def _follow_legs(venue: Venue, change: _Change, leg: str) -> None:
 
 def _close(venue: Venue, change: _Change, life: MarketLife, close_us: int, kind: str) -> None:
     _cancel_resting(venue, change, life.ticker)
+    rfqs.close_market(venue, change, life.ticker)
     if close_us < life.close_us:
         life.close_us = close_us
         _pull_in_expirations(life, close_us)
