@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -53,6 +54,12 @@ def _answering(proc: subprocess.Popen, url: str, any_status: bool = False) -> su
             time.sleep(0.05)
     proc.kill()
     raise SystemExit(f"server did not start ({url})")
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, every thread) the process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -8,10 +8,11 @@ pre-signs fresh POST /trade-api/v2/portfolio/events/orders requests in worker pr
 resting order and fills are part of the figure) and wrk (-t1, through bench/presigned.lua)
 sends every request once, to the baseline and to kalshi-local in turn (each its own fresh
 file; which goes first alternates run by run). Prints each run, then medians: req/s, p50 and
-p99 latency, status counts, the share of orders that filled at once, and kalshi-local's rate
-as a fraction of the baseline's. With --order-group each user first creates an order group
-(limit 1,000,000 contracts, never hit here) and every order goes in it, so each fill also moves
-the group's 15-second window: run it back to back with a run without to see what that costs.
+p99 latency, each server's CPU per answer (all its threads, from /proc), status counts, the
+share of orders that filled at once, and kalshi-local's rate as a fraction of the baseline's.
+With --order-group each user first creates an order group (limit 1,000,000 contracts, never hit
+here) and every order goes in it, so each fill also moves the group's 15-second window: run it
+back to back with a run without to see what that costs.
 Any non-2xx answer is printed loudly and makes the exit status 3.
 
     .venv/bin/python bench/order_entry.py
@@ -30,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import admin_call, start_baseline, start_server, stop, trading_scenario
+from harness import admin_call, process_cpu_s, start_baseline, start_server, stop, trading_scenario
 from signed_load import Result, Signer, Unsigned, describe, new_key_pair, order_bodies, send, signed_call
 
 TICKER = "BENCHORD-E1-M"
@@ -38,6 +39,7 @@ USERS = {"bench-bidder": "bench-key-bidder", "bench-asker": "bench-key-asker"}
 RATIO_GOAL, P99_GOAL_MS = 0.60, 20.0
 MIN_PACE = 500  # orders/s assumed at least when sizing a file
 GROUPS_PATH = "/trade-api/v2/portfolio/order_groups/create"
+CPU_US: dict[str, list[float]] = {"baseline": [], "kalshi-local": []}  # the server's CPU per answer, each run
 
 
 def parse_args() -> argparse.Namespace:
@@ -82,7 +84,7 @@ def create_groups(args, private_pem: Path) -> tuple[str, str] | None:
     return made[0]["order_group_id"], made[1]["order_group_id"]
 
 
-def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pace: dict[str, float],
+def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pids: dict[str, int], pace: dict[str, float],
             baseline_first: bool) -> dict[str, Result]:
     """Each server gets its own file, signed just before its run: kalshi-local refuses a signature
     older than its window (60 s) and, rightly, any signature it has seen before. A file holds twice
@@ -95,11 +97,14 @@ def one_run(args, signer: Signer, file: Path, urls: dict[str, str], pace: dict[s
         began = time.monotonic()
         signer.write(order_bodies(TICKER, tuple(USERS.values()), n, groups=args.groups), file)
         signed_s = time.monotonic() - began
+        cpu_before = process_cpu_s(pids[name])
         results[name] = send(urls[name], file, args.seconds, args.connections)
+        CPU_US[name].append((process_cpu_s(pids[name]) - cpu_before) * 1e6 / max(results[name].answered, 1))
         pace[name] = max(results[name].rps, MIN_PACE)
         age = time.monotonic() - began
         print(f"  {name:13} {describe(results[name])}\n"
-              f"  {'':13} ({n} orders signed in {signed_s:.1f} s; the oldest was {age:.0f} s old at the end)")
+              f"  {'':13} ({n} orders signed in {signed_s:.1f} s; the oldest was {age:.0f} s old at the end;"
+              f" server CPU {CPU_US[name][-1]:.0f} µs per answer)")
     return results
 
 
@@ -135,7 +140,9 @@ def report(args, runs: list[dict[str, Result]]) -> bool:
         crossed = "" if name == "baseline" else f"  filled at once {filled}/{answered} ({share})"
         medians[name] = (rps, p99)
         shown = " ".join(f"{code}={count}" for code, count in sorted(codes.items()))
-        print(f"{name:13} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  statuses summed [{shown}]{crossed}")
+        cpu = statistics.median(CPU_US[name]) if CPU_US[name] else float("nan")
+        print(f"{name:13} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  CPU {cpu:4.0f} µs/answer"
+              f"  statuses summed [{shown}]{crossed}")
     unclean = [(i + 1, name, r) for i, run in enumerate(runs) for name, r in run.items() if not r.clean]
     ratio = medians["kalshi-local"][0] / medians["baseline"][0]
     per_run = ", ".join(f"{run['kalshi-local'].rps / run['baseline'].rps:.2f}" for run in runs)
@@ -171,7 +178,8 @@ def main() -> None:
                 runs = []
                 for number in range(args.runs):
                     print(f"run {number + 1}/{args.runs}")
-                    runs.append(one_run(args, signer, workdir / "orders.tsv", urls, pace, number % 2 == 0))
+                    pids = {"baseline": baseline.pid, "kalshi-local": server.pid}
+                    runs.append(one_run(args, signer, workdir / "orders.tsv", urls, pids, pace, number % 2 == 0))
             finally:
                 stop(server)
         finally:
