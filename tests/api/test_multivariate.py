@@ -115,6 +115,12 @@ def market(server, ticker: str) -> dict:
     return httpx.get(f"{server.api}/markets/{ticker}", timeout=30).json()["market"]
 
 
+def leg_value(server, ticker: str, leg_ticker: str) -> str | None:
+    """A combo leg's yes_settlement_value_dollars as GET /markets/{ticker} shows it."""
+    legs = market(server, ticker)["mve_selected_legs"]
+    return next(leg for leg in legs if leg["market_ticker"] == leg_ticker).get("yes_settlement_value_dollars")
+
+
 def test_create_returns_the_same_market_for_the_same_selection_and_records_lookups(server, admin, alice):
     w = world(admin)
     legs = [leg(w["a"], "A1", "no"), leg(w["b"], "B1")]
@@ -299,19 +305,28 @@ def test_a_combo_trades_then_settles_from_its_legs(server, admin, alice, bob, a_
 
 def test_a_combo_waits_for_every_leg_survives_a_rebuild_and_follows_an_amendment(server, admin, alice):
     w = world(admin)
-    ticker = create(alice, w["collection"], [leg(w["a"], "A2", "no"), leg(w["b"], "B1")])["market_ticker"]
+    selection = [leg(w["a"], "A2", "no"), leg(w["b"], "B1")]
+    ticker = create(alice, w["collection"], selection)["market_ticker"]
     a2, b1 = f"{w['a']}-A2", f"{w['b']}-B1"
     server.services.trading.reload()  # a venue rebuilt from the store, as at start-up, knows the combo's legs
     advance(admin, HOUR)  # every market closes by the clock
     assert market(server, ticker)["status"] == "closed"
     server.services.trading.reload()  # and once closed, with no timer pending, it still waits on its legs
+    assert [leg_value(server, ticker, t) for t in (a2, b1)] == [None, None]  # filled only after determination
     admin.request("POST", f"/markets/{a2}/determine", {"result": "no"})
     assert market(server, ticker)["status"] == "closed"  # B1 has no result yet
+    assert [leg_value(server, ticker, t) for t in (a2, b1)] == ["0.0000", None]  # A2's YES pays nothing
     server.services.trading.reload()
     admin.request("POST", f"/markets/{b1}/determine", {"result": "yes"})
     assert (market(server, ticker)["status"], market(server, ticker)["result"]) == ("determined", "yes")
+    assert [leg_value(server, ticker, t) for t in (a2, b1)] == ["0.0000", "1.0000"]
     admin.request("POST", f"/markets/{b1}/amend", {"result": "no"})
     assert (market(server, ticker)["status"], market(server, ticker)["result"]) == ("amended", "no")
+    assert [leg_value(server, ticker, t) for t in (a2, b1)] == ["0.0000", "0.0000"]
+    lookup_path = f"/multivariate_event_collections/{w['collection']}/lookup"
+    alice.request("PUT", lookup_path, json={"selected_markets": selection}, expect=200)
+    points = alice.ok(lookup_path, {"lookback_seconds": 10})["lookup_points"]
+    assert [set(leg) for leg in points[0]["selected_markets"]] == [{"event_ticker", "market_ticker", "side"}] * 2
     advance(admin, TIMER)
     assert (market(server, ticker)["status"], market(server, ticker)["result"]) == ("finalized", "no")
 

@@ -2,7 +2,8 @@
 calls `write` after its own rows).
 
 A MarketLifecycle event updates the market's lifecycle columns (its latest snapshot in
-the batch) and its settlement timer row; a Settled event inserts a settlements row.
+the batch) and its settlement timer row; a Settled event inserts a settlements row; a
+LegsSettled event writes a combo's legs' settlement values into its stored legs.
 Lifecycle writes are catalog changes: cached catalog answers that show the market go.
 """
 
@@ -13,9 +14,12 @@ from operator import attrgetter
 
 from sqlalchemy import Connection
 
+from ..exchange.combos import LegsSettled
 from ..exchange.events import Event, MarketLifecycle, Settled
 from ..exchange.lifecycle import MarketLife
+from ..exchange.money import price_dollars
 from ..store import changes
+from ..store import multivariate as combo_store
 from ..store.schema import settlements
 
 _SETTLEMENT_COLUMNS = tuple(c.name for c in settlements.c)
@@ -29,16 +33,23 @@ _MARKET_COLUMNS = (
 def write(conn: Connection, events: Sequence[Event]) -> None:
     lives: dict[str, MarketLife] = {}
     settled: list[tuple] = []
+    legs: dict[str, LegsSettled] = {}
     for event in events:
         if isinstance(event, MarketLifecycle):
             lives[event.life.ticker] = event.life
         elif isinstance(event, Settled):
             settled.append(_SETTLEMENT_ROW(event.settlement))
-    if not lives and not settled:
+        elif isinstance(event, LegsSettled):
+            legs[event.ticker] = event
+    if not lives and not settled and not legs:
         return
+    if lives or legs:
+        changes.touch(conn, changes.CATALOG)
+    for ticker, event in legs.items():
+        dollars = {leg: None if value is None else price_dollars(value) for leg, value in event.values}
+        combo_store.set_leg_values(conn, ticker, dollars)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if lives:
-        changes.touch(conn, changes.CATALOG)
         assignments = ", ".join(f"{name} = {mark}" for name in _MARKET_COLUMNS)
         sql = f"UPDATE markets SET {assignments}, version = version + 1 WHERE ticker = {mark}"
         conn.exec_driver_sql(sql, [_market_row(life) for life in lives.values()])

@@ -149,6 +149,29 @@ def tickers_of(collection: Collection, legs: Sequence[Leg]) -> tuple[str, str]:
     return event, f"{event}-{digest[12:17]}"
 
 
+@dataclass(frozen=True, slots=True)
+class LegsSettled:
+    """A leg of the combo `ticker` got a result, or a new one. `values` are its legs' (market
+    ticker, YES settlement value in Price units), None for a leg with no result yet or a void one:
+    the legs' yes_settlement_value_dollars, "only filled after determination" (MveSelectedLeg)."""
+
+    seq: int
+    ticker: str
+    values: tuple[tuple[str, int | None], ...]
+
+
+def leg_values(
+    legs: Sequence[tuple[str, str]], life_of: Callable[[str], MarketLife | None]
+) -> tuple[tuple[str, int | None], ...]:
+    """Each leg's (market ticker, YES settlement value) as LegsSettled carries them."""
+    found: list[tuple[str, int | None]] = []
+    for ticker, _side in legs:
+        life = life_of(ticker)
+        settled = life is not None and life.result not in ("", "void")
+        found.append((ticker, life.settlement_value if settled and life is not None else None))
+    return tuple(found)
+
+
 def outcome(legs: Sequence[tuple[str, str]], life_of: Callable[[str], MarketLife | None]) -> tuple[str, int] | None:
     """The combo's (result, YES settlement value in Price units) from its legs' lives
     ((market ticker, side) pairs); None while a leg has no result. Result is yes, no,

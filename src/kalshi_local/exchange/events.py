@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .combos import LegsSettled
 from .lifecycle import MarketLife
 from .order_groups import OrderGroupChanged
 from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
@@ -95,5 +96,5 @@ class Settled:
 
 Event = (
     OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged | MarketLifecycle
-    | Settled | OrderGroupChanged | RfqChanged | QuoteChanged
+    | Settled | OrderGroupChanged | RfqChanged | QuoteChanged | LegsSettled
 )  # fmt: skip

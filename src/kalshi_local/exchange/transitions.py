@@ -309,6 +309,7 @@ def _follow_legs(venue: Venue, change: _Change, leg: str) -> None:
     open) and determined, or amended when its outcome changed, in the same change."""
     now = change.now
     for combo in _combos_on(venue, leg):
+        venue._emit(change, combos.LegsSettled(venue._seq, combo.ticker, combos.leg_values(combo.legs, venue.life)))
         status = combo.status_at(now)
         found = combos.outcome(combo.legs, venue.life)
         if found is None or status == "finalized":

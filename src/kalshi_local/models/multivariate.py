@@ -99,11 +99,16 @@ def collection(row) -> MultivariateEventCollection:
     )
 
 
+def _ticker_pair(leg: dict) -> dict:
+    """A stored leg as a TickerPair: without the settlement value a determined leg also holds."""
+    return {key: leg[key] for key in ("event_ticker", "market_ticker", "side")}
+
+
 def lookup_point(row) -> LookupPoint:
     """A mve_markets row as a LookupPoint."""
     return LookupPoint(
         event_ticker=row.event_ticker,
         market_ticker=row.market_ticker,
-        selected_markets=msgspec.json.decode(row.legs),
+        selected_markets=[_ticker_pair(leg) for leg in msgspec.json.decode(row.legs)],
         last_queried_ts=to_rfc3339(row.last_queried_us),
     )

@@ -56,7 +56,7 @@ CATALOG_TABLES = frozenset(
     {
         "series", "events", "markets", "milestones", "milestone_events", "structured_targets",
         "target_competitions", "live_data", "announcements", "fee_changes", "incentive_programs",
-        "exchange_state", "settlement_timers",
+        "exchange_state", "settlement_timers", "mve_collections", "mve_markets", "mve_creations",
     }
 )  # fmt: skip
 _TABLE_SCOPES = {"users": (KEYS,), "api_keys": (KEYS,), "change_counters": (), "schema_info": ()}

@@ -3,7 +3,7 @@ keyset pages and the lookup history (api-reference/multivariate/*.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, delete, func, select, update
@@ -139,6 +139,26 @@ def find(conn: Connection, market_ticker: str) -> Row | None:
 
 def legs_json(legs: Sequence[combos.Leg]) -> list[dict[str, str]]:
     return [{"event_ticker": leg.event_ticker, "market_ticker": leg.market_ticker, "side": leg.side} for leg in legs]
+
+
+def set_leg_values(conn: Connection, market_ticker: str, values: Mapping[str, str | None]) -> None:
+    """Writes each leg's yes_settlement_value_dollars (dollar text, None: not settled) into the
+    combo's stored legs, which its market shows as mve_selected_legs, and moves the market's
+    version so that cached answers showing it go."""
+    c = mve_markets.c
+    text = conn.execute(select(c.legs).where(c.market_ticker == market_ticker)).scalar()
+    if text is None:
+        return
+    legs = loads(text)
+    for leg in legs:
+        value = values.get(leg["market_ticker"])
+        if value is None:
+            leg.pop("yes_settlement_value_dollars", None)
+        else:
+            leg["yes_settlement_value_dollars"] = value
+    conn.execute(update(mve_markets).where(c.market_ticker == market_ticker).values(legs=dumps(legs)))
+    m = markets.c
+    conn.execute(update(markets).where(m.ticker == market_ticker).values(version=m.version + 1))
 
 
 def legs_of(text: str | None) -> tuple[tuple[str, str], ...]:
