@@ -8,7 +8,7 @@ import socket
 import httpx
 import pytest
 
-from kalshi_local.api.protocol import MAX_URL_BYTES
+from kalshi_local.api.protocol import MAX_HEAD_BYTES, MAX_URL_BYTES
 
 
 def _raw(server, request: bytes) -> tuple[bytes, dict[str, str], dict]:
@@ -61,3 +61,28 @@ def test_the_server_goes_on_serving_after_a_refusal(demo_server):
     _raw(demo_server, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     with httpx.Client(base_url=demo_server.url, timeout=10) as client:
         assert client.get("/trade-api/v2/exchange/status").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /trade-api/v2/exchange/status HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
+        b"GET /admin/v1/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
+    ],
+)
+def test_a_broken_body_after_good_headers_is_a_400_without_a_server_error(demo_server, request_bytes, caplog):
+    with caplog.at_level("ERROR"):
+        _assert_error(*_raw(demo_server, request_bytes), 400, "bad_request")
+        with httpx.Client(base_url=demo_server.url, timeout=10) as client:  # the app's own answer has finished by now
+            assert client.get("/trade-api/v2/exchange/status").status_code == 200
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
+
+
+def test_headers_over_the_limit_are_a_431_and_headers_under_it_are_served(demo_server):
+    def big_header(size: int) -> bytes:
+        return b"GET /trade-api/v2/exchange/status HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * size + b"\r\n\r\n"
+
+    answer = _raw(demo_server, big_header(MAX_HEAD_BYTES * 4))
+    assert "headers" in _assert_error(*answer, 431, "request_header_fields_too_large")
+    with httpx.Client(base_url=demo_server.url, timeout=10) as client:
+        assert client.get("/trade-api/v2/exchange/status", headers={"X-Big": "a" * 60_000}).status_code == 200

@@ -2,7 +2,8 @@
 
 uvicorn answers a request it cannot parse itself, before the app sees it, with a plain-text 400.
 Clients read `{"error": {"code", "message"}}` from every answer, so those refusals are JSON here;
-a URL over httptools' limit (its URL offsets are 16-bit) is 414 URI Too Long rather than 400.
+a URL over httptools' limit (its URL offsets are 16-bit) is 414 URI Too Long rather than 400,
+and a head (request line and headers) over MAX_HEAD_BYTES is 431, where httptools has no limit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from ..errors import ApiError, BadRequest
 
 MAX_URL_BYTES = (1 << 16) - 1  # httptools.parse_url refuses longer URLs
+MAX_HEAD_BYTES = 1 << 17  # request line and headers: httptools buffers a header whole, without a bound
 LINGER_S = 5.0  # how long the rest of a refused request is read and dropped before the connection closes
 
 
@@ -23,15 +25,27 @@ class UriTooLong(ApiError):
     code = "uri_too_long"
 
 
+class HeadersTooLarge(ApiError):
+    status = 431
+    code = "request_header_fields_too_large"
+
+
 class KalshiHttpProtocol(HttpToolsProtocol):
     refused = False
+    in_head = False  # between a request's first byte and the end of its headers
+    head_bytes = 0
 
     def data_received(self, data: bytes) -> None:
         if self.refused:
             return  # the rest of a refused request, still on its way
         self._unset_keepalive_if_required()
+        was_in_head = self.in_head
         try:
             self.parser.feed_data(data)
+            if was_in_head and self.in_head:  # the whole piece was more of the same request's head
+                self.head_bytes += len(data)
+                if self.head_bytes > MAX_HEAD_BYTES:
+                    self._refuse(HeadersTooLarge(f"the request's headers are over {MAX_HEAD_BYTES} bytes long"))
         except httptools.HttpParserUpgrade:
             if self._should_upgrade():
                 self.handle_websocket_upgrade()
@@ -44,6 +58,14 @@ class KalshiHttpProtocol(HttpToolsProtocol):
             else:
                 self._refuse(BadRequest("the request is not valid HTTP/1.1"))
 
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.in_head, self.head_bytes = True, 0
+
+    def on_headers_complete(self) -> None:
+        self.in_head = False
+        super().on_headers_complete()
+
     def on_url(self, url: bytes) -> None:
         # Fails the parse as soon as the target is too long, rather than buffering all of it.
         self.url += url
@@ -51,6 +73,15 @@ class KalshiHttpProtocol(HttpToolsProtocol):
             raise ValueError("URL too long")
 
     def _refuse(self, error: ApiError) -> None:
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # Its headers were read and its app runs, but its body is broken: this answer
+            # replaces the app's, whose writes are dropped as if the client had gone.
+            cycle.disconnected = True
+            cycle.message_event.set()
+            if cycle.response_started:  # half of the app's answer is out: nothing can follow it
+                self.transport.close()
+                return
         body = json.dumps(error.body()).encode()
         head = [b"HTTP/1.1 %d %s\r\n" % (error.status, _REASONS[error.status])]
         head += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
@@ -65,4 +96,4 @@ class KalshiHttpProtocol(HttpToolsProtocol):
         self.loop.call_later(LINGER_S, self.transport.close)
 
 
-_REASONS = {400: b"Bad Request", 414: b"URI Too Long"}
+_REASONS = {400: b"Bad Request", 414: b"URI Too Long", 431: b"Request Header Fields Too Large"}

@@ -439,6 +439,7 @@ class Venue:
         if cmd.post_only and market.book.crosses(is_bid, cmd.price):
             raise errors.PostOnlyCross()
         walk = self._walk(market, is_bid, cmd.price, count, cmd, now)
+        # A self-crossing fill-or-kill keeps its partial fills (changelog, "self-crossing FoK orders").
         if time_in_force == "fill_or_kill" and walk.filled < count and not walk.self_crossed:
             raise errors.FillOrKillInsufficientVolume(
                 f"fill_or_kill: only {count_fp(walk.filled)} of {count_fp(count)} contracts can fill now"
