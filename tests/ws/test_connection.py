@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 
@@ -29,9 +30,38 @@ def _refused(server, headers) -> tuple[int, bytes]:
     return refused.value.response.status_code, refused.value.response.body
 
 
-def test_a_bad_handshake_is_refused_with_an_http_status_and_kalshis_error_body(server, alice, caplog):
-    import json
+def _raw_upgrade(server, path: str, key: str, version: str) -> tuple[int, dict[str, str], dict]:
+    host, port = server.url.removeprefix("http://").split(":")
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: {version}\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request.encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, json.loads(body)
 
+
+@pytest.mark.parametrize(
+    "path,key,version,status,code",
+    [
+        (PATH, "zz", "13", 400, "bad_request"),  # not a base64 16-byte key
+        (PATH, "dGhlIHNhbXBsZSBub25jZQ==", "8", 400, "bad_request"),  # an old protocol version
+        ("/trade-api/v2/exchange/status", "dGhlIHNhbXBsZSBub25jZQ==", "13", 403, "forbidden"),  # a REST path
+    ],
+)
+def test_handshake_refusals_made_below_the_app_are_in_kalshis_error_shape(server, path, key, version, status, code):
+    got, headers, body = _raw_upgrade(server, path, key, version)
+    assert (got, headers["content-type"]) == (status, "application/json")
+    assert body["error"]["code"] == body["code"] == code and body["message"]
+
+
+def test_a_bad_handshake_is_refused_with_an_http_status_and_kalshis_error_body(server, alice, caplog):
     with caplog.at_level("ERROR"):
         status, body = _refused(server, {})
     assert status == 401 and json.loads(body)["code"] == "unauthorized"

@@ -8,11 +8,16 @@ Client Pings are answered with Pongs by the protocol itself.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.datastructures import Headers
+from websockets.http11 import Response
 
 from ..api.protocol import KalshiHttpProtocol
+from ..errors import ApiError, BadRequest, Forbidden
+from .endpoint import PATH
 
 HEARTBEAT = b"heartbeat"
 # A client message larger than this closes the connection (1009): commands are a few KiB at
@@ -21,6 +26,13 @@ MAX_FRAME_BYTES = 1 << 20
 
 
 class HeartbeatProtocol(WebSocketsSansIOProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The handshake refusals uvicorn and websockets make themselves (a bad Sec-WebSocket-Key
+        # or version, an upgrade to a path that serves none) are plain text: send them as JSON.
+        send_response = self.conn.send_response
+        self.conn.send_response = lambda response: send_response(_in_error_shape(response))  # type: ignore[method-assign]
+
     async def run_asgi(self) -> None:
         # Lets fault injection drop a connection abruptly (ws/connection.py Connection.abort).
         extensions: dict = self.scope["extensions"]
@@ -57,6 +69,27 @@ class HeartbeatProtocol(WebSocketsSansIOProtocol):
 
     async def drain(self) -> None:
         await self.writable.wait()
+
+
+def _in_error_shape(response: Response) -> Response:
+    """A plain-text handshake refusal as Kalshi's JSON error; any other response as it is."""
+    if response.status_code == 101 or not response.headers.get("Content-Type", "").startswith("text/plain"):
+        return response
+    text = bytes(response.body).decode("utf-8", "replace").strip()
+    error: ApiError
+    if response.status_code == 400:
+        error = BadRequest(text or "the WebSocket handshake is not valid")
+    elif response.status_code == 403:
+        error = Forbidden(text or f"no WebSocket is served at this path: connect to {PATH}")
+    else:
+        error = ApiError(text or "the WebSocket handshake failed")
+        error.status = response.status_code
+    body = json.dumps(error.body()).encode()
+    kept = [(name, value) for name, value in response.headers.raw_items() if not name.lower().startswith("content-")]
+    headers = Headers(kept)
+    headers["Content-Type"] = "application/json"
+    headers["Content-Length"] = str(len(body))
+    return Response(response.status_code, response.reason_phrase, headers, body)
 
 
 def server_options(settings: Any) -> dict[str, Any]:
