@@ -4,6 +4,7 @@ show them, and deep enough that the demo user's first marketable order fills."""
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 
@@ -96,22 +97,37 @@ def test_reset_brings_the_books_back(server, demo_user, admin):
     assert books[ticker]["yes_dollars"] and books[ticker]["no_dollars"]
 
 
+def _cents(dollars: str) -> int:
+    return int(Decimal(dollars) * 100)
+
+
 @pytest.mark.parametrize("after", ["start", "reset"])
-def test_the_demo_book_leaves_no_candle_and_a_first_trade_opens_at_the_book(server, demo_user, admin, after):
+def test_the_demo_books_candles_show_the_book_and_later_candles_open_at_it(server, demo_user, admin, after):
     # Placed one side first, the book once made each market's first candle open at a $1 ask.
     if after == "reset":
         admin.request("POST", "/reset")
-    ticker = next(iter(_booked_markets(demo_user)))
-    market = demo_user.ok(f"/markets/{ticker}")["market"]
+    markets = [demo_user.ok(f"/markets/{ticker}")["market"] for ticker in _booked_markets(demo_user)]
+    market = next(m for m in markets if _cents(m["yes_ask_dollars"]) - _cents(m["yes_bid_dollars"]) >= 2)
+    ticker = market["ticker"]
     series = demo_user.ok(f"/events/{market['event_ticker']}")["event"]["series_ticker"]
     now = admin.request("GET", "/clock")["now_us"] // 1_000_000
-    path, window = f"/series/{series}/markets/{ticker}/candlesticks", {"start_ts": now - 60, "end_ts": now + 120}
-    assert demo_user.ok(path, {**window, "period_interval": 1})["candlesticks"] == []
-    body = {"ticker": ticker, "side": "bid", "price": market["yes_ask_dollars"], "count": "1.00"}
-    assert demo_user.request("POST", "/portfolio/events/orders", json=body, expect=201).json()["fill_count"] == "1.00"
-    for period in (1, 60, 1440):
-        params = {**window, "end_ts": now + period * 60, "period_interval": period}
-        [candle] = demo_user.ok(path, params)["candlesticks"]
-        for side in ("yes_ask", "yes_bid"):
-            quote = {candle[side][f"{name}_dollars"] for name in ("open", "low", "high", "close")}
-            assert quote == {market[f"{side}_dollars"]}, (period, side, candle[side])
+    path = f"/series/{series}/markets/{ticker}/candlesticks"
+
+    def candle(period: int, end: int) -> dict:
+        window = {"start_ts": end - period * 60 + 1, "end_ts": end, "period_interval": period}
+        [found] = demo_user.ok(path, window)["candlesticks"]
+        return found
+
+    def quote(found: dict, side: str) -> list[str]:
+        return [found[side][f"{name}_dollars"] for name in ("open", "low", "high", "close")]
+
+    first = candle(1, -(-now // 60) * 60)  # the minute the book was placed in
+    for side in ("yes_ask", "yes_bid"):
+        assert quote(first, side) == [market[f"{side}_dollars"]] * 4, (side, first[side])
+    # A minute later, an ask inside the spread: that minute opens at the book standing before it.
+    admin.request("POST", "/clock", {"advance_seconds": 60})
+    inside = f"{(_cents(market['yes_ask_dollars']) - 1) / 100:.4f}"  # a cent better than the best ask
+    body = {"ticker": ticker, "side": "ask", "price": inside, "count": "1.00", "post_only": True}
+    assert demo_user.request("POST", "/portfolio/events/orders", json=body, expect=201).json()["fill_count"] == "0.00"
+    later = candle(1, -(-(now + 60) // 60) * 60)
+    assert quote(later, "yes_ask") == [market["yes_ask_dollars"], inside, market["yes_ask_dollars"], inside]

@@ -107,7 +107,7 @@ async def reset(request: Request) -> Response:
         await orders.place(svc.trading.submit_many, placements, demo.SOURCE)
     except loader.ScenarioError as exc:  # the packaged catalog is tested: only a broken store gets here
         raise Conflict(f"the demo catalog was loaded without its order books: {exc}") from None
-    await svc.run_write(placing.forget_demo_book, placements)
+    await svc.run_write(placing.flatten_demo_book, placements)
     return json_response({"demo_loaded": load_demo})
 
 

@@ -26,15 +26,15 @@ def load_demo(db_engine: DbEngine, now_us: int) -> None:
     loader.apply(db_engine, catalog, now_us, demo.SOURCE)
     place_here(db_engine, catalog.placements, demo.SOURCE, now_us)
     with db.writing(db_engine) as conn:
-        forget_demo_book(conn, catalog.placements)
+        flatten_demo_book(conn, catalog.placements)
 
 
-def forget_demo_book(conn: Connection, placements: Sequence[Placement]) -> None:
+def flatten_demo_book(conn: Connection, placements: Sequence[Placement]) -> None:
     """The market maker's book is the demo's starting state, not trading. Placed order by order,
-    one side first, it would leave each market's first candle with the other side empty for a
-    moment, as a $1 ask (or $0 bid) opening that candle: its candles go, and a market's first
-    candle opens at the book as it stands."""
-    candles.forget_opening_book(conn, (p.command.ticker for p in placements))
+    one side first, it would open each market's first candle with the other side empty for a
+    moment (a $1 ask or a $0 bid): that candle shows the book as it stands instead, and the
+    candles after it open there."""
+    candles.flatten_opening_book(conn, (p.command.ticker for p in placements))
 
 
 def place_here(

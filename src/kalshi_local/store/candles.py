@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, select, update
 
 from ..exchange.candles import COLUMNS, Bucket
 from .schema import candles
@@ -27,12 +27,16 @@ _BEFORE: StatementCache[None] = StatementCache(
 )
 
 
-def forget_opening_book(conn: Connection, tickers: Iterable[str]) -> None:
-    """Deletes the buckets of `tickers` that hold no trade: what placing a scenario's opening
-    book (post-only orders, which never trade) recorded, while a concurrent trade's bucket stays."""
+def flatten_opening_book(conn: Connection, tickers: Iterable[str]) -> None:
+    """The trade-free buckets of `tickers` show the quote their period closed at throughout:
+    placed one post-only order at a time, a scenario's opening book would otherwise open its
+    markets' first candles with one side empty (a $1 ask, a $0 bid). A bucket holding a trade
+    (a concurrent client's) is left as it is. Later candles open at the book it left."""
+    c = _c
+    flat = {f"{side}_{part}": c[f"{side}_close"] for side in ("bid", "ask") for part in ("first", "low", "high")}
     names = sorted(set(tickers))
     for start in range(0, len(names), 500):  # bounded IN lists
-        conn.execute(delete(candles).where(_c.ticker.in_(names[start : start + 500]), _c.volume == 0))
+        conn.execute(update(candles).where(c.ticker.in_(names[start : start + 500]), c.volume == 0).values(**flat))
 
 
 def between(conn: Connection, ticker: str, period: int, start_ts: int, end_ts: int, limit: int) -> list[Bucket]:
