@@ -74,6 +74,20 @@ class PayloadTooLarge(ApiError):
     code = "payload_too_large"
 
 
+class UriTooLong(ApiError):
+    """A request URL over what the HTTP parser takes (api/protocol.py)."""
+
+    status = 414
+    code = "uri_too_long"
+
+
+class HeadersTooLarge(ApiError):
+    """A request line and headers over the size the server reads (api/protocol.py)."""
+
+    status = 431
+    code = "request_header_fields_too_large"
+
+
 class NotServed(ApiError):
     """An operation of the Trade API that kalshi-local does not implement yet."""
 

@@ -13,21 +13,11 @@ import json
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ..errors import ApiError, BadRequest
+from ..errors import ApiError, BadRequest, HeadersTooLarge, UriTooLong
 
 MAX_URL_BYTES = (1 << 16) - 1  # httptools.parse_url refuses longer URLs
 MAX_HEAD_BYTES = 1 << 17  # request line and headers: httptools buffers a header whole, without a bound
 LINGER_S = 5.0  # how long the rest of a refused request is read and dropped before the connection closes
-
-
-class UriTooLong(ApiError):
-    status = 414
-    code = "uri_too_long"
-
-
-class HeadersTooLarge(ApiError):
-    status = 431
-    code = "request_header_fields_too_large"
 
 
 class KalshiHttpProtocol(HttpToolsProtocol):
