@@ -38,8 +38,7 @@ async def create_rfq(request: Request) -> Response:
     body = await decode(request, AdminRfqIn)
     if body.subtrader_id:
         raise InvalidParameter("subtrader_id: name the sub-trader in the path instead")
-    engine = _engine(request)
-    user = await services(request).run_read(_user, request)
+    engine, user = await _acting(request)
     collection, legs = await services(request).run_read(_combo, request, body.market_ticker)
     outcome = await engine.submit(models.create_rfq(body, Who(user.seq, user.user_id), collection, legs))
     made = next(e.rfq for e in outcome.events if isinstance(e, RfqChanged) and e.kind == "created")
@@ -48,8 +47,7 @@ async def create_rfq(request: Request) -> Response:
 
 async def create_quote(request: Request) -> Response:
     body = await decode(request, AdminQuoteIn)
-    engine = _engine(request)
-    user = await services(request).run_read(_user, request)
+    engine, user = await _acting(request)
     outcome = await engine.submit(models.create_quote(body, Who(user.seq, user.user_id)))
     made = next(e.quote for e in outcome.events if isinstance(e, QuoteChanged) and e.kind == "created")
     return json_response({"id": made.quote_id}, status=201)
@@ -57,17 +55,21 @@ async def create_quote(request: Request) -> Response:
 
 async def accept_quote(request: Request) -> Response:
     body = await decode(request, AdminAcceptIn)
-    engine = _engine(request)
-    user = await services(request).run_read(_user, request)
+    engine, user = await _acting(request)
     await engine.submit(models.accept_quote(body, user.seq, request.path_params["quote_id"]))
     return Response(status_code=204)
 
 
 async def confirm_quote(request: Request) -> Response:
-    engine = _engine(request)
-    user = await services(request).run_read(_user, request)
+    engine, user = await _acting(request)
     await engine.submit(ConfirmQuote(user.seq, request.path_params["quote_id"]))
     return Response(status_code=204)
+
+
+async def _acting(request: Request):
+    """The engine and the member named in the path, for whom the route acts."""
+    engine = _engine(request)
+    return engine, await services(request).run_read(_user, request)
 
 
 def _combo(request: Request, ticker: str):
