@@ -19,6 +19,7 @@ class Settings:
     admin_token: str = field(default_factory=_default_admin_token)
     rate_limits: bool = True
     signature_window_s: int = 60  # how far a request's timestamp may be from the server's time, either way
+    request_read_timeout_s: float = 30.0  # from an HTTP request's first byte to its last (408 past it)
     ws_ping_interval_s: float = 10.0  # WebSocket heartbeat Ping every this often (connection-keep-alive.md)
     ws_ping_timeout_s: float = 20.0  # a connection whose Pong is this late is closed
     ws_queue_limit: int = 10_000  # messages waiting for one slow WebSocket reader before it is dropped

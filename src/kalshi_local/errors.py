@@ -67,6 +67,13 @@ class UpgradeRequired(ApiError):
     code = "upgrade_required"
 
 
+class RequestTimeout(ApiError):
+    """A request that did not arrive whole in time (api/protocol.py)."""
+
+    status = 408
+    code = "request_timeout"
+
+
 class PayloadTooLarge(ApiError):
     """A request body over the size the route accepts."""
 

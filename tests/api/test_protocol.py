@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 
 import httpx
 import pytest
 
 from kalshi_local.api.protocol import MAX_HEAD_BYTES, MAX_URL_BYTES
 
+from ..conftest import new_database_url
+from ..servers import ADMIN_TOKEN, start_server
+
+READ_TIMEOUT_S = 0.5  # the slow server's: long enough for a loaded machine to send a whole request
+
+
+def _connect(server) -> socket.socket:
+    host, port = server.url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def _read_to_close(sock: socket.socket) -> bytes:
+    answer = b""
+    while chunk := sock.recv(65536):  # the server closes the connection after a refusal
+        answer += chunk
+    return answer
+
 
 def _raw(server, request: bytes) -> tuple[bytes, dict[str, str], dict]:
-    host, port = server.url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
+    with _connect(server) as sock:
         sock.sendall(request)
-        answer = b""
-        while chunk := sock.recv(65536):  # the server closes the connection after a refusal
-            answer += chunk
+        return _parse(_read_to_close(sock))
+
+
+def _parse(answer: bytes) -> tuple[bytes, dict[str, str], dict]:
     head, _, body = answer.partition(b"\r\n\r\n")
     status_line, *lines = head.decode("latin-1").split("\r\n")
     headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
@@ -86,3 +104,47 @@ def test_headers_over_the_limit_are_a_431_and_headers_under_it_are_served(demo_s
     assert "headers" in _assert_error(*answer, 431, "request_header_fields_too_large")
     with httpx.Client(base_url=demo_server.url, timeout=10) as client:
         assert client.get("/trade-api/v2/exchange/status", headers={"X-Big": "a" * 60_000}).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def slow_server(request):
+    """A server that gives a request READ_TIMEOUT_S to arrive whole (the protocol is the same on both backends)."""
+    server = start_server(new_database_url(request, "sqlite"), request_read_timeout_s=READ_TIMEOUT_S)
+    yield server
+    server.stop()
+
+
+STATUS = b"GET /trade-api/v2/exchange/status HTTP/1.1\r\nHost: x\r\n"
+
+
+@pytest.mark.parametrize(
+    "partial",
+    [
+        STATUS,
+        b"PUT /admin/v1/users/slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 100\r\n\r\n{\"a"
+        % ADMIN_TOKEN.encode(),
+    ],
+    ids=["headers", "body"],
+)
+def test_a_request_that_does_not_arrive_whole_in_time_is_a_408(slow_server, partial):
+    with _connect(slow_server) as sock:
+        sock.sendall(partial)
+        started = time.monotonic()
+        answer = _parse(_read_to_close(sock))
+    assert time.monotonic() - started >= READ_TIMEOUT_S * 0.9
+    assert "0.5 s" in _assert_error(*answer, 408, "request_timeout")
+
+
+def test_time_between_requests_on_a_connection_does_not_count(slow_server):
+    with _connect(slow_server) as sock:
+        for _ in range(2):
+            sock.sendall(STATUS + b"\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+            time.sleep(READ_TIMEOUT_S * 1.5)  # idle, under uvicorn's keep-alive timeout
+
+
+def test_a_connection_that_never_sends_a_byte_is_closed(slow_server):
+    with _connect(slow_server) as sock:
+        started = time.monotonic()
+        assert sock.recv(1) == b""  # closed by uvicorn's keep-alive timeout (5 s)
+    assert time.monotonic() - started < 9

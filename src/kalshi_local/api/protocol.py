@@ -4,26 +4,42 @@ uvicorn answers a request it cannot parse itself, before the app sees it, with a
 Clients read `{"error": {"code", "message"}}` from every answer, so those refusals are JSON here;
 a URL over httptools' limit (its URL offsets are 16-bit) is 414 URI Too Long rather than 400,
 and a head (request line and headers) over MAX_HEAD_BYTES is 431, where httptools has no limit.
+A request must arrive whole within `read_timeout_s` of its first byte (408 otherwise), and a new
+connection must start one within uvicorn's keep-alive timeout: uvicorn bounds neither, so a client
+that sends a byte now and then would hold its connection forever.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ..errors import ApiError, BadRequest, HeadersTooLarge, UriTooLong
+from ..errors import ApiError, BadRequest, HeadersTooLarge, RequestTimeout, UriTooLong
 
 MAX_URL_BYTES = (1 << 16) - 1  # httptools.parse_url refuses longer URLs
 MAX_HEAD_BYTES = 1 << 17  # request line and headers: httptools buffers a header whole, without a bound
 LINGER_S = 5.0  # how long the rest of a refused request is read and dropped before the connection closes
+READ_TIMEOUT_S = 30.0  # from a request's first byte to its last
 
 
 class KalshiHttpProtocol(HttpToolsProtocol):
+    read_timeout_s = READ_TIMEOUT_S
     refused = False
     in_head = False  # between a request's first byte and the end of its headers
     head_bytes = 0
+    read_deadline: asyncio.TimerHandle | None = None  # while a request is being read
+
+    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
+        super().connection_made(transport)
+        # uvicorn arms its keep-alive timeout only after an answer; the first byte cancels it.
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._end_read_deadline()
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self.refused:
@@ -37,6 +53,7 @@ class KalshiHttpProtocol(HttpToolsProtocol):
                 if self.head_bytes > MAX_HEAD_BYTES:
                     self._refuse(HeadersTooLarge(f"the request's headers are over {MAX_HEAD_BYTES} bytes long"))
         except httptools.HttpParserUpgrade:
+            self._end_read_deadline()
             if self._should_upgrade():
                 self.handle_websocket_upgrade()
             else:
@@ -51,6 +68,12 @@ class KalshiHttpProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.in_head, self.head_bytes = True, 0
+        self._end_read_deadline()
+        self.read_deadline = self.loop.call_later(self.read_timeout_s, self._read_timed_out)
+
+    def on_message_complete(self) -> None:
+        self._end_read_deadline()
+        super().on_message_complete()
 
     def on_headers_complete(self) -> None:
         self.in_head = False
@@ -62,7 +85,22 @@ class KalshiHttpProtocol(HttpToolsProtocol):
         if len(self.url) > MAX_URL_BYTES:
             raise ValueError("URL too long")
 
+    def _end_read_deadline(self) -> None:
+        if self.read_deadline is not None:
+            self.read_deadline.cancel()
+            self.read_deadline = None
+
+    def _read_timed_out(self) -> None:
+        self.read_deadline = None
+        if self.flow.read_paused:  # the wait is ours (a pipelined request queued), not the client's
+            self.read_deadline = self.loop.call_later(self.read_timeout_s, self._read_timed_out)
+        elif not self.in_head and self.cycle is not None and self.cycle.response_complete:
+            self.transport.close()  # answered without its body, which is still trickling in
+        else:
+            self._refuse(RequestTimeout(f"the request did not arrive whole within {self.read_timeout_s:g} s"))
+
     def _refuse(self, error: ApiError) -> None:
+        self._end_read_deadline()
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             # Its headers were read and its app runs, but its body is broken: this answer
@@ -86,4 +124,4 @@ class KalshiHttpProtocol(HttpToolsProtocol):
         self.loop.call_later(LINGER_S, self.transport.close)
 
 
-_REASONS = {400: b"Bad Request", 414: b"URI Too Long", 431: b"Request Header Fields Too Large"}
+_REASONS = {400: b"Bad Request", 408: b"Request Timeout", 414: b"URI Too Long", 431: b"Request Header Fields Too Large"}

@@ -95,8 +95,9 @@ def _in_error_shape(response: Response) -> Response:
 def server_options(settings: Any) -> dict[str, Any]:
     """uvicorn.Config keyword arguments for the WebSocket endpoint, and the HTTP protocol
     that answers its own refusals in Kalshi's error shape."""
+    http = type("KalshiHttpProtocol", (KalshiHttpProtocol,), {"read_timeout_s": settings.request_read_timeout_s})
     return {
-        "http": KalshiHttpProtocol,
+        "http": http,
         "ws": HeartbeatProtocol,
         "ws_ping_interval": settings.ws_ping_interval_s,
         "ws_ping_timeout": settings.ws_ping_timeout_s,
