@@ -32,7 +32,7 @@ class KalshiHttpProtocol(HttpToolsProtocol):
     head_bytes = 0
     read_deadline: asyncio.TimerHandle | None = None  # while a request is being read
 
-    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         # uvicorn arms its keep-alive timeout only after an answer; the first byte cancels it.
         self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
