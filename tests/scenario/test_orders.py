@@ -4,6 +4,7 @@ by the server's engine for an admin upload and by one of the CLI's own for `kals
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -77,6 +78,33 @@ def test_orders_of_an_upload_rest_in_file_order_with_their_collateral(admin_api,
     assert alice.ok("/portfolio/fills")["fills"] == []
 
 
+def _minute_candle(client: ApiClient, end_s: int) -> dict:
+    window = {"start_ts": end_s - 59, "end_ts": end_s, "period_interval": 1}
+    [candle] = client.ok(f"/series/KXSCO/markets/{TICKER}/candlesticks", window)["candlesticks"]
+    return {side: [candle[side][f"{part}_dollars"] for part in ("open", "low", "high", "close")]
+            for side in ("yes_bid", "yes_ask")}
+
+
+def test_an_uploads_book_opens_its_candles_as_it_stands_and_leaves_earlier_candles_alone(admin_api, alice):
+    # Placed bids first, the book had no ask for a moment: the minute's candle would open at $1.
+    now = admin_api.call("GET", "/clock").json()["now_us"] // 1_000_000
+    minute = -(-now // 60) * 60
+    upload(admin_api, {**BASE, "orders": ORDERS})
+    assert _minute_candle(alice, minute) == {"yes_bid": ["0.4000"] * 4, "yes_ask": ["0.6000"] * 4}
+    # A client's bid a minute later moves that minute's candle; a later upload leaves it so.
+    admin_api.call("POST", "/clock", json={"advance_seconds": 60})
+    bid = {"ticker": TICKER, "side": "bid", "price": "0.4500", "count": "1.00"}
+    alice.request("POST", "/portfolio/events/orders", json=bid, expect=201)
+    moved = {"yes_bid": ["0.4000", "0.4000", "0.4500", "0.4500"], "yes_ask": ["0.6000"] * 4}
+    assert _minute_candle(alice, minute + 60) == moved
+    admin_api.call("POST", "/clock", json={"advance_seconds": 60})
+    upload(admin_api, {"orders": [{"user": "bob", "ticker": TICKER, "side": "ask", "price": "0.5900", "count": 1}]})
+    assert _minute_candle(alice, minute + 60) == moved
+    # That upload's minute opens at the book standing before it, as any minute does.
+    after = {"yes_bid": ["0.4500"] * 4, "yes_ask": ["0.6000", "0.5900", "0.6000", "0.5900"]}
+    assert _minute_candle(alice, minute + 120) == after
+
+
 @pytest.mark.parametrize(
     ("bad", "words"),
     [
@@ -136,6 +164,8 @@ def test_kalshi_local_load_places_the_orders_with_its_own_engine(request, backen
             assert alice.ok("/portfolio/balance")["balance"] == 10_000 - ALICE_LOCKED
             book = alice.ok(f"/markets/{TICKER}/orderbook")["orderbook_fp"]
             assert book["no_dollars"] == [["0.4000", "23.00"]]
+            first = _minute_candle(alice, -(-int(time.time()) // 60) * 60)  # the CLI places at the real time
+            assert first == {"yes_bid": ["0.4000"] * 4, "yes_ask": ["0.6000"] * 4}
     finally:
         server.stop()
 

@@ -42,20 +42,21 @@ async def post_scenario(request: Request) -> Response:
         body = await read_body(request, MAX_YAML_SCENARIO_BODY, _BIGGER_YAML)
     else:
         body = await read_body(request, MAX_SCENARIO_BODY, _BIGGER)
-    svc = services(request)
+    svc, now = services(request), now_us(request)
     try:
         # Parsing and writing a big document take seconds: keep the event loop serving reads meanwhile.
         document = await run_in_threadpool(_document, body, content_type)
         if document.has_orders and svc.trading is None:  # refused before anything is written
             raise TradingOff(f"{SOURCE}: $.orders: this server places no orders: {svc.trading_off}")
         if document.clears_accounts and svc.trading is not None:
-            counts = await run_in_threadpool(_load_between, svc.trading, document, now_us(request))
+            counts = await run_in_threadpool(_load_between, svc.trading, document, now)
         else:
-            counts = await run_in_threadpool(_load, svc.engine, document, now_us(request))
+            counts = await run_in_threadpool(_load, svc.engine, document, now)
             if document.writes_rows:  # the engine's balances and rules may have changed
                 await run_in_threadpool(wiring.reload, svc)
         if document.placements:
             await orders.place(svc.trading.submit_many, document.placements, SOURCE)
+            await svc.run_write(placing.flatten_opening_book, document.placements, now)
         if document.moves:
             await lifecycle.apply(svc.trading.submit_many, document.moves, SOURCE)
         if document.faults and svc.gateway is not None:
@@ -107,7 +108,7 @@ async def reset(request: Request) -> Response:
         await orders.place(svc.trading.submit_many, placements, demo.SOURCE)
     except loader.ScenarioError as exc:  # the packaged catalog is tested: only a broken store gets here
         raise Conflict(f"the demo catalog was loaded without its order books: {exc}") from None
-    await svc.run_write(placing.flatten_demo_book, placements)
+    await svc.run_write(placing.flatten_opening_book, placements, now)
     return json_response({"demo_loaded": load_demo})
 
 

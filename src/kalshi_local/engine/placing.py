@@ -25,16 +25,14 @@ def load_demo(db_engine: DbEngine, now_us: int) -> None:
     catalog = loader.Document.of(demo.scenario(), demo.SOURCE)
     loader.apply(db_engine, catalog, now_us, demo.SOURCE)
     place_here(db_engine, catalog.placements, demo.SOURCE, now_us)
-    with db.writing(db_engine) as conn:
-        flatten_demo_book(conn, catalog.placements)
 
 
-def flatten_demo_book(conn: Connection, placements: Sequence[Placement]) -> None:
-    """The market maker's book is the demo's starting state, not trading. Placed order by order,
-    one side first, it would open each market's first candle with the other side empty for a
-    moment (a $1 ask or a $0 bid): that candle shows the book as it stands instead, and the
-    candles after it open there."""
-    candles.flatten_opening_book(conn, (p.command.ticker for p in placements))
+def flatten_opening_book(conn: Connection, placements: Sequence[Placement], now_us: int) -> None:
+    """A scenario's resting orders (the demo's market maker's too) are its starting state, not
+    trading. Placed order by order, one side first, they would open each market's candle with
+    the other side empty for a moment (a $1 ask or a $0 bid): the candles open at `now_us`
+    show the book as it stands instead, and the candles after them open there."""
+    candles.flatten_opening_book(conn, (p.command.ticker for p in placements), now_us)
 
 
 def place_here(
@@ -57,7 +55,10 @@ def place_here(
     try:
         # A loop of its own in a worker thread: the caller may be inside one already.
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, _with_engine(db_engine, placements, source, now_us, moves)).result()
+            placed = pool.submit(asyncio.run, _with_engine(db_engine, placements, source, now_us, moves)).result()
+        with db.writing(db_engine) as conn:
+            flatten_opening_book(conn, placements, now_us)
+        return placed
     finally:
         with db.writing(db_engine) as conn:
             accounts.release_balances(conn, instance)

@@ -27,16 +27,19 @@ _BEFORE: StatementCache[None] = StatementCache(
 )
 
 
-def flatten_opening_book(conn: Connection, tickers: Iterable[str]) -> None:
-    """The trade-free buckets of `tickers` show the quote their period closed at throughout:
-    placed one post-only order at a time, a scenario's opening book would otherwise open its
-    markets' first candles with one side empty (a $1 ask, a $0 bid). A bucket holding a trade
-    (a concurrent client's) is left as it is. Later candles open at the book it left."""
+def flatten_opening_book(conn: Connection, tickers: Iterable[str], since_us: int) -> None:
+    """The trade-free buckets of `tickers` still open at `since_us` (when a scenario placed its
+    orders) show the quote their period closed at throughout: placed one order at a time, a
+    scenario's opening book would otherwise open its markets' first candles with one side empty
+    (a $1 ask, a $0 bid). A bucket holding a trade is left as it is, and so are earlier ones.
+    Later candles open at the book it left."""
     c = _c
     flat = {f"{side}_{part}": c[f"{side}_close"] for side in ("bid", "ask") for part in ("first", "low", "high")}
     names = sorted(set(tickers))
+    since_s = since_us // 1_000_000  # a bucket's end is in seconds: (end - period, end] holds since_us
     for start in range(0, len(names), 500):  # bounded IN lists
-        conn.execute(update(candles).where(c.ticker.in_(names[start : start + 500]), c.volume == 0).values(**flat))
+        chunk = names[start : start + 500]
+        conn.execute(update(candles).where(c.ticker.in_(chunk), c.volume == 0, c.end_ts >= since_s).values(**flat))
 
 
 def between(conn: Connection, ticker: str, period: int, start_ts: int, end_ts: int, limit: int) -> list[Bucket]:
