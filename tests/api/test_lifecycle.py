@@ -279,3 +279,23 @@ def test_the_typescript_sdk_reads_settlements_with_every_field_it_declares(serve
     assert second["data"]["cursor"] == ""
     api.close()
     other.close()
+
+
+def test_an_inactive_markets_orders_may_be_pulled_but_not_placed_or_amended(server, admin):
+    _, alice = member(server, admin)
+    ticker = life_market(admin)
+    body = {"ticker": ticker, "action": "buy", "side": "yes", "count": 4, "yes_price": 30}
+    first = alice.request("POST", V1, json=body, expect=201).json()["order"]["order_id"]
+    second = alice.request("POST", V1, json=body, expect=201).json()["order"]["order_id"]
+    admin.request("POST", f"/markets/{ticker}/deactivate")
+    refused = alice.error(V1, method="POST", status=400, json=body)
+    assert refused["code"] == "market_closed" and "inactive" in refused["message"]
+    amend = {**body, "yes_price": 31}
+    assert alice.error(f"{V1}/{first}/amend", method="POST", status=400, json=amend)["code"] == "market_closed"
+    # As in a trading pause, an order may be cancelled or decreased (maintenance_and_pauses.md).
+    decreased = alice.request("POST", f"{V1}/{first}/decrease", json={"reduce_by": 1}, expect=200).json()["order"]
+    assert decreased["remaining_count_fp"] == "3.00"
+    v2 = f"/portfolio/events/orders/{second}"
+    assert alice.request("DELETE", v2, expect=200).json()["reduced_by"] == "4.00"
+    assert alice.request("DELETE", f"{V1}/{first}", expect=200).json()["order"]["status"] == "canceled"
+    assert balance(alice)[0] == 10_000

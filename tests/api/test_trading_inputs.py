@@ -231,6 +231,7 @@ def test_v1_options():
     )
     assert (cmd.expiration_us, cmd.reduce_only, cmd.post_only) == (1_900_000_000_000_000, True, True)
     assert (cmd.self_trade_prevention, cmd.subaccount, cmd.client_order_id) == ("maker", 4, "x")
+    assert not create_v1(sell_position_floor=0, action="buy").reduce_only  # a floor on sells only
     rejected(create_v1, "sell_position_floor", sell_position_floor=5)
     rejected(create_v1, "buy_max_cost", action="sell", buy_max_cost=100)
 
@@ -250,10 +251,8 @@ def test_v1_amend_and_decrease():
         "o9",
     )
     assert (amend.book_side, amend.price, amend.count, amend.order_id) == ("ask", 7_000, 400, "o9")
-    with pytest.raises(InvalidParameter, match="count"):
-        ti.amend_v1(
-            ti.decode({"ticker": "MKT", "action": "buy", "side": "no", "no_price": 30}, ti.AmendOrderV1), WHO, "o9"
-        )
+    price_only = {"ticker": "MKT", "action": "buy", "side": "no", "no_price": 30}
+    assert ti.amend_v1(ti.decode(price_only, ti.AmendOrderV1), WHO, "o9").count is None  # the count stays
     dec = ti.decrease_v1(ti.decode({"reduce_by": 2, "reduce_by_fp": "2.00"}, ti.DecreaseOrderV1), WHO, "o9")
     assert (dec.reduce_by, dec.reduce_to) == (200, None)
     assert ti.decrease_v1(ti.decode({"reduce_to_fp": "0.5"}, ti.DecreaseOrderV1), WHO, "o9").reduce_to == 50

@@ -289,6 +289,23 @@ def test_v1_amend_to_a_new_price(alice, ticker):
     assert amended["old_order"]["no_price"] == 70 and amended["order"]["no_price"] == 65
 
 
+def test_v1_amend_of_the_price_alone_keeps_the_count(alice, bob, ticker):
+    body = {"ticker": ticker, "action": "buy", "side": "yes", "count": 4, "yes_price": 30}
+    made = alice.request("POST", V1, json=body, expect=201).json()["order"]
+    bob.request("POST", V1, json={**body, "action": "sell", "count": 1}, expect=201)  # fills 1 of alice's 4
+    amend = {"ticker": ticker, "action": "buy", "side": "yes", "yes_price": 32}
+    amended = alice.request("POST", f"{V1}/{made['order_id']}/amend", json=amend, expect=200).json()["order"]
+    assert (amended["yes_price"], amended["fill_count_fp"], amended["remaining_count_fp"]) == (32, "1.00", "3.00")
+
+
+def test_v1_sell_position_floor_bounds_sells_only(alice, ticker):
+    buy = {"ticker": ticker, "action": "buy", "side": "yes", "count": 2, "yes_price": 30, "sell_position_floor": 0}
+    assert alice.request("POST", V1, json=buy, expect=201).json()["order"]["status"] == "resting"
+    sell = {**buy, "action": "sell"}  # holds no YES: selling would open a NO position
+    refused = alice.request("POST", V1, json=sell, expect=400).json()["error"]
+    assert refused["code"] == "exceeded_sell_position_floor" and "sell_position_floor" in refused["message"]
+
+
 def test_v1_batches(alice, ticker):
     one = {"ticker": ticker, "action": "buy", "side": "yes", "count": 1, "yes_price": 10}
     made = alice.request("POST", f"{V1}/batched", json={"orders": [one, {**one, "yes_price": 11}]}, expect=201).json()

@@ -62,6 +62,12 @@ def test_place_get_list_amend_decrease_cancel(maker, ticker):
     )
     assert (amended.old_order.remaining_count, amended.order.remaining_count) == (5, 4)
     assert amended.order.client_order_id == "sdk-2"
+    repriced = maker.amend_order(  # the price alone: the count stays
+        order_id, ticker=ticker, side="yes", action="buy", yes_price=31, client_order_id="sdk-2",
+        updated_client_order_id="sdk-2",
+    )
+    assert (repriced.order.yes_price, repriced.order.remaining_count) == (31, 4)
+    order_id = repriced.order.order_id
     decreased = maker.decrease_order(order_id, reduce_by=1)
     assert decreased.order.remaining_count == 3
     cancelled = maker.cancel_order(order_id)

@@ -222,7 +222,7 @@ class AmendOrder:
     ticker: str
     book_side: BookSide
     price: int
-    count: int  # the new initial count: fill_count + new remaining
+    count: int | None  # the new initial count: fill_count + new remaining; None: as it is
     client_order_id: str | None = None  # must match when given
     updated_client_order_id: str | None = None
     subaccount: int | None = None

@@ -434,7 +434,9 @@ class Venue:
             held = position.position if position else 0
             reducible = max(0, -held if is_bid else held)
             if reducible == 0:
-                raise errors.ExceededSellPositionFloor("reduce_only: there is no opposite position to reduce")
+                raise errors.ExceededSellPositionFloor(
+                    "reduce-only (reduce_only, or sell_position_floor 0 on a sell): no position for it to reduce"
+                )
             count = min(count, reducible)
         if cmd.post_only and market.book.crosses(is_bid, cmd.price):
             raise errors.PostOnlyCross()
@@ -700,7 +702,7 @@ class Venue:
     def _cancel(self, cmd: CancelOrder, now: int) -> Outcome:
         self._pauses.check("cancel")
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
-        market = self._market(order.ticker, now=now)
+        market = self._market(order.ticker, now=now, pulling=True)
         change = _Change(now)
         change.outcome.order = order
         change.outcome.reduced_by = order.remaining_count
@@ -710,7 +712,7 @@ class Venue:
     def _decrease(self, cmd: DecreaseOrder, now: int) -> Outcome:
         self._pauses.check("decrease")
         order = self._owned(cmd.user_seq, cmd.order_id, cmd.subaccount)
-        market = self._market(order.ticker, now=now)
+        market = self._market(order.ticker, now=now, pulling=True)
         if (cmd.reduce_by is None) == (cmd.reduce_to is None):
             raise errors.InvalidOrder("give exactly one of reduce_by and reduce_to")
         if cmd.reduce_by is not None:
@@ -744,15 +746,16 @@ class Venue:
         if cmd.client_order_id is not None and cmd.client_order_id != order.client_order_id:
             raise errors.OrderIdAndClientOrderIdMismatch("client_order_id does not match the order's")
         self._check_price(market, cmd.price)
-        _check_count(cmd.count, "count")
-        if cmd.count <= order.fill_count:
+        count = order.initial_count if cmd.count is None else cmd.count
+        _check_count(count, "count")
+        if count <= order.fill_count:
             raise errors.InvalidAmendQuantity(
                 f"count must be above the filled count {count_fp(order.fill_count)} (it is the new total)"
             )
         new_id = cmd.updated_client_order_id
         if new_id and new_id != order.client_order_id and (order.user_seq, new_id) in self._client_ids:
             raise errors.OrderAlreadyExists(f"client_order_id {new_id!r} is used by one of your open orders")
-        remaining = cmd.count - order.fill_count
+        remaining = count - order.fill_count
         if cmd.price == order.price and remaining <= order.remaining_count:
             return self._amend_down(order, market, remaining, new_id, now)
         is_bid = order.book_side == "bid"
@@ -764,7 +767,7 @@ class Venue:
         self._check_funds(self._accounts[order.account], market, probe, walk, not walk.self_stopped, now)
         change = _Change(now)
         self._take_off(change, order, market, order.remaining_count, "amended", keep=True)
-        order.price, order.remaining_count, order.initial_count = cmd.price, remaining, cmd.count
+        order.price, order.remaining_count, order.initial_count = cmd.price, remaining, count
         self._rename(order, new_id)
         self._take(change, market, order, walk, not walk.self_stopped, "amended")
         return self._finish(change, order)
@@ -857,7 +860,12 @@ class Venue:
         return _Change(now)
 
     def _market(
-        self, ticker: str, require_trading: bool = True, rules_missing_ok: bool = False, now: int | None = None
+        self,
+        ticker: str,
+        require_trading: bool = True,
+        rules_missing_ok: bool = False,
+        now: int | None = None,
+        pulling: bool = False,
     ) -> _Market:
         market = self._markets.get(ticker)
         if market is None:
@@ -875,7 +883,12 @@ class Venue:
             life = self.life(ticker) if now is not None else None
             if life is None and not market.rules.trading:
                 raise errors.MarketClosed(f"market {ticker} is not open for trading")
-            if life is not None and (status := life.status_at(now)) != "active":  # type: ignore[arg-type]
+            status = life.status_at(now) if life is not None else "active"  # type: ignore[arg-type]
+            # An inactive market's trading is paused, not closed: its orders may still be pulled
+            # (cancelled or decreased), as in a trading pause (maintenance_and_pauses.md).
+            if status == "inactive" and not pulling:
+                raise errors.MarketClosed(f"market {ticker} is inactive: only cancels and decreases are accepted")
+            if status not in ("active", "inactive"):
                 raise errors.MarketClosed(f"market {ticker} is {status}: no order operation is accepted")
         return market
 

@@ -353,8 +353,8 @@ def create_v1(body: CreateOrderV1, who: Who, at: str = "") -> CreateOrder:
         side=body.side,
         expiration_us=_seconds_us(body.expiration_ts),
         post_only=body.post_only,
-        # sell_position_floor 0: a sell may close the position but never flip it.
-        reduce_only=body.reduce_only or body.sell_position_floor == 0,
+        # sell_position_floor 0: a sell may close the position but never flip it; a buy is a buy.
+        reduce_only=body.reduce_only or (body.sell_position_floor == 0 and body.action == "sell"),
         buy_max_cost=None if body.buy_max_cost is None else Amount.from_cents(body.buy_max_cost).raw,
         cancel_order_on_pause=body.cancel_order_on_pause,
         order_group_id=body.order_group_id,
@@ -362,9 +362,8 @@ def create_v1(body: CreateOrderV1, who: Who, at: str = "") -> CreateOrder:
 
 
 def amend_v1(body: AmendOrderV1, who: Who, order_id: str) -> AmendOrder:
+    """A V1 amend as a command: without count or count_fp the order keeps its count."""
     count = _v1_count(body.count, body.count_fp, "count")
-    if count is None:
-        raise _fail("count", "count or count_fp is required")
     price = _v1_yes_price(body, "", required=True)
     assert price is not None
     return AmendOrder(
