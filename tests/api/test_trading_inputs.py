@@ -159,8 +159,8 @@ def test_v1_batch_cancel_takes_ids_or_orders():
     assert ti.batch_cancel_v1(ti.decode({"orders": [{"order_id": "b", "subaccount": 2}]}, ti.BatchCancelV1), WHO) == [
         CancelOrder(7, "b", 2)
     ]
-    for body in ({}, {"ids": ["a"], "orders": [{"order_id": "b"}]}):
-        with pytest.raises(InvalidParameter):
+    for body, named in (({}, "orders"), ({"ids": []}, "ids"), ({"ids": ["a"], "orders": [{"order_id": "b"}]}, "ids")):
+        with pytest.raises(InvalidParameter, match=f"^{named}: "):
             ti.batch_cancel_v1(ti.decode(body, ti.BatchCancelV1), WHO)
 
 

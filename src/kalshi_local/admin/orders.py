@@ -17,6 +17,7 @@ from ..api.params import Query
 from ..api.responses import json_response, services
 from ..engine.errors import TradingOff
 from ..errors import NotFound
+from ..exchange.errors import OrderNotFound
 from ..exchange.money import count_fp
 from ..exchange.orders import CancelOrder
 from ..exchange.venue import Outcome
@@ -59,7 +60,10 @@ async def cancel_order(request: Request) -> Response:
     order_id = request.path_params["order_id"]
     engine = _engine(request)
     row = await services(request).run_read(_order, request, order_id)
-    outcome = await engine.submit(CancelOrder(row.user_seq, order_id))
+    try:
+        outcome = await engine.submit(CancelOrder(row.user_seq, order_id))
+    except OrderNotFound:  # the venue words it for the order's owner
+        raise OrderNotFound(f"order {order_id} of {row.user_id} is not resting: nothing to cancel") from None
     assert outcome.order is not None, "a cancel returns its order"
     order = outcome.order
     return json_response({"order": out.order(order, order.user_id), "reduced_by_fp": count_fp(outcome.reduced_by)})

@@ -268,7 +268,9 @@ def batch_cancel_v1(body: BatchCancelV1, who: Who) -> list[CancelOrder]:
         return cancel_items(body.orders, who)
     if body.ids:
         return [CancelOrder(who.user_seq, order_id, 0) for order_id in body.ids]
-    raise _fail("orders", "at least one order to cancel is required")
+    if body.ids is not None:  # named, but empty
+        raise _fail("ids", "at least one order id is required")
+    raise _fail("orders", "at least one order to cancel is required (orders, or ids)")
 
 
 def _exactly_one(fields: dict[str, int | None]) -> None:
