@@ -140,3 +140,31 @@ def test_a_reader_sees_the_counter_move_on_the_same_connection(engine):
         reader.rollback()
         _commit(engine, update(schema.milestones).values(title="t"))
         assert changes.scope_marker(reader, changes.CATALOG) != before
+
+
+@pytest.mark.parametrize("inclusive", [True, False])
+def test_a_next_time_memo_answers_as_its_query_would_and_asks_again_only_when_it_must(engine, inclusive):
+    times = [100, 200]  # the stored times the query finds, committed below through schema_info
+    asked: list[int] = []
+
+    def query(conn, at: int) -> int | None:
+        asked.append(at)
+        return min((t for t in times if t > at or (inclusive and t == at)), default=None)
+
+    def check(conn, at: int, expect: int | None, asks: bool) -> None:
+        before = len(asked)
+        assert changes.next_time_memo(conn, "memo", at, query, inclusive) == expect
+        assert (len(asked) > before) == asks, (at, asked)
+
+    with engine.connect() as reader:
+        check(reader, 50, 100, asks=True)
+        check(reader, 60, 100, asks=False)  # forward, short of the answer
+        check(reader, 40, 100, asks=True)  # backward: the answer may be earlier
+        check(reader, 100, 100 if inclusive else 200, asks=not inclusive)
+        check(reader, 150, 200, asks=inclusive)  # past the answer (the exclusive memo moved on at 100)
+        reader.rollback()
+        times.insert(0, 160)
+        _commit(engine, insert(schema.schema_info).values(key="memo", value="1"))  # any commit
+        check(reader, 150, 160, asks=True)
+        check(reader, 250, None, asks=True)
+        check(reader, 10**12, None, asks=False)  # nothing later, nothing committed

@@ -22,6 +22,7 @@ from ..services import Services
 from ..store import markets as store
 from ..store import orderbook as book_store
 from ..store import trades as trade_store
+from ..store.changes import next_time_memo
 from . import tiers
 from .endpoints import route
 from .params import Query
@@ -99,7 +100,8 @@ def _store_and_statuses(request: Request, conn: Connection):
     # A list of markets depends on the store, on each market's shown status, which only
     # changes when some market opens or closes, and on which markets the cutoff archived.
     now_us = services(request).clock.now_us()
-    return tiers.archive_marker(request, conn), store.next_status_change(conn, now_us)
+    changes = next_time_memo(conn, "next_status_change", now_us, store.next_status_change, inclusive=False)
+    return tiers.archive_marker(request, conn), changes
 
 
 @cached_response(_store_and_statuses)

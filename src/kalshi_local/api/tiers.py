@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from ..exchange.historical import Cutoffs, Tier, cutoffs
 from ..store import markets as market_store
-from ..store.changes import data_marker
+from ..store.changes import data_marker, next_time_memo
 from .responses import services
 
 
@@ -34,4 +34,6 @@ def orders(request: Request, historical: bool = False) -> Tier:
 def archive_marker(request: Request, conn) -> Hashable:
     """For cached answers that show market data and depend on which markets are live: moves on
     every commit and whenever the market cutoff passes a settlement (either way)."""
-    return data_marker(conn), market_store.first_settled_from(conn, cutoffs_of(request).market_settled_us)
+    cutoff = cutoffs_of(request).market_settled_us
+    first = next_time_memo(conn, "first_settled_from", cutoff, market_store.first_settled_from, inclusive=True)
+    return data_marker(conn), first

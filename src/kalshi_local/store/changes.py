@@ -90,6 +90,24 @@ def data_marker(conn: Connection) -> Hashable:
     return read()
 
 
+def next_time_memo(
+    conn: Connection, name: str, at: int, query: Callable[[Connection, int], int | None], inclusive: bool
+) -> int | None:
+    """`query(conn, at)`, the first stored time at (`inclusive`) or after `at`, None if there is
+    none. Its answer holds while nothing is committed and `at` moves forward short of it, so it
+    is kept on the connection under `name` and read again only then: cached list answers check
+    such a time on every request, and under order flow the query cost more than the answer."""
+    data = data_marker(conn)
+    memo = conn.info.get(name)
+    if memo is not None:
+        memo_data, memo_at, found = memo
+        if memo_data == data and memo_at <= at and (found is None or at < found or (inclusive and at == found)):
+            return found
+    found = query(conn, at)
+    conn.info[name] = (data, at, found)
+    return found
+
+
 def _marker_reader(conn: Connection) -> Callable[[], Hashable]:
     cursor = conn.connection.cursor()
     try:
