@@ -9,8 +9,9 @@ import asyncio
 from sqlalchemy import select
 
 from kalshi_local.engine import Engine, timers
-from kalshi_local.exchange.clock import MICROS, to_rfc3339
-from kalshi_local.exchange.events import MarketLifecycle
+from kalshi_local.exchange.clock import MICROS, RealClock, to_rfc3339
+from kalshi_local.exchange.events import MarketLifecycle, OrderChanged
+from kalshi_local.exchange.orders import CreateOrder
 from kalshi_local.scenario import loader
 from kalshi_local.store import clock as clock_store
 from kalshi_local.store.schema import markets
@@ -51,3 +52,31 @@ def test_a_long_advance_fires_every_instant_in_order_in_a_few_batches(store):
         assert clock_store.manual_time(conn) == target
         statuses = set(conn.execute(select(markets.c.status).where(markets.c.ticker.in_(tickers))).scalars())
     assert statuses == {"closed"}
+
+
+def test_on_the_real_clock_an_order_expires_when_due_not_at_the_wakers_next_round(store):
+    # The waker's round is MAX_WAIT_S (30 s) while nothing is pending; the engine tells it of
+    # the expiration the order brought, so it fires within moments of it.
+    cancelled: list[int] = []
+
+    async def main() -> None:
+        clock = RealClock()
+        engine = Engine.start(store.db, clock)
+        waker = timers.Waker(engine, clock)
+        engine.subscribe(lambda events: cancelled.extend(
+            clock.now_us() for e in events if isinstance(e, OrderChanged) and e.order.status == "canceled"))  # fmt: skip
+        try:
+            await asyncio.sleep(0.05)  # the waker's first round: nothing is due
+            expires = clock.now_us() + 300_000
+            order = CreateOrder(store.alice, store.alice_id, 0, "KXT-1-A", "bid", 100, 100, expiration_us=expires)
+            assert (await engine.submit(order)).order.status == "resting"
+            for _ in range(100):
+                if cancelled:
+                    break
+                await asyncio.sleep(0.05)
+            assert cancelled and expires <= cancelled[0] < expires + 2 * MICROS, (expires, cancelled)
+        finally:
+            waker.close()
+            engine.close()
+
+    asyncio.run(main())

@@ -77,6 +77,8 @@ class Engine:
         self._counters = (0, 0)
         self._closed = False
         self.batches = 0  # transactions committed: how well commands group
+        # Told the earliest pending timer after every batch (timers.Waker on the real clock).
+        self.watch_next_due: Callable[[int | None], None] | None = None
         self._rebuild()
         try:
             self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
@@ -232,6 +234,8 @@ class Engine:
             self._checkpointer.committed()
         if any(isinstance(job.result, EngineFault) or _has_fault(job.result) for job in jobs):
             self._try_rebuild()  # the venue may hold part of the failed command
+        if self.watch_next_due is not None and self._venue is not None:
+            self.watch_next_due(self._venue.next_due())
         self._deliver(jobs, events)
 
     def _expire(self, now: int) -> list[Event]:

@@ -103,28 +103,46 @@ def start_clock(db_engine: DbEngine, kind: str) -> Clock:
 
 
 class Waker:
-    """On the real clock: submits a Tick when the next timer is due (or `poke` says one may
-    have moved closer: a lifecycle command, a catalog write), at least every MAX_WAIT_S."""
+    """On the real clock: submits a Tick when the next timer is due, at least every MAX_WAIT_S.
+    The engine tells it the earliest pending timer after every batch (`watch`), so an order's
+    expiration or a quote's execution scheduled by any command wakes it in time; `poke`
+    makes it look again at once (a catalog write may have moved a market's times)."""
 
     MAX_WAIT_S = 30.0
 
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self._engine, self._clock = engine, clock
         self._poked = threading.Event()
+        self._lock = threading.Lock()
+        self._asking = False  # a Tick of ours is on its way through the engine
+        self._reported: int | None = None  # the earliest timer the last batch left pending
+        self._target: int | None = None  # the instant waited for (None: no timer pending)
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="kalshi-local-timers", daemon=True)
         self._thread.start()
+        engine.watch_next_due = self.watch
 
     def poke(self) -> None:
         self._poked.set()
 
+    def watch(self, due_us: int | None) -> None:
+        """On the engine thread, after each batch: `due_us` is its earliest pending timer."""
+        with self._lock:
+            self._reported = due_us
+            if not self._asking and due_us is not None and (self._target is None or due_us < self._target):
+                self._poked.set()
+
     def close(self) -> None:
+        self._engine.watch_next_due = None
         self._stopped = True
         self._poked.set()
         self._thread.join()
 
     def _run(self) -> None:
         while not self._stopped:
+            self._poked.clear()
+            with self._lock:
+                self._asking = True
             try:
                 due = self._engine.submit_blocking(Tick(self._clock.now_us())).next_due_us
             except EngineClosed:
@@ -132,6 +150,11 @@ class Waker:
             except Exception:
                 log.exception("firing the clock's timers failed; trying again shortly")
                 due = None
-            wait = self.MAX_WAIT_S if due is None else (due - self._clock.now_us()) / MICROS
+            with self._lock:
+                self._asking = False
+                # The last batch's report is at least as recent as the Tick's own answer.
+                reported = self._reported
+                self._target = due if reported is None else reported if due is None else min(due, reported)
+                target = self._target
+            wait = self.MAX_WAIT_S if target is None else (target - self._clock.now_us()) / MICROS
             self._poked.wait(min(max(wait, 0.0), self.MAX_WAIT_S))
-            self._poked.clear()
