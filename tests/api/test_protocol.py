@@ -106,6 +106,27 @@ def test_headers_over_the_limit_are_a_431_and_headers_under_it_are_served(demo_s
         assert client.get("/trade-api/v2/exchange/status", headers={"X-Big": "a" * 60_000}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("headers", "piece"),
+    [
+        (b"X-Big: " + b"a" * (MAX_HEAD_BYTES + 10) + b"\r\n", None),
+        (b"X-Big: " + b"a" * (MAX_HEAD_BYTES + 10) + b"\r\n", 8192),
+        (b"".join(b"X-H%d: %s\r\n" % (n, b"a" * 1000) for n in range(140)), 8192),
+    ],
+    ids=["one header, one write", "one header, in pieces", "many headers, in pieces"],
+)
+def test_headers_just_over_the_limit_are_a_431_however_they_arrive(demo_server, headers, piece):
+    request = b"GET /trade-api/v2/exchange/status HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n"
+    with _connect(demo_server) as sock:
+        for start in range(0, len(request), piece or len(request)):
+            try:
+                sock.sendall(request[start : start + (piece or len(request))])
+            except (BrokenPipeError, ConnectionResetError):
+                break  # refused before the rest was sent
+        answer = _parse(_read_to_close(sock))
+    assert "headers" in _assert_error(*answer, 431, "request_header_fields_too_large")
+
+
 @pytest.fixture(scope="module")
 def slow_server(request):
     """A server that gives a request READ_TIMEOUT_S to arrive whole (the protocol is the same on both backends)."""

@@ -29,7 +29,8 @@ class KalshiHttpProtocol(HttpToolsProtocol):
     read_timeout_s = READ_TIMEOUT_S
     refused = False
     in_head = False  # between a request's first byte and the end of its headers
-    head_bytes = 0
+    head_bytes = 0  # of the pieces read wholly inside the head: bounds a header still arriving
+    header_bytes = 0  # of the headers parsed so far, whatever pieces they came in
     read_deadline: asyncio.TimerHandle | None = None  # while a request is being read
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -60,20 +61,29 @@ class KalshiHttpProtocol(HttpToolsProtocol):
                 self._unsupported_upgrade_warning()
         except httptools.HttpParserError:
             # self.url holds what was read of the target so far (unset before the first request began).
-            if len(getattr(self, "url", b"")) > MAX_URL_BYTES:
+            if self.header_bytes > MAX_HEAD_BYTES:
+                self._refuse(HeadersTooLarge(f"the request's headers are over {MAX_HEAD_BYTES} bytes long"))
+            elif len(getattr(self, "url", b"")) > MAX_URL_BYTES:
                 self._refuse(UriTooLong(f"the request URL is over {MAX_URL_BYTES} bytes long"))
             else:
                 self._refuse(BadRequest("the request is not valid HTTP/1.1"))
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.in_head, self.head_bytes = True, 0
+        self.in_head, self.head_bytes, self.header_bytes = True, 0, 0
         self._end_read_deadline()
         self.read_deadline = self.loop.call_later(self.read_timeout_s, self._read_timed_out)
 
     def on_message_complete(self) -> None:
         self._end_read_deadline()
         super().on_message_complete()
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        # httptools hands over each header whole, however many pieces it came in.
+        self.header_bytes += len(name) + len(value) + 4  # ": " and CRLF
+        if self.header_bytes > MAX_HEAD_BYTES:
+            raise ValueError("headers too large")  # fails the parse: data_received answers 431
+        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self.in_head = False
