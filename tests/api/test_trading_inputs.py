@@ -266,3 +266,9 @@ def test_a_no_price_is_the_complement_of_the_yes_price(cents):
     by_no = create_v1(drop=("yes_price",), no_price=cents)
     by_yes = create_v1(yes_price=100 - cents)
     assert by_no.price == by_yes.price == (100 - cents) * 100
+
+
+def test_only_exchange_index_0_is_taken():
+    assert create_v2(exchange_index=0).ticker
+    assert "exchange_index" in rejected(create_v2, "exchange_index", exchange_index=5)
+    rejected(create_v1, "exchange_index", exchange_index=1)

@@ -73,7 +73,7 @@ class _OrderOptions(_In, kw_only=True):
     order_group_id: OrderId | None = None
     cancel_order_on_pause: bool = False
     subaccount: Subaccount = 0
-    exchange_index: int | None = None
+    exchange_index: Literal[0] | None = None  # ExchangeIndex: "currently only 0 supported"
 
 
 class CreateOrderV2(_OrderOptions, kw_only=True):
@@ -186,7 +186,9 @@ def _price(value: str | int, field: str) -> int:
     try:
         raw = Price.from_dollars(str(value)).raw
     except ValueError:
-        raise _fail(field, f'must be a dollar amount like "0.5600", got {str(value)[:40]!r}') from None
+        raise _fail(
+            field, f'must be a dollar amount with at most 4 decimal places, like "0.5600", got {str(value)[:40]!r}'
+        ) from None
     if not 0 < raw < PRICE_SCALE:
         raise _fail(field, f"must be between 0 and 1 dollar exclusive, got {value!r}")
     return raw
@@ -197,7 +199,9 @@ def _count(value: str | int, field: str, allow_zero: bool = False) -> int:
     try:
         raw = Count.from_fp(str(value)).raw
     except ValueError:
-        raise _fail(field, f'must be a contract count like "10.00", got {str(value)[:40]!r}') from None
+        raise _fail(
+            field, f'must be a contract count with at most 2 decimal places, like "10.00", got {str(value)[:40]!r}'
+        ) from None
     if raw < 0 or (raw == 0 and not allow_zero):
         raise _fail(field, f"must be {'at least 0' if allow_zero else 'positive'}, got {value!r}")
     return raw
