@@ -155,6 +155,18 @@ def test_maker_fees_apply_on_a_series_that_charges_them(admin, alice, bob):
     assert position(alice, ticker)["fees_paid_dollars"] == "0.0500"
 
 
+def test_a_resting_orders_rounding_cent_is_spent_as_its_fractional_fills_round(admin, alice, bob):
+    ticker = new_market(admin)
+    place(alice, ticker, "bid", "0.90", "0.45")
+    shown = [alice.ok("/portfolio/balance")["balance_dollars"]]  # $0.405 and a cent for rounding locked
+    for _ in range(3):
+        place(bob, ticker, "ask", "0.30", "0.45", time_in_force="fill_or_kill")
+        shown.append(alice.ok("/portfolio/balance")["balance_dollars"])
+    # Each 0.30 fill pays $0.135 rounded up to $0.14 and the lock gives back as much: what Alice
+    # may spend stays put until the third fill's rebate returns the cent the rounding did not need.
+    assert shown == ["99.585000", "99.585000", "99.585000", "99.59"]
+
+
 def test_a_sell_closes_the_position_and_realizes_the_pnl(admin, alice, bob, carol):
     ticker = new_market(admin)
     place(alice, ticker, "bid", "5", "0.40")

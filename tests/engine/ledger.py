@@ -67,7 +67,7 @@ def _check_orders(order_rows: list) -> None:
         assert o.remaining_count >= 0 and o.fill_count >= 0, o
         assert o.fill_count + o.remaining_count <= o.initial_count, o
         if o.status == "resting":
-            assert o.remaining_count > 0 and o.reserved > 0, o
+            assert o.remaining_count > 0 and o.reserved >= 0, o  # 0: fully closing, its accumulator at a cent
         else:
             assert o.remaining_count == 0 and o.reserved == 0, o
         if o.status == "executed":

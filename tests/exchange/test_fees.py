@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kalshi_local.exchange.fees import FeeSchedule, round_fill
+from kalshi_local.exchange.fees import CENT, FeeSchedule, round_fill
+from kalshi_local.exchange.portfolio import unit_cost
 
 D = 1_000_000  # $1 in Amount units
 
@@ -97,3 +100,45 @@ def test_the_maker_fee_bound_covers_any_split_of_the_count():
 def test_unknown_fee_types_and_bad_multipliers_are_refused(fee_type, multiplier):
     with pytest.raises(ValueError):
         FeeSchedule.parse(fee_type, multiplier)
+
+
+def test_a_rebate_beyond_a_fills_own_fees_still_goes_with_it_so_the_order_pays_what_one_fill_would():
+    # A maker ask 0.90 @ $0.45 (buys NO at $0.55) on a series with maker fees, filled in three 0.30
+    # lots: each pays a $0.0013 fee and rounds $0.0037; the third crosses the cent and is rebated
+    # it, so its net fee is -$0.0050 (fee_rounding.md's "always >= $0.00" cannot hold here: see fees.py).
+    schedule = FeeSchedule.parse("quadratic_with_maker_fees", "1")
+    revenue = -unit_cost(False, 4500) * 30
+    accumulator, nets = 0, []
+    for _ in range(3):
+        fill = round_fill(revenue, schedule.trade_fee(30, 4500, is_taker=False), accumulator)
+        accumulator = fill.accumulator_after
+        nets.append(fill.net_fee)
+    assert nets == [5_000, 5_000, -5_000]
+    single = round_fill(revenue * 3, schedule.trade_fee(90, 4500, is_taker=False), 0)
+    assert sum(nets) == single.net_fee == 5_000
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.integers(1, 9_999),
+    st.lists(st.integers(1, 300), min_size=1, max_size=40),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([("quadratic", "1"), ("quadratic_with_maker_fees", "1"), ("quadratic", "0"), ("flat", "0.5")]),
+)
+def test_the_rounding_an_order_pays_beyond_its_trade_fees_never_exceeds_a_cent_however_it_fills(
+    price, lots, is_bid, is_taker, fee
+):
+    """fee_rounding.md's accumulator: cash moves in whole cents, and the rounding kept over all
+    fills is the accumulator, within [0, $0.01]; a lock of one cent less it covers what is left."""
+    schedule = FeeSchedule.parse(*fee)
+    accumulator = paid = trade_fees = 0
+    for lot in lots:
+        revenue = -unit_cost(is_bid, price) * lot
+        trade_fee = schedule.trade_fee(lot, price, is_taker)
+        fill = round_fill(revenue, trade_fee, accumulator)
+        assert fill.cash_change % CENT == 0 and fill.cash_change == revenue - fill.net_fee
+        accumulator = fill.accumulator_after
+        paid += fill.net_fee
+        trade_fees += trade_fee
+        assert 0 <= paid - trade_fees == accumulator <= CENT

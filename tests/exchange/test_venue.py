@@ -159,3 +159,35 @@ def test_numbered_ids_are_uuids_that_sort_as_handed_out_and_differ_by_kind():
         parsed = uuid.UUID(text)
         assert str(parsed) == text and parsed.version == 8 and parsed.variant == uuid.RFC_4122
     assert numbered_id("order", 7) != numbered_id("fill", 7) and numbered_id("order", 7) == numbered_id("order", 7)
+
+
+def _sells(venue, ticker: str, price: int, counts: list[int]) -> list[tuple[int, int]]:
+    """User 2 sells into user 1's bid lot by lot; user 1's (balance, reserved) after each fill."""
+    seen = []
+    for now, count in enumerate(counts, start=10):
+        venue.apply(order(2, ticker, "ask", price, count, time_in_force="fill_or_kill"), now)
+        account = venue.account(1)
+        seen.append((account.balance, account.reserved))
+    return seen
+
+
+def test_a_resting_orders_rounding_lock_shrinks_by_what_its_accumulator_already_holds():
+    # 0.90 @ $0.45 without maker fees locks $0.405 and the cent the rounding may still cost; three
+    # 0.30 fills each round $0.135 up to $0.14 (the accumulator 0.005, 0.010, then a rebate).
+    venue = make_venue()
+    venue.apply(SetBalance(1, 0, 420_000), 0)
+    venue.apply(order(1, "CENT", "bid", 4500, 90), 1)
+    assert venue.account(1).reserved == 415_000
+    assert _sells(venue, "CENT", 4500, [30, 30, 30]) == [(280_000, 275_000), (140_000, 135_000), (10_000, 0)]
+
+
+def test_a_whole_cent_whole_contract_order_keeps_its_rounding_cent_because_fractional_fills_can_cost_it():
+    venue = make_venue()
+    venue.apply(SetBalance(1, 0, 800_000), 0)
+    with pytest.raises(errors.InsufficientBalance, match="needs 0.81 dollars"):
+        venue.apply(order(1, "FREE", "bid", 4000, 200), 1)
+    venue.apply(SetBalance(1, 0, 810_000), 2)
+    venue.apply(order(1, "FREE", "bid", 4000, 200), 3)
+    # 1.99 x $0.40 = $0.796 pays $0.80, then 0.01 x $0.40 = $0.004 pays $0.01: the accumulator
+    # ends at exactly $0.0100, which does not exceed a cent, so no rebate: 2 @ $0.40 cost $0.81.
+    assert _sells(venue, "FREE", 4000, [199, 1]) == [(10_000, 10_000), (0, 0)]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kalshi_local.exchange.errors import TradingError
 from kalshi_local.exchange.events import BalanceChanged, MarketChanged, OrderChanged, PositionChanged, Traded
 from kalshi_local.exchange.fees import FeeSchedule
-from kalshi_local.exchange.orders import AmendOrder, CancelOrder, DecreaseOrder
+from kalshi_local.exchange.orders import AmendOrder, CancelOrder, DecreaseOrder, MarketRules, SetBalance
 from kalshi_local.exchange.portfolio import order_reserves
 from kalshi_local.exchange.venue import Venue
 
@@ -96,14 +96,14 @@ def _check(venue: Venue, deposited: int) -> None:
             o.reserved for o in venue.orders() if o.account == (account.user_seq, account.subaccount)
         )
     for resting in venue.orders():
-        assert resting.remaining_count > 0 and resting.fill_count >= 0 and resting.reserved > 0
+        assert resting.remaining_count > 0 and resting.fill_count >= 0 and resting.reserved >= 0
     _check_locks_from_scratch(venue)
     cash = sum(a.balance for a in venue.accounts())
     backing = 10_000 * sum(yes.values())  # $1 per YES/NO pair outstanding
     assert cash + venue.fees_collected + backing == deposited
 
 
-def _check_locks_from_scratch(venue: Venue) -> None:
+def _check_locks_from_scratch(venue: Venue, markets: dict[str, MarketRules] = MARKETS) -> None:
     """Every resting order locks what portfolio.order_reserves gives for its holding, recomputed
     from nothing (the venue re-locks incrementally), and each position counts its resting orders."""
     holdings: dict[tuple, list] = {}
@@ -111,7 +111,7 @@ def _check_locks_from_scratch(venue: Venue) -> None:
         holdings.setdefault((resting.user_seq, resting.subaccount, resting.ticker), []).append(resting)
     for (user, subaccount, ticker), own in holdings.items():
         position = venue.position(user, subaccount, ticker)
-        rules = MARKETS[ticker]
+        rules = markets[ticker]
         fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
         expected = order_reserves(position.position if position else 0, own, fees)
         assert {o.order_id: o.reserved for o in own} == expected
@@ -284,3 +284,52 @@ def test_a_restore_in_two_calls_carries_on_with_client_ids_and_expiries_as_the_v
         assert _attempt(whole, command) == expected
         assert _attempt(halves, command) == expected
     assert whole.state() == halves.state() == venue.state()
+
+
+# --- a member funded to the cent of their locks: many partial fills must never find the lock short ---
+
+SUB_CENT = {**MARKETS, "DECIMAKER": MarketRules("DECIMAKER", "EV", True, "deci_cent", "quadratic_with_maker_fees", "1")}
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_an_account_funded_to_exactly_its_locks_pays_every_partial_fill_of_its_orders(seed):
+    """User 1 rests orders (some closing a position it holds), its cash is cut to the least the
+    venue allows, then user 2 fills them in many small fractional lots: after every fill the
+    remaining locks must still fit in the cash (so cash never goes negative)."""
+    rng = random.Random(seed)
+    venue = make_venue(markets=SUB_CENT)
+    ticker = rng.choice(["CENT", "MAKER", "DECI", "DECIMAKER", "FREE"])
+    tick = 10 if ticker.startswith("DECI") else 100
+
+    def price() -> int:
+        return rng.randint(1, 10_000 // tick - 1) * tick
+
+    now = 0
+    if rng.random() < 0.5:  # a position first, so that some of the orders close it
+        side, count, at = rng.choice(["bid", "ask"]), rng.randint(1, 400), price()
+        venue.apply(order(3, ticker, "ask" if side == "bid" else "bid", at, count), now)
+        venue.apply(order(1, ticker, side, at, count, time_in_force="fill_or_kill"), now + 1)
+        now += 2
+    for _ in range(rng.randint(1, 4)):
+        now += 1
+        try:
+            count = rng.choice([rng.randint(1, 600), rng.randint(1, 6) * 100])  # whole contracts too
+            venue.apply(order(1, ticker, rng.choice(["bid", "ask"]), price(), count, post_only=True), now)
+        except TradingError:
+            continue
+    reserved = venue.account(1).reserved
+    venue.apply(SetBalance(1, 0, -(-reserved // 10_000) * 10_000), now)  # the least whole-cent cash allowed
+    for _ in range(60):
+        mine = [o for o in venue.orders() if o.user_seq == 1]
+        if not mine:
+            break
+        target = rng.choice(mine)
+        count = rng.choice([rng.randint(1, 5), rng.randint(1, 60), target.remaining_count])
+        now += 1
+        side = "ask" if target.book_side == "bid" else "bid"
+        venue.apply(order(2, ticker, side, target.price, count, time_in_force="immediate_or_cancel"), now)
+        account = venue.account(1)
+        assert 0 <= account.reserved <= account.balance, f"locks {account.reserved} above cash {account.balance}"
+        assert account.reserved == sum(o.reserved for o in venue.orders() if o.user_seq == 1)
+        _check_locks_from_scratch(venue, SUB_CENT)

@@ -15,6 +15,16 @@ Rounding, per fill: the trade fee is rounded up to $0.0001; the balance change
 `revenue - trade_fee` is floored to the cent and the difference is the rounding fee; the
 rounding fees of one order add up in its accumulator, and whenever the accumulator exceeds
 $0.01 one whole cent is rebated and taken off it.
+
+fee_rounding.md also says a fill's net fee (trade fee + rounding fee - rebate) is "always >= $0.00".
+Our reading: that holds only when a fill's own fees reach the cent rebated, as in its worked
+examples; it cannot hold for every fill. A fill with a non-negative net fee moves cash by at most
+its revenue, in whole cents, so each 0.01-contract fill at $0.45 without a fee would cost a full
+cent: deferring rebates until a fill's fees absorb them never pays them back on fee-free fills, the
+overpayment grows a cent per fill, and no lock short of $1 per contract would cover it. The doc's
+rule that the accumulator rebates "once the accumulated rounding exceeds $0.01" (to converge to one
+fill's cost) is followed instead: the rebate goes with the fill that crosses the cent even when it
+exceeds that fill's fees, so one fill's net fee can be negative while the order's total is not.
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 Collateral (Amount) of a resting order: p per contract for a bid, 1 - p for an ask, except the part
 that would close a position the user holds on the other side (a sell), which locks nothing. That
 closing capacity goes to the user's orders in time priority (oldest first). Every resting order
-also locks the most maker fees its rest can cost and one cent for fee rounding (fee_rounding.md:
-the rounding an order pays beyond its trade fees never exceeds a cent, the accumulator's bound).
+also locks the most maker fees its rest can cost and the rounding it can still overpay: one cent
+less what its fee accumulator already holds (fee_rounding.md: the accumulator keeps the order's
+rounding paid beyond its rebates and never exceeds a cent). The cent stays even for a whole-cent,
+whole-contract order: fractional fills can round it (2 @ $0.40 filled as 1.99 + 0.01 costs $0.81).
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ def order_reserves(position: int, orders: Iterable[Order], fees: FeeSchedule) ->
         closable[order.book_side] -= closing
         opening = remaining - closing
         collateral = unit_cost(order.book_side == "bid", order.price) * opening
-        reserve = collateral + fees.maker_fee_bound(remaining, order.price) + (CENT if remaining else 0)
+        reserve = collateral + fees.maker_fee_bound(remaining, order.price)
+        if remaining:
+            reserve += CENT - order.fee_accumulator
         reserves[order.order_id] = reserve
     return reserves
 

@@ -521,7 +521,7 @@ class Venue:
             cost -= revenue
             fees += rounded.net_fee
         remaining = order.remaining_count - walk.filled if rests else 0
-        reserved = account.reserved + self._lock_change(key, market, order, remaining, walk, held)
+        reserved = account.reserved + self._lock_change(key, market, order, remaining, walk, held, accumulator)
         if cash < reserved:
             raise errors.InsufficientBalance(
                 f"insufficient balance: the order needs {_usd(reserved - account.reserved + account.balance - cash)}"
@@ -530,11 +530,12 @@ class Venue:
         return cost, fees
 
     def _lock_change(
-        self, key: AccountKey, market: _Market, order: Order, remaining: int, walk: Plan, held: int
+        self, key: AccountKey, market: _Market, order: Order, remaining: int, walk: Plan, held: int, accumulator: int
     ) -> int:
         """How much the account's locked collateral (Amount) would move if `order` rested with
-        `remaining` (0: does not rest), its own entries in `walk.self_cancels` left the book and
-        the position became `held`. Costs O(1) plus the orders whose closing share would move."""
+        `remaining` (0: does not rest) and fee `accumulator`, its own entries in `walk.self_cancels`
+        left the book and the position became `held`. Costs O(1) plus the orders whose closing share
+        would move."""
         holding = self._holdings.get((key, market.rules.ticker), _NO_HOLDING)
         held = self.netting.closable(key, held)
         fees = market.fees
@@ -546,7 +547,7 @@ class Venue:
                 gone.append(self._rungs[order.order_id])
             gone = [rung for rung in gone if rung.ladder in own]
         if holding.stale:
-            return self._lock_change_in_full(holding, market, order, remaining, gone, held)
+            return self._lock_change_in_full(holding, market, order, remaining, gone, held, accumulator)
         is_bid = order.book_side == "bid"
         unit = unit_cost(is_bid, order.price)
         change = 0
@@ -554,15 +555,22 @@ class Venue:
         for ladder, closable, takes_order in sides:
             leaving = [rung for rung in gone if rung.ladder is ladder] if gone else []
             for rung in leaving:
-                change -= _full_lock(rung.unit, rung.count, rung.order.price, fees)
+                change -= _full_lock(rung.unit, rung.count, rung.order.price, fees, rung.order.fee_accumulator)
             change += ladder.total_credit()
             change -= ladder.credit_after(closable, leaving, unit, remaining if takes_order else 0)
         if remaining:
-            change += _full_lock(unit, remaining, order.price, fees)
+            change += _full_lock(unit, remaining, order.price, fees, accumulator)
         return change
 
     def _lock_change_in_full(
-        self, holding: _Holding, market: _Market, order: Order, remaining: int, gone: list[Rung], held: int
+        self,
+        holding: _Holding,
+        market: _Market,
+        order: Order,
+        remaining: int,
+        gone: list[Rung],
+        held: int,
+        accumulator: int,
     ) -> int:
         """`_lock_change` from scratch, for a holding whose stored locks are not to be trusted."""
         own = holding.orders()
@@ -570,7 +578,7 @@ class Venue:
         after = [o for o in own if id(o) not in leaving]
         if remaining:
             probe = copy.copy(order)
-            probe.remaining_count, probe.seq = remaining, self._seq
+            probe.remaining_count, probe.seq, probe.fee_accumulator = remaining, self._seq, accumulator
             after.append(probe)
         return sum(order_reserves(held, after, market.fees).values()) - sum(o.reserved for o in own)
 
@@ -1062,7 +1070,7 @@ class Venue:
             for rung in sorted(dict.fromkeys(moved), key=_by_seq):  # a rung is hashed by identity
                 order = rung.order
                 opening = rung.count - rung.ladder.closing(rung)
-                new = rung.unit * opening + fees.maker_fee_bound(rung.count, order.price) + CENT
+                new = rung.unit * opening + fees.maker_fee_bound(rung.count, order.price) + CENT - order.fee_accumulator
                 if new != order.reserved:
                     account.reserved += new - order.reserved
                     order.reserved = new
@@ -1127,9 +1135,9 @@ def _settle(holding: _Holding, position: int, moved: list[Rung]) -> None:
     holding.ask.settle(max(0, position), moved)
 
 
-def _full_lock(unit: int, count: int, price: int, fees: FeeSchedule) -> int:
-    """What a resting order of `count` locks when none of it closes (Amount)."""
-    return unit * count + fees.maker_fee_bound(count, price) + CENT
+def _full_lock(unit: int, count: int, price: int, fees: FeeSchedule, accumulator: int) -> int:
+    """What a resting order of `count` locks when none of it closes (Amount): portfolio.py's rule."""
+    return unit * count + fees.maker_fee_bound(count, price) + CENT - accumulator
 
 
 def _by_seq(rung: Rung) -> int:
