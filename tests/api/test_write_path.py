@@ -80,7 +80,7 @@ def test_positions_carry_exposure_and_fees(crossed, alice, bob, ticker):
         "1.6000",
         "0.0000",
     )
-    assert (mine["resting_orders_count"], mine["total_traded_dollars"]) == (1, "1.6000")
+    assert (mine["resting_orders_count"], mine["total_traded_dollars"]) == (6, "1.6000")  # contracts still resting
     theirs = position(bob, ticker)
     assert (theirs["position_fp"], theirs["market_exposure_dollars"], theirs["fees_paid_dollars"]) == (
         "-4.00",

@@ -115,7 +115,7 @@ def _check_locks_from_scratch(venue: Venue, markets: dict[str, MarketRules] = MA
         fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
         expected = order_reserves(position.position if position else 0, own, fees)
         assert {o.order_id: o.reserved for o in own} == expected
-        assert position is not None and position.resting_orders_count == len(own)
+        assert position is not None and position.resting_orders_count == sum(o.remaining_count for o in own) // 100
 
 
 def _restored(venue: Venue, events) -> Venue:

@@ -43,7 +43,7 @@ class Ladder:
     (what closing spares them). Between commands, after `settle`: covered <= closable and
     covered + frontier.count > closable."""
 
-    __slots__ = ("head", "tail", "frontier", "covered", "credit", "closable", "size")
+    __slots__ = ("head", "tail", "frontier", "covered", "credit", "closable", "size", "contracts")
 
     def __init__(self) -> None:
         self.head: Rung | None = None
@@ -52,7 +52,8 @@ class Ladder:
         self.covered = 0
         self.credit = 0
         self.closable = 0
-        self.size = 0
+        self.size = 0  # orders
+        self.contracts = 0  # their remaining counts, summed
 
     # --- changes (the frontier is put right by the next settle) ---
 
@@ -66,6 +67,7 @@ class Ladder:
             tail.next = rung
         self.tail = rung
         self.size += 1
+        self.contracts += rung.count
         if self.frontier is None:  # every older order closes all: the new one is at the frontier
             self.frontier = rung
 
@@ -83,6 +85,7 @@ class Ladder:
             self.head = rungs[0]
         self.tail = before
         self.size += len(rungs)
+        self.contracts += sum(rung.count for rung in rungs)
         if self.frontier is None:
             self.frontier = rungs[0]
 
@@ -105,6 +108,7 @@ class Ladder:
             after.prev = before
         rung.prev = rung.next = None
         self.size -= 1
+        self.contracts -= rung.count
 
     def resize(self, rung: Rung, count: int) -> None:
         """An order's remaining count changed to `count` (> 0)."""
@@ -112,6 +116,7 @@ class Ladder:
         if rung is not frontier and (frontier is None or rung.seq < frontier.seq):
             self.covered += count - rung.count
             self.credit += rung.unit * (count - rung.count)
+        self.contracts += count - rung.count
         rung.count = count
 
     def settle(self, closable: int, moved: list[Rung]) -> None:

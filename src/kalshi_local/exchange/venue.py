@@ -55,7 +55,7 @@ from .fees import CENT, FeeSchedule, round_fill
 from .lifecycle import MarketLife
 from .market_commands import MARKET_COMMANDS
 from .matching import Plan, execute, plan
-from .money import Amount, count_fp, price_dollars
+from .money import COUNT_SCALE, Amount, count_fp, price_dollars
 from .orders import (
     Account,
     AccountKey,
@@ -1059,7 +1059,7 @@ class Venue:
         market = self._markets[ticker]
         position = self._positions.get((key, ticker))
         holding = self._holdings.get((key, ticker))
-        count = 0
+        count = contracts = 0
         if holding is not None:
             _settle(holding, self.netting.closable(key, position.position) if position else 0, moved)
             if holding.stale:
@@ -1077,11 +1077,13 @@ class Venue:
                     if order.order_id not in change.orders:
                         change.order(order, "collateral")
             count = holding.bid.size + holding.ask.size
+            contracts = holding.bid.contracts + holding.ask.contracts
             if not count:
                 del self._holdings[(key, ticker)]
         if position is not None or count:
             position = self._position(key, ticker, market, change)
-            position.resting_orders_count = count
+            # The spec's "aggregate size of resting orders in contract units", in whole contracts.
+            position.resting_orders_count = contracts // COUNT_SCALE
 
     def _refresh(self, market: _Market, now: int) -> None:
         stats, book = market.stats, market.book
