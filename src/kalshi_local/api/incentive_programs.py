@@ -1,4 +1,4 @@
-"""GET /incentive_programs. The last page carries no `next_cursor`."""
+"""GET /incentive_programs. The last page's `next_cursor` is "", as every list's cursor is."""
 
 from __future__ import annotations
 
@@ -22,10 +22,8 @@ def get_incentive_programs(request: Request):
     svc = services(request)
     with svc.reading() as conn:
         page = store.page(conn, flt, q.str("cursor"), limit, svc.clock.now_us())
-    body: dict[str, object] = {"incentive_programs": [render.incentive_program(r) for r in page.rows]}
-    if page.cursor:
-        body["next_cursor"] = page.cursor
-    return json_response(body)
+    programs = [render.incentive_program(r) for r in page.rows]
+    return json_response({"incentive_programs": programs, "next_cursor": page.cursor or ""})
 
 
 routes = [route("/incentive_programs", get_incentive_programs)]
