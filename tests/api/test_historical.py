@@ -205,6 +205,8 @@ def test_a_historical_market_moves_with_its_candlesticks(scripted, admin, public
     assert event["market_tickers"] == [] and event["market_candlesticks"] == []
     nested = public.ok("/events", {"series_ticker": series, "with_nested_markets": "true"})["events"]
     assert [e.get("markets") for e in nested] == [[]]
+    single = public.ok(f"/events/{early.rsplit('-', 1)[0]}", {"with_nested_markets": "true"})
+    assert (single["event"]["markets"], single["markets"]) == ([], [])
     market = public.ok(f"/historical/markets/{early}")["market"]
     assert (market["ticker"], market["status"]) == (early, "finalized")
     old = public.ok(f"/historical/markets/{early}/candlesticks", window)

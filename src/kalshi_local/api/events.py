@@ -78,7 +78,8 @@ def get_event(request: Request):
         row = store.get(conn, ticker)
         if row is None:
             raise NotFound(f"event {ticker} not found")
-        refs = markets.refs_of_events(conn, [ticker])
+        live = tiers.markets(request)  # as GET /events: markets settled before the cutoff are historical
+        refs = [ref for ref in markets.refs_of_events(conn, [ticker]) if live.holds(ref.settlement_us)]
         market_json = [raw for _, raw in rendered(conn, svc, refs, svc.clock.now_us())]
     # The top-level list is always there; with_nested_markets also puts it inside the event.
     return json_response({"event": render.event(row, market_json if nested else None), "markets": market_json})
