@@ -806,8 +806,8 @@ def demo_user() -> dict:
 
 MARKET_MAKER = "demo-mm"
 MARKET_MAKER_ID = "0d3e0000-0000-4000-8000-000000000002"
-# Books for the open Fed and CPI markets and the first game: 3-5 levels a side, the best
-# ones at the market's yes_bid and yes_ask. Orders in a market not open when the catalog is
+# Books for the open Fed and CPI markets and the first game: 3-5 levels a side (2 where the
+# quote is a cent from the edge of the grid), the best ones at the market's yes_bid and yes_ask. Orders in a market not open when the catalog is
 # loaded are left out (only_if_open), so those markets keep their quotes without a book.
 BOOK_SERIES = ("KXFED", "KXCPIYOY")
 ORDER_KEYS = ("user", "ticker", "side", "price", "count", "only_if_open")
@@ -836,13 +836,13 @@ def _text(raw: int) -> str:
 
 def _book(market: dict) -> list[dict]:
     """The market's resting orders (10 to 500 contracts), best first on each side; sets its
-    quote sizes to the best levels'. Empty when a side has room for fewer than 3 levels."""
+    quote sizes to the best levels'. Empty when a side has room for fewer than 2 levels."""
     ticker = market["ticker"]
     grid = _grid(market.get("price_level_structure", "linear_cent"))
     sides = {}
     for side, quote, step in (("bid", "yes_bid_dollars", -1), ("ask", "yes_ask_dollars", 1)):
         levels = grid[grid.index(_raw(market[quote]))::step][:3 + pick(3, ticker, side)]
-        if len(levels) < 3:
+        if len(levels) < 2:
             return []
         sides[side] = [(price, 10 * (1 + pick(50, ticker, side, depth))) for depth, price in enumerate(levels)]
     orders = []
