@@ -5,7 +5,9 @@ sessions ("HH:MM", "24:00" is the end of the day); with no weekly schedule
 stored the exchange is open around the clock. Inside a maintenance window
 trading pauses (docs: getting_started/maintenance_and_pauses.md) and the
 window's end is the estimated resume time (a stored one wins). Announcements
-show once their delivery time has come, so a scenario can schedule them.
+show once their delivery time has come, so a scenario can schedule them. A fee
+change is written to its series when applied: by the engine at its scheduled
+time (exchange/fee_changes.py), at once when written or found already due.
 """
 
 from __future__ import annotations
