@@ -13,6 +13,7 @@ import pytest
 
 from kalshi_local.exchange.clock import MICROS, to_rfc3339
 from kalshi_local.models.inputs import FeeChangeIn
+from kalshi_local.scenario import loader
 from kalshi_local.store import db
 from kalshi_local.store import exchange as exchange_store
 
@@ -204,6 +205,19 @@ def test_a_scenario_fee_changes_section_behaves_the_same(server, admin, api):
     advance(admin, 30)
     assert fee_of(api, f"KXFCSA{n}") == ("quadratic", 0.5)
     assert taker_fee(server, admin, f"KXFCSA{n}-1-A") == HALF_FEE
+
+
+def test_a_change_another_process_writes_takes_effect_when_the_clock_reaches_it(server, admin, api):
+    ticker = new_market(admin)
+    series = series_of(ticker)
+    change = {"id": f"fc-{series}", "series_ticker": series, "fee_type": "quadratic", "fee_multiplier": 0.5,
+              "scheduled_time": to_rfc3339(now(admin) + 5 * MICROS)}  # fmt: skip
+    # As `kalshi-local load` does it: straight into the store, the server not told.
+    parsed = loader.parse_data({"fee_changes": [change]}, "cli")
+    loader.apply(server.services.engine, parsed, server.services.clock.now_us(), "cli")
+    advance(admin, 5)
+    assert fee_of(api, series) == ("quadratic", 0.5)
+    assert taker_fee(server, admin, ticker) == HALF_FEE
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

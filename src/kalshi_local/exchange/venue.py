@@ -260,6 +260,12 @@ class Venue:
         self._fee_changes_of = fee_changes_of
         self.fee_changes.load(fee_changes_of())
 
+    def read_fee_changes(self) -> None:
+        """Read the series fee changes to come again (only between batches: the store must hold
+        every change this venue applied)."""
+        if self._fee_changes_of is not None:
+            self.fee_changes.load(self._fee_changes_of())
+
     def use_order_groups(self, groups: list[order_groups.OrderGroup]) -> None:
         """Take the store's order groups, their windows read back from the fills (exchange/order_groups.py)."""
         self.order_groups.load(groups)
@@ -292,8 +298,7 @@ class Venue:
             transitions.load(self, self._lives_of(ticker), replace_all=ticker is None, ticker=ticker)
         if ticker is None:  # the store holds every fee change applied so far, and those to come
             self.fee_changes.applied.clear()
-            if self._fee_changes_of is not None:
-                self.fee_changes.load(self._fee_changes_of())
+            self.read_fee_changes()
         for name in [ticker] if ticker is not None else list(self._markets):
             market = self._markets.get(name)
             if market is not None:
