@@ -105,7 +105,7 @@ routes = [
         "id",
         "fee_change",
         FeeChangeIn,
-        lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec),
+        exchange.upsert_fee_change,  # a change already due applies at once
         exchange.delete_fee_change,
     ),
     *_resource(

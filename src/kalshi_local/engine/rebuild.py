@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 
 from ..exchange.clock import Clock
+from ..exchange.fee_changes import FeeChange
 from ..exchange.lifecycle import TIME_DRIVEN, TIMER_RUNNING, MarketLife, effective_status
 from ..exchange.orders import Account, MarketRules, MarketStats, Order, Position, Trade
 from ..exchange.venue import Venue
@@ -229,6 +230,9 @@ def build(db_engine: Engine, clock: Clock, factory: VenueFactory = Venue) -> tup
         use_order_groups = getattr(venue, "use_order_groups", None)
         if use_order_groups is not None:
             use_order_groups(groups)
+        use_fee_changes = getattr(venue, "use_fee_changes", None)
+        if use_fee_changes is not None:  # series fee changes still to come (exchange/fee_changes.py)
+            use_fee_changes(lookups.fee_changes_of)
         restore_rfqs = getattr(venue, "restore_rfqs", None)
         if restore_rfqs is not None:  # RFQs, quotes and their timers (exchange/rfqs.py)
             restore_rfqs(open_rfqs, quotes)
@@ -286,6 +290,9 @@ class Lookups:
             price_level_structure=row.price_level_structure,
             fee_type=row.fee_type_override or row.fee_type or "quadratic",
             fee_multiplier=row.fee_multiplier_override or row.fee_multiplier or "1",
+            series_ticker=row.series_ticker or "",
+            fee_type_override=row.fee_type_override,
+            fee_multiplier_override=row.fee_multiplier_override,
         )
 
     @contextlib.contextmanager
@@ -326,6 +333,11 @@ class Lookups:
         with self._db.connect() as conn:
             return [_life(row) for row in conn.execute(query)]
 
+    def fee_changes_of(self) -> list[FeeChange]:
+        """The series fee changes not yet applied, in the order they take effect."""
+        with self._db.connect() as conn:
+            return [_fee_change(row) for row in exchange_store.pending_fee_changes(conn)]
+
     def account_of(self, user_seq: int, subaccount: int) -> Account | None:
         b = balances.c
         query = select(*(b[n] for n in _ACCOUNT_FIELDS)).where(b.user_seq == user_seq, b.subaccount == subaccount)
@@ -343,6 +355,7 @@ def _rules_query():
         select(
             m.ticker,
             m.event_ticker,
+            m.series_ticker,
             m.status,
             m.open_us,
             m.close_us,
@@ -355,6 +368,10 @@ def _rules_query():
         .select_from(markets.outerjoin(events, e.event_ticker == m.event_ticker))
         .outerjoin(series, s.ticker == m.series_ticker)
     )
+
+
+def _fee_change(row) -> FeeChange:
+    return FeeChange(row.id, row.series_ticker, row.fee_type, row.fee_multiplier, row.scheduled_us, row.seq)
 
 
 def _next_change(open_us: int, close_us: int, now: int) -> int:

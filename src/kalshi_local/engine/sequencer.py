@@ -56,7 +56,7 @@ class _Job:
 
 @dataclass(slots=True)
 class _Control:
-    action: str  # "catalog", "reload", "stop"
+    action: str  # "catalog", "fee_changes", "reload", "stop"
     ticker: str | None = None
     write: Write | None = None
     done: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
@@ -124,6 +124,11 @@ class Engine:
         """Market rules (of `ticker`, or all) must be read again before the next command."""
         self._put(_Control("catalog", ticker))
 
+    def read_fee_changes(self) -> None:
+        """The series fee changes to come are read again before the next command (another
+        process, e.g. `kalshi-local load`, may have written some)."""
+        self._put(_Control("fee_changes"))
+
     def reload(self, write: Write | None = None) -> None:
         """Runs `write(conn)` in its own transaction (e.g. a reset), then rebuilds the
         venue from the store, between two batches. Waits: call it from a worker thread."""
@@ -183,6 +188,8 @@ class Engine:
         try:
             if control.action == "catalog" and self._venue is not None:
                 self._venue.forget_rules(control.ticker)
+            elif control.action == "fee_changes" and self._venue is not None:
+                self._venue.read_fee_changes()
             elif control.action == "reload":
                 if control.write is not None:
                     with db.domain_errors():  # e.g. a lock held too long is a Conflict, not a 500

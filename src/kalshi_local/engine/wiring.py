@@ -12,6 +12,7 @@ from typing import Any
 from ..exchange.clock import RealClock
 from ..exchange.orders import AdjustBalance, SetBalance
 from ..store import accounts, db
+from ..store import exchange as exchange_store
 from .sequencer import Engine
 from .timers import Waker
 
@@ -26,6 +27,8 @@ def start(services: Any) -> None:
         with db.writing(services.engine) as conn:
             accounts.check_balances_free(conn, services.instance)
             accounts.claim_balances(conn, services.instance)
+            # Series fee changes whose time passed while no engine ran take effect before any trade.
+            exchange_store.apply_due_fee_changes(conn, services.clock.now_us())
     except accounts.BalancesOwned as exc:
         services.trading_off = str(exc)
         log.warning("trading is off on this server: %s", exc)

@@ -27,8 +27,10 @@ from ..exchange.events import (
     PositionChanged,
     Traded,
 )
+from ..exchange.fee_changes import SeriesFeeChanged
 from ..exchange.orders import Account, Fill, MarketStats, Order, Position, Trade
 from ..store import changes
+from ..store import exchange as exchange_store
 from ..store.schema import engine_state, fills, orders, positions, trades
 from . import candles, lifecycle_rows, order_group_rows, rfq_rows
 
@@ -54,6 +56,7 @@ class Batch:
     positions: dict[tuple[int, int, str], tuple[int, Position]] = field(default_factory=dict)
     accounts: dict[tuple[int, int], Account] = field(default_factory=dict)
     stats: dict[str, MarketStats] = field(default_factory=dict)
+    fee_changes: list[SeriesFeeChanged] = field(default_factory=list)
     last_seq: int = 0
     last_order: int = 0
 
@@ -74,6 +77,8 @@ class Batch:
                 self.accounts[(event.account.user_seq, event.account.subaccount)] = event.account
             elif isinstance(event, MarketChanged):
                 self.stats[event.stats.ticker] = event.stats
+            elif isinstance(event, SeriesFeeChanged):
+                self.fee_changes.append(event)
             # BookChanged leaves no row: the book is the resting orders.
 
 
@@ -102,6 +107,8 @@ def write(
         stats = [_STATS_ROW(s) for s in batch.stats.values()]
         conn.exec_driver_sql(_stats_sql(mark), stats if len(stats) > 1 else stats[0])
     lifecycle_rows.write(conn, events)
+    for fee_change in batch.fee_changes:  # the series row takes the fee (a catalog write)
+        exchange_store.apply_fee_change(conn, fee_change.fee_change_id, fee_change.at_us)
     order_group_rows.write(conn, events)
     rfq_rows.write(conn, events)
     orders_after = batch.last_order if last_order is None else last_order

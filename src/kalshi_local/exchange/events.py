@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .combos import LegsSettled
+from .fee_changes import SeriesFeeChanged
 from .lifecycle import MarketLife
 from .order_groups import OrderGroupChanged
 from .orders import Account, BookSide, Fill, MarketStats, Order, Position, Trade
@@ -96,5 +97,5 @@ class Settled:
 
 Event = (
     OrderChanged | Filled | Traded | BookChanged | MarketChanged | PositionChanged | BalanceChanged | MarketLifecycle
-    | Settled | OrderGroupChanged | RfqChanged | QuoteChanged | LegsSettled
+    | Settled | OrderGroupChanged | RfqChanged | QuoteChanged | LegsSettled | SeriesFeeChanged
 )  # fmt: skip

@@ -159,6 +159,10 @@ class MarketRules:
     price_level_structure: str  # exchange/price_levels.py
     fee_type: str  # quadratic, quadratic_with_maker_fees, flat
     fee_multiplier: str  # decimal text as stored, e.g. "1" or "0.5"
+    # What a series fee change must leave alone (exchange/fee_changes.py): the event's overrides.
+    series_ticker: str = ""
+    fee_type_override: str | None = None
+    fee_multiplier_override: str | None = None
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from . import combos, errors, rfqs
+from . import combos, errors, fee_changes, rfqs
 from .events import Event, MarketLifecycle, Settled
 from .lifecycle import RESULTS, TIMER_RUNNING, MarketLife
 from .market_commands import (
@@ -91,6 +91,9 @@ def next_due(venue: Venue) -> int | None:
     quote = venue._rfqs.next_due()  # an RFQ quote's confirmation, execution or clean-up (exchange/rfqs.py)
     if quote is not None:
         order = quote if order is None else min(order, quote)
+    fee = venue.fee_changes.next_due()  # a series fee change (exchange/fee_changes.py)
+    if fee is not None:
+        order = fee if order is None else min(order, fee)
     if market is None or order is None:
         return market if order is None else order
     return min(market, order)
@@ -110,6 +113,7 @@ def fire_due(venue: Venue, until: int, most: int = 0) -> tuple[list[Event], int 
             fired += 1
         last = instant
         change = venue._change(instant)
+        fee_changes.fire(venue, change, instant)  # first: whatever else happens at the instant pays the new fee
         expiries = venue._expiries
         while expiries and expiries[0][0] == instant:
             expiration, _, order_id = heapq.heappop(expiries)

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import errors, order_groups, pauses, rfqs, subaccounts, transitions
+from . import errors, fee_changes, order_groups, pauses, rfqs, subaccounts, transitions
 from .book import PRICE_SCALE, Book, Resting
 from .collateral import Ladder, Rung
 from .events import (
@@ -200,6 +200,8 @@ class Venue:
         self.netting = subaccounts.Netting()  # accounts with netting off (exchange/subaccounts.py)
         self.order_groups = order_groups.OrderGroups()  # contracts limits over sets of orders
         self._rfqs = rfqs.Rfqs()  # RFQs, quotes and their timers (exchange/rfqs.py)
+        self.fee_changes = fee_changes.FeeChanges()  # series fee changes to come (exchange/fee_changes.py)
+        self._fee_changes_of: Callable[[], list[fee_changes.FeeChange]] | None = None
 
     @property
     def next_seq(self) -> int:
@@ -252,6 +254,18 @@ class Venue:
         cancels the cancel_order_on_pause orders at the next command or Tick."""
         self._pauses.load(state, now_us)
 
+    def use_fee_changes(self, fee_changes_of: Callable[[], list[fee_changes.FeeChange]]) -> None:
+        """Apply the series fee changes `fee_changes_of()` lists when their time comes; they are
+        read again whenever all rules are (forget_rules)."""
+        self._fee_changes_of = fee_changes_of
+        self.fee_changes.load(fee_changes_of())
+
+    def read_fee_changes(self) -> None:
+        """Read the series fee changes to come again (only between batches: the store must hold
+        every change this venue applied)."""
+        if self._fee_changes_of is not None:
+            self.fee_changes.load(self._fee_changes_of())
+
     def use_order_groups(self, groups: list[order_groups.OrderGroup]) -> None:
         """Take the store's order groups, their windows read back from the fills (exchange/order_groups.py)."""
         self.order_groups.load(groups)
@@ -282,18 +296,24 @@ class Venue:
         are read again too (the catalog may have set a status or moved a time)."""
         if self._lives_of is not None:
             transitions.load(self, self._lives_of(ticker), replace_all=ticker is None, ticker=ticker)
+        if ticker is None:  # the store holds every fee change applied so far, and those to come
+            self.fee_changes.applied.clear()
+            self.read_fee_changes()
         for name in [ticker] if ticker is not None else list(self._markets):
             market = self._markets.get(name)
             if market is not None:
                 rules = self._rules_of(name)
                 if rules is not None:
-                    market.rules = rules
-                    fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
-                    if fees != market.fees:  # maker fee bounds moved: re-lock at next touch
-                        market.fees = fees
-                        for (_, held_in), holding in self._holdings.items():
-                            if held_in == name:
-                                holding.stale = True
+                    self._use_rules(name, market, self.fee_changes.overlay(rules))
+
+    def _use_rules(self, name: str, market: _Market, rules: MarketRules) -> None:
+        market.rules = rules
+        fees = FeeSchedule.parse(rules.fee_type, rules.fee_multiplier)
+        if fees != market.fees:  # maker fee bounds moved: re-lock at next touch
+            market.fees = fees
+            for (_, held_in), holding in self._holdings.items():
+                if held_in == name:
+                    holding.stale = True
 
     # --- reads (for the engine and the tests) ---
 
@@ -882,6 +902,7 @@ class Venue:
                 if not rules_missing_ok:
                     raise errors.MarketNotFound(f"market {ticker!r} not found")
                 rules = MarketRules(ticker, "", False, "deci_cent", "quadratic", "0")
+            rules = self.fee_changes.overlay(rules)
             stats = self._pending_stats.pop(ticker, None) or MarketStats(ticker)
             market = self._markets[ticker] = _Market(rules, stats)
             for trade in self._pending_trades.pop(ticker, ()):

@@ -108,7 +108,7 @@ _WRITERS: dict[str, tuple[Callable, int]] = {
         _one_by_one(lambda conn, spec, _now: exchange.add_announcement(conn, spec)),
         ONE_BY_ONE_CHUNK,
     ),
-    "fee_changes": (_one_by_one(lambda conn, spec, _now: exchange.upsert_fee_change(conn, spec)), ONE_BY_ONE_CHUNK),
+    "fee_changes": (_one_by_one(exchange.upsert_fee_change), ONE_BY_ONE_CHUNK),  # applied at once when due
     "incentive_programs": (
         _one_by_one(lambda conn, spec, _now: incentive_programs.upsert(conn, spec)),
         ONE_BY_ONE_CHUNK,

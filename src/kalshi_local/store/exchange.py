@@ -5,7 +5,9 @@ sessions ("HH:MM", "24:00" is the end of the day); with no weekly schedule
 stored the exchange is open around the clock. Inside a maintenance window
 trading pauses (docs: getting_started/maintenance_and_pauses.md) and the
 window's end is the estimated resume time (a stored one wins). Announcements
-show once their delivery time has come, so a scenario can schedule them.
+show once their delivery time has come, so a scenario can schedule them. A fee
+change is written to its series when applied: by the engine at its scheduled
+time (exchange/fee_changes.py), at once when written or found already due.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..models.inputs import (
 )
 from . import rows, schema
 from .jsontext import dumps, loads
-from .schema import announcements, exchange_state, fee_changes
+from .schema import announcements, exchange_state, fee_changes, series
 from .statements import StatementCache
 
 _STATE_KEY = "exchange"
@@ -130,15 +132,55 @@ def list_fee_changes(conn: Connection, series_ticker: str | None, since_us: int 
     return conn.execute(query).all()
 
 
-def upsert_fee_change(conn: Connection, spec: FeeChangeIn) -> None:
+def upsert_fee_change(conn: Connection, spec: FeeChangeIn, now_us: int) -> None:
+    """Writes a fee change as still to come; one whose time is already past applies at once."""
+    scheduled_us = parse_datetime(spec.scheduled_time)
     values = {
         "series_ticker": spec.series_ticker,
         "fee_type": spec.fee_type,
         "fee_multiplier": decimal_text(spec.fee_multiplier),
-        "scheduled_us": parse_datetime(spec.scheduled_time),
+        "scheduled_us": scheduled_us,
+        "applied_us": None,
     }
     rows.upsert(conn, fee_changes, ["id"], {"id": spec.id, **values})
+    if scheduled_us <= now_us:
+        apply_fee_change(conn, spec.id, now_us)
 
 
 def delete_fee_change(conn: Connection, fee_change_id: str) -> bool:
+    """An applied change leaves its fee on the series: only the change itself goes."""
     return conn.execute(fee_changes.delete().where(fee_changes.c.id == fee_change_id)).rowcount > 0
+
+
+def pending_fee_changes(conn: Connection) -> Sequence[Row]:
+    """The fee changes not yet applied, in the order they take effect."""
+    f = fee_changes.c
+    return conn.execute(select(fee_changes).where(f.applied_us.is_(None)).order_by(f.scheduled_us, f.seq)).all()
+
+
+def apply_fee_change(conn: Connection, fee_change_id: str, at_us: int) -> bool:
+    """The series takes the change's fee_type and fee_multiplier at `at_us` (its last_updated_ts
+    moves too) and the change is marked applied. False, changing nothing, when the change is
+    gone, already applied or (rewritten meanwhile) not yet due."""
+    f = fee_changes.c
+    found = conn.execute(
+        select(f.series_ticker, f.fee_type, f.fee_multiplier)
+        .where(f.id == fee_change_id, f.applied_us.is_(None), f.scheduled_us <= at_us)
+        .with_for_update()
+    ).first()
+    if found is None:
+        return False
+    conn.execute(
+        series.update()
+        .where(series.c.ticker == found.series_ticker)
+        .values(fee_type=found.fee_type, fee_multiplier=found.fee_multiplier, updated_us=at_us)
+    )
+    conn.execute(fee_changes.update().where(f.id == fee_change_id).values(applied_us=at_us))
+    return True
+
+
+def apply_due_fee_changes(conn: Connection, now_us: int) -> int:
+    """Applies every pending change due by `now_us`, in time order (a server starting after
+    their time). Returns how many."""
+    due = [row.id for row in pending_fee_changes(conn) if row.scheduled_us <= now_us]
+    return sum(apply_fee_change(conn, fee_change_id, now_us) for fee_change_id in due)

@@ -294,6 +294,8 @@ fee_changes = Table(
     Column("fee_type", Text, nullable=False),
     Column("fee_multiplier", Text, nullable=False),
     _us("scheduled_us"),
+    # When the series took this fee (exchange/fee_changes.py); NULL while it is still to come.
+    _us("applied_us", nullable=True),
 )
 
 incentive_programs = Table(
