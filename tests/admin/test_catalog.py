@@ -330,3 +330,15 @@ def test_an_incentive_program_ending_before_it_starts_is_a_400(admin_api):
     make_event(admin_api, "KXADM18", "KXADM18-1", market("KXADM18-1-A"))
     body = program("KXADM18-1-A", end_date="2025-01-01T00:00:00Z")
     assert "end_date is before start_date" in error_message(admin_api, "PUT", "/incentive_programs/ip-adm-3", body, 400)
+
+
+def test_only_writes_that_can_move_market_rules_make_the_engine_read_them_again(admin_api, demo_server, monkeypatch):
+    # Reading every market's rules again takes the engine a while: a live-data push must not cost it.
+    engine = demo_server.services.trading
+    asked: list[str | None] = []
+    monkeypatch.setattr(engine, "catalog_changed", lambda ticker=None: asked.append(ticker))
+    admin_api.put("/milestones/m-adm-rules", milestone())
+    admin_api.put("/live_data/m-adm-rules", {"type": "football_game", "details": {"status": "live"}})
+    assert asked == []
+    make_series(admin_api, "KXADMRULES")
+    assert asked == [None]

@@ -30,22 +30,24 @@ from ..store import events, exchange, incentive_programs, live_data, milestones,
 from .bodies import decode, now_us, to_json
 
 
-def _put(shape: type, key: str, name: str, write: Callable) -> Callable:
+def _put(shape: type, key: str, name: str, write: Callable, rules: bool) -> Callable:
     async def put(request: Request) -> Response:
         spec: msgspec.Struct = await decode(request, shape, key)
         await services(request).run_write(write, spec, now_us(request))
-        wiring.catalog_changed(services(request))  # engine: market rules are read again
+        if rules:
+            wiring.catalog_changed(services(request))  # engine: market rules are read again
         return json_response({name: to_json(spec)})
 
     return put
 
 
-def _delete(key: str, what: str, remove: Callable) -> Callable:
+def _delete(key: str, what: str, remove: Callable, rules: bool) -> Callable:
     async def delete(request: Request) -> Response:
         ident = request.path_params[key]
         if not await services(request).run_write(remove, ident):
             raise NotFound(f"{what} {ident} not found")
-        wiring.catalog_changed(services(request))
+        if rules:
+            wiring.catalog_changed(services(request))
         return Response(status_code=204)
 
     return delete
@@ -74,17 +76,23 @@ async def delete_market(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _resource(path: str, key: str, name: str, shape: type, write: Callable, remove: Callable) -> list[Route]:
+def _resource(
+    path: str, key: str, name: str, shape: type, write: Callable, remove: Callable, rules: bool = False
+) -> list[Route]:
+    """PUT and DELETE of one kind. With `rules` (series, events, fee changes) a write may change
+    markets' rules, which the engine then reads again, all of them, between two batches; the
+    other kinds (milestones, targets, live data, programs) leave the engine alone, so a stream
+    of live-data pushes never holds up order entry."""
     what = name.replace("_", " ")
     return [
-        Route(path, _put(shape, key, name, write), methods=["PUT"]),
-        Route(path, _delete(key, what, remove), methods=["DELETE"]),
+        Route(path, _put(shape, key, name, write, rules), methods=["PUT"]),
+        Route(path, _delete(key, what, remove, rules), methods=["DELETE"]),
     ]
 
 
 routes = [
-    *_resource("/series/{ticker}", "ticker", "series", SeriesIn, series.upsert, series.delete),
-    *_resource("/events/{event_ticker}", "event_ticker", "event", EventIn, events.upsert, events.delete),
+    *_resource("/series/{ticker}", "ticker", "series", SeriesIn, series.upsert, series.delete, rules=True),
+    *_resource("/events/{event_ticker}", "event_ticker", "event", EventIn, events.upsert, events.delete, rules=True),
     Route("/events/{event_ticker}/markets/{ticker}", put_market, methods=["PUT"]),
     Route("/events/{event_ticker}/markets/{ticker}", delete_market, methods=["DELETE"]),
     *_resource("/milestones/{id}", "id", "milestone", MilestoneIn, milestones.upsert, milestones.delete),
@@ -107,6 +115,7 @@ routes = [
         FeeChangeIn,
         exchange.upsert_fee_change,  # a change already due applies at once
         exchange.delete_fee_change,
+        rules=True,
     ),
     *_resource(
         "/incentive_programs/{id}",
