@@ -342,3 +342,15 @@ def test_only_writes_that_can_move_market_rules_make_the_engine_read_them_again(
     assert asked == []
     make_series(admin_api, "KXADMRULES")
     assert asked == [None]
+
+
+def test_a_fee_change_takes_the_apis_scheduled_ts_or_the_older_scheduled_time_once(admin_api, api):
+    make_series(admin_api, "KXADM17")
+    body = {"series_ticker": "KXADM17", "fee_type": "flat", "fee_multiplier": 2}
+    when = "2030-01-01T00:00:00Z"
+    admin_api.put("/fee_changes/fc-adm-2", {**body, "scheduled_ts": when})
+    listed = api.ok("/series/fee_changes", {"series_ticker": "KXADM17", "show_historical": "true"})["series_fee_change_arr"]
+    assert [(c["id"], c["scheduled_ts"]) for c in listed] == [("fc-adm-2", when)]
+    for wrong in ({}, {"scheduled_ts": when, "scheduled_time": when}):
+        message = error_message(admin_api, "PUT", "/fee_changes/fc-adm-3", {**body, **wrong}, 400)
+        assert "scheduled_ts" in message, message

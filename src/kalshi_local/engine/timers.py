@@ -50,6 +50,7 @@ async def advance(engine: Engine, clock: ManualClock, target_us: int) -> int:
     async with lock:
         if target_us < clock.now_us():
             raise ValueError("the manual clock never moves backwards")
+        engine.read_fee_changes()  # another process (`kalshi-local load`) may have scheduled some
         batches = 0
         while True:
             reached = (await engine.submit(Tick(target_us, INSTANTS_PER_BATCH), record=_save)).ts_us
@@ -144,6 +145,7 @@ class Waker:
             with self._lock:
                 self._asking = True
             try:
+                self._engine.read_fee_changes()  # another process (`kalshi-local load`) may have scheduled some
                 due = self._engine.submit_blocking(Tick(self._clock.now_us())).next_due_us
             except EngineClosed:
                 return

@@ -395,10 +395,15 @@ class FeeChangeIn(_In, kw_only=True):
     series_ticker: Ticker
     fee_type: FeeType
     fee_multiplier: FeeMultiplier
-    scheduled_time: Text
+    scheduled_ts: Text | None = None  # the Trade API's name (SeriesFeeChange)
+    scheduled_time: Text | None = None  # the same, as earlier scenario files name it
 
     def __post_init__(self) -> None:
-        _check_time(self.scheduled_time, "scheduled_time")
+        if (self.scheduled_ts is None) == (self.scheduled_time is None):
+            raise _FieldError("scheduled_ts", "give the time the change takes effect (or scheduled_time), once")
+        name = "scheduled_ts" if self.scheduled_ts is not None else "scheduled_time"
+        _check_time(self.scheduled_ts or self.scheduled_time, name)
+        self.scheduled_ts = self.scheduled_time = self.scheduled_ts or self.scheduled_time
         self.fee_multiplier = _fee_multiplier(self.fee_multiplier, "fee_multiplier")  # type: ignore[assignment]
 
 

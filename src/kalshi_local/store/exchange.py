@@ -134,7 +134,8 @@ def list_fee_changes(conn: Connection, series_ticker: str | None, since_us: int 
 
 def upsert_fee_change(conn: Connection, spec: FeeChangeIn, now_us: int) -> None:
     """Writes a fee change as still to come; one whose time is already past applies at once."""
-    scheduled_us = parse_datetime(spec.scheduled_time)
+    assert spec.scheduled_ts is not None  # FeeChangeIn sets it
+    scheduled_us = parse_datetime(spec.scheduled_ts)
     values = {
         "series_ticker": spec.series_ticker,
         "fee_type": spec.fee_type,
