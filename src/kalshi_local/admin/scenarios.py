@@ -96,6 +96,7 @@ async def reset(request: Request) -> Response:
         svc.gateway.faults.clear()  # a reset is a clean slate: injected WebSocket faults go too
     if svc.trading is None:  # the demo's book needs an engine: without one it stays empty
         await svc.run_write(_reset, now, load_demo)
+        await svc.keys_removed()  # every user and key went
         return json_response({"demo_loaded": load_demo})
     placements: list[orders.Placement] = []
 
@@ -104,6 +105,7 @@ async def reset(request: Request) -> Response:
 
     # Between two engine batches, then the venue is rebuilt from the reset store.
     await run_in_threadpool(svc.trading.reload, write)
+    await svc.keys_removed()
     try:
         await orders.place(svc.trading.submit_many, placements, demo.SOURCE)
     except loader.ScenarioError as exc:  # the packaged catalog is tested: only a broken store gets here

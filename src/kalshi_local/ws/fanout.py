@@ -179,6 +179,13 @@ class Gateway:
         sub.conn.push(render.frame(kind, sub.sid, sub.next_seq() if with_seq else None, body), self._held)
         self.delivered += 1
 
+    def drop(self, sub: Subscription) -> None:
+        """Ends `sub`: off its connection and the index (and its books when no one needs them)."""
+        sub.conn.subscriptions.pop(sub.sid, None)
+        self.index.remove(sub)
+        if sub.channel == "orderbook_delta":
+            self.drop_unused_books()
+
     # --- streamed books ---
 
     def book_for(self, ticker: str) -> StreamedBook:

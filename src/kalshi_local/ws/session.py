@@ -79,7 +79,7 @@ class Session:
     def _check(self, command: Subscribe, private: bool) -> set[str] | None:
         """The markets asked for, as tickers; raises MarketNotFound or AuthenticationRequired."""
         with self.services.reading() as conn:
-            if private and accounts.key_owner(conn, self.conn.caller.key_id) is None:
+            if private and not self._key_stands(conn):
                 raise errors.AuthenticationRequired("the connection's API key was deleted")
             asked = (command.tickers or ()) + (command.market_ids or ())
             if not asked:
@@ -90,7 +90,16 @@ class Session:
                 raise errors.MarketNotFound(f"no market {name}", market_ticker=name)
         return set(found.values())
 
+    def _key_stands(self, conn: Any) -> bool:
+        caller = self.conn.caller
+        if self.conn.key_removed:
+            return False
+        owner = accounts.key_owner(conn, caller.key_id)
+        return owner is not None and owner.user_seq == caller.user_seq
+
     async def _subscribe_one(self, command: Subscribe, channel: str, tickers: set[str] | None) -> None:
+        if channel in PRIVATE_CHANNELS and self.conn.key_removed:  # removed while this command read
+            raise errors.AuthenticationRequired("the connection's API key was deleted")
         self._refuse_overlap(channel, tickers)
         if channel in ("market_lifecycle_v2", "multivariate_market_lifecycle") and self.gateway.lifecycle:
             await self.gateway.lifecycle.listen()  # changes from here on are compared with the catalog now
@@ -194,10 +203,7 @@ class Session:
             self.conn.push(render.text(answer))
 
     def _drop(self, sub: Subscription) -> None:
-        self.conn.subscriptions.pop(sub.sid, None)
-        self.gateway.index.remove(sub)
-        if sub.channel == "orderbook_delta":
-            self.gateway.drop_unused_books()
+        self.gateway.drop(sub)
 
     async def update(self, command: UpdateSubscription) -> None:
         sub = self.conn.subscriptions.get(command.sid)
