@@ -1,6 +1,6 @@
-"""fill, user_orders and market_positions for an order in a numbered subaccount: each carries the
-subaccount as the asyncapi contract has it (`subaccount` on fill and market_position, present only
-for a subaccount; `subaccount_number` on user_order, 0 for the primary). Messages are validated
+"""fill, user_orders, market_positions and orderbook_delta for an order in a numbered subaccount: each
+carries the subaccount as the asyncapi contract has it (`subaccount` on fill, market_position and the
+owner's orderbook deltas, present only for a subaccount; `subaccount_number` on user_order, 0 for the primary). Messages are validated
 against src/kalshi_local/spec/asyncapi.yaml by WsClient.recv."""
 
 from __future__ import annotations
@@ -63,3 +63,22 @@ def test_a_primary_order_of_a_member_with_subaccounts_carries_0_or_nothing(alice
         assert (mine["user_order"]["order_id"], mine["user_order"]["subaccount_number"]) == (resting["order_id"], 0)
         assert mine["user_order"]["status"] == "executed"
         assert "subaccount" not in mine["fill"] and "subaccount" not in mine["market_position"]
+
+
+def test_orderbook_deltas_of_a_subaccount_order_carry_its_number_for_the_owner_only(alice, bob, ticker):
+    number = funded_subaccount(alice, 5_000)
+    with alice.ws() as mine, bob.ws() as theirs:
+        for ws in (mine, theirs):
+            ws.subscribe("orderbook_delta", market_ticker=ticker)
+            ws.expect("orderbook_snapshot")
+        place(alice, ticker, "bid", "10", "0.4000", subaccount=number, client_order_id="sub-1")
+        placed = mine.expect("orderbook_delta")["msg"]
+        assert (placed["client_order_id"], placed["subaccount"]) == ("sub-1", number)
+        assert "subaccount" not in theirs.expect("orderbook_delta")["msg"]
+        place(bob, ticker, "ask", "4", "0.4000")  # takes from alice's resting order
+        taken = mine.expect("orderbook_delta")["msg"]
+        assert (taken["delta_fp"], taken["subaccount"]) == ("-4.00", number)
+        assert "subaccount" not in theirs.expect("orderbook_delta")["msg"]
+        place(alice, ticker, "bid", "2", "0.3000", client_order_id="primary-1")
+        primary = mine.expect("orderbook_delta")["msg"]
+        assert primary["client_order_id"] == "primary-1" and "subaccount" not in primary  # the primary shows none

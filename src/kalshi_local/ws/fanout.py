@@ -94,7 +94,7 @@ class Gateway:
             return
         bodies: dict[tuple[bool, bool], str] = {}  # one body per (use_yes_price, the order's owner)
         mid = market_id(ticker)
-        mine = event.user_seq if event.client_order_id else None
+        mine = event.user_seq if event.client_order_id or event.subaccount else None
         for sub in subs:
             if ticker in sub.waiting:
                 continue  # its snapshot, still to come, will hold this change
