@@ -237,3 +237,18 @@ def test_add_markets_covered_by_another_subscription_is_already_subscribed(alice
         ws.quiet()  # not a second copy on sid 1
         ws.send("update_subscription", sid=1, market_ticker=ticker, action="add_markets")
         assert ws.expect("ok")["msg"]["market_tickers"] == [ticker]
+
+
+def test_an_unsubscribe_of_too_many_sids_is_one_invalid_parameter_error(alice, ticker):
+    from kalshi_local.ws.commands import MAX_UNSUBSCRIBE_SIDS
+
+    with alice.ws() as ws:
+        ws.subscribe("ticker", market_ticker=ticker)
+        sids = list(range(1, 100_000))
+        _error_after(ws, 11, {"id": 3, "cmd": "unsubscribe", "params": {"sids": sids}})
+        ws.send("list_subscriptions")
+        assert ws.expect("ok")["msg"] == [{"channel": "ticker", "sid": 1}]  # nothing was unsubscribed
+        ws.send("unsubscribe", sids=list(range(1, MAX_UNSUBSCRIBE_SIDS + 1)))  # the limit itself is answered
+        assert ws.expect("unsubscribed")["sid"] == 1
+        assert {ws.error(7)["id"] for _ in range(MAX_UNSUBSCRIBE_SIDS - 1)} == {ws.next_id - 1}
+        ws.quiet()
