@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -61,6 +61,8 @@ class Services:
     gateway: Any = None  # ws.fanout.Gateway: the WebSocket subscriptions, made by the app's lifespan
     catalog_listeners: list[Callable[[str | None], None]] = field(default_factory=list)  # after catalog writes
     lookup_listeners: list[Callable[[dict], None]] = field(default_factory=list)  # combo creates and lookups
+    # After a commit that removed API keys or users: e.g. the WebSocket private channels of their connections.
+    key_listeners: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     historical_window_s: int = DEFAULT_WINDOW_S  # the cutoffs trail the clock by this (exchange/historical.py)
     instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # this server, as an owner of the store
     json_cache: JsonCache = field(default_factory=JsonCache)
@@ -98,6 +100,15 @@ class Services:
     def _write(self, work: Callable[..., T], args: tuple) -> T:
         with db.transaction(self.engine) as conn:
             return work(conn, *args)
+
+    async def keys_removed(self) -> None:
+        """Tells the key listeners that API keys or users were removed (after the commit). Never
+        raises: the removal stands whatever a listener does."""
+        for listener in self.key_listeners:
+            try:
+                await listener()
+            except Exception:
+                log.exception("a listener of removed API keys failed")
 
     def _limiter(self, name: str, threads: int) -> CapacityLimiter:
         # Made on first use, inside the event loop, as anyio wants.

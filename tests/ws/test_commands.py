@@ -182,3 +182,73 @@ def test_a_command_whose_store_read_is_too_slow_times_out(server, alice, ticker)
             ws.error(18)
     finally:
         object.__setattr__(settings, "ws_command_timeout_s", before)
+
+
+def test_add_markets_with_send_initial_snapshot_sends_the_added_markets_now(alice, admin, ticker):
+    from ..api.write_path import new_market, place
+
+    second, third = new_market(admin), new_market(admin)
+    place(alice, second, "bid", "3", "0.2000")
+    with alice.ws() as ws:
+        ws.subscribe("ticker", market_ticker=ticker)
+        ws.send("update_subscription", sid=1, market_tickers=[ticker, second], action="add_markets",
+                send_initial_snapshot=True)  # fmt: skip
+        assert ws.expect("ok")["msg"]["market_tickers"] == sorted([ticker, second])
+        snapshot = ws.expect("ticker")  # the newly added market only
+        assert (snapshot["sid"], snapshot["msg"]["market_ticker"]) == (1, second)
+        assert snapshot["msg"]["yes_bid_dollars"] == "0.2000"
+        ws.quiet()
+        ws.send("update_subscription", sid=1, market_ticker=third, action="add_markets")
+        ws.expect("ok")
+        ws.quiet()  # no snapshot unless asked for
+
+
+def test_skip_ticker_ack_leaves_the_market_lists_out_of_ok_answers(alice, admin, ticker):
+    from ..api.write_path import new_market
+
+    other = new_market(admin)
+    with alice.ws() as ws:
+        ws.subscribe("trade", market_ticker=ticker, skip_ticker_ack=True)
+        ws.subscribe("ticker", market_ticker=ticker)
+        ident = ws.send("update_subscription", sid=1, market_ticker=other, action="add_markets")
+        ok = ws.expect("ok")
+        assert (ok["id"], ok["sid"]) == (ident, 1)
+        assert "market_tickers" not in ok.get("msg", {}) and "market_ids" not in ok.get("msg", {})
+        ws.send("update_subscription", sid=1, market_ticker=ticker, action="delete_markets")
+        assert "market_tickers" not in ws.expect("ok").get("msg", {})
+        ws.send("update_subscription", sid=2, market_ticker=other, action="add_markets")
+        assert ws.expect("ok")["msg"]["market_tickers"] == sorted([ticker, other])  # only sid 1 skips them
+
+
+def test_add_markets_covered_by_another_subscription_is_already_subscribed(alice, admin, ticker):
+    from ..api.write_path import new_market, place
+
+    other = new_market(admin)
+    with alice.ws() as ws:
+        ws.subscribe("ticker", market_ticker=ticker)
+        ws.subscribe("ticker", market_ticker=other)
+        error = _error_after(
+            ws, 6, {"id": 7, "cmd": "update_subscription",
+                    "params": {"sid": 1, "market_tickers": [other], "action": "add_markets"}},
+        )  # fmt: skip
+        assert error["id"] == 7
+        place(alice, other, "bid", "1", "0.1000")
+        assert ws.expect("ticker")["sid"] == 2
+        ws.quiet()  # not a second copy on sid 1
+        ws.send("update_subscription", sid=1, market_ticker=ticker, action="add_markets")
+        assert ws.expect("ok")["msg"]["market_tickers"] == [ticker]
+
+
+def test_an_unsubscribe_of_too_many_sids_is_one_invalid_parameter_error(alice, ticker):
+    from kalshi_local.ws.commands import MAX_UNSUBSCRIBE_SIDS
+
+    with alice.ws() as ws:
+        ws.subscribe("ticker", market_ticker=ticker)
+        sids = list(range(1, 100_000))
+        _error_after(ws, 11, {"id": 3, "cmd": "unsubscribe", "params": {"sids": sids}})
+        ws.send("list_subscriptions")
+        assert ws.expect("ok")["msg"] == [{"channel": "ticker", "sid": 1}]  # nothing was unsubscribed
+        ws.send("unsubscribe", sids=list(range(1, MAX_UNSUBSCRIBE_SIDS + 1)))  # the limit itself is answered
+        assert ws.expect("unsubscribed")["sid"] == 1
+        assert {ws.error(7)["id"] for _ in range(MAX_UNSUBSCRIBE_SIDS - 1)} == {ws.next_id - 1}
+        ws.quiet()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -16,8 +18,9 @@ from ..engine import placing, wiring
 from ..engine.errors import TradingOff
 from ..errors import Conflict, InvalidParameter
 from ..scenario import lifecycle, loader, orders
-from ..store import db
+from ..store import accounts, db
 from .bodies import now_us
+from .subaccounts import forgetter
 
 SOURCE = "body"
 # Bytes of an uploaded scenario; `kalshi-local load FILE` takes bigger files. Parsing
@@ -49,7 +52,7 @@ async def post_scenario(request: Request) -> Response:
         if document.has_orders and svc.trading is None:  # refused before anything is written
             raise TradingOff(f"{SOURCE}: $.orders: this server places no orders: {svc.trading_off}")
         if document.clears_accounts and svc.trading is not None:
-            counts = await run_in_threadpool(_load_between, svc.trading, document, now)
+            counts = await run_in_threadpool(_load_between, svc.trading, document, now, forgetter(svc))
         else:
             counts = await run_in_threadpool(_load, svc.engine, document, now)
             if document.writes_rows:  # the engine's balances and rules may have changed
@@ -72,7 +75,7 @@ def _load(engine: Engine, document: loader.Document, now: int) -> dict[str, int]
     return loader.apply(engine, document, now, SOURCE)
 
 
-def _load_between(trading, document: loader.Document, now: int) -> dict[str, int]:
+def _load_between(trading, document: loader.Document, now: int, forget: Callable) -> dict[str, int]:
     """Removing subaccounts or resetting a member, like admin/subaccounts.py: written between two
     engine batches and the venue rebuilt before the next, so no batch writes rows back for an
     account the document removed."""
@@ -83,6 +86,10 @@ def _load_between(trading, document: loader.Document, now: int) -> dict[str, int
             counts.update(loader.write_between(conn, document, now))
         except loader.ScenarioError as exc:  # an ApiError: the engine thread answers it without a log
             raise InvalidParameter(str(exc)) from None
+        for name, keep_primary in document.cleared_users():  # their streamed volumes start again too
+            user = accounts.user_by_name(conn, name)
+            if user is not None:
+                forget(user.seq, keep_primary)
 
     trading.reload(write)
     return counts
@@ -96,14 +103,20 @@ async def reset(request: Request) -> Response:
         svc.gateway.faults.clear()  # a reset is a clean slate: injected WebSocket faults go too
     if svc.trading is None:  # the demo's book needs an engine: without one it stays empty
         await svc.run_write(_reset, now, load_demo)
+        if svc.gateway is not None:
+            svc.gateway.forget_trading(None)
+        await svc.keys_removed()  # every user and key went
         return json_response({"demo_loaded": load_demo})
     placements: list[orders.Placement] = []
+    forget = forgetter(svc)
 
     def write(conn) -> None:
         placements[:] = _reset(conn, now, load_demo)
+        forget(None, False)  # user seqs may be given again: no volume carries over
 
     # Between two engine batches, then the venue is rebuilt from the reset store.
     await run_in_threadpool(svc.trading.reload, write)
+    await svc.keys_removed()
     try:
         await orders.place(svc.trading.submit_many, placements, demo.SOURCE)
     except loader.ScenarioError as exc:  # the packaged catalog is tested: only a broken store gets here

@@ -7,6 +7,9 @@ Both rewrite the store between two engine batches and rebuild the venue from it
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -46,6 +49,7 @@ async def reset_user(request: Request) -> Response:
 async def _rewrite(request: Request, keep_primary: bool, cents: int | None) -> Response:
     name, svc, now = request.path_params["name"], services(request), now_us(request)
     removed: list[int] = []
+    forget = forgetter(svc)
 
     def write(conn) -> None:
         user = accounts.user_by_name(conn, name)
@@ -55,12 +59,27 @@ async def _rewrite(request: Request, keep_primary: bool, cents: int | None) -> R
         users.remove_subaccounts(conn, user.seq, keep_primary, now)  # their cash leaves as withdrawals
         if cents is not None:
             accounts.upsert_user(conn, UserIn(name=name, balance=Amount.from_cents(cents).to_dollars(2)), now)
+        forget(user.seq, keep_primary)
 
     if svc.trading is None:
         await svc.run_write(write)
     else:
         await run_in_threadpool(svc.trading.reload, write)
     return json_response({"removed": removed})
+
+
+def forgetter(svc) -> Callable[[int | None, bool], None]:
+    """For a write of removed trading records: tells the WebSocket gateway to forget the
+    accounts' streamed volumes (ws/fanout.py). Scheduled on the event loop from inside the write,
+    which runs between two engine batches: the earlier batch's messages are published before it,
+    the later one's after."""
+    gateway, loop = svc.gateway, asyncio.get_running_loop()
+
+    def forget(user_seq: int | None, numbered_only: bool) -> None:
+        if gateway is not None:
+            loop.call_soon_threadsafe(gateway.forget_trading, user_seq, numbered_only)
+
+    return forget
 
 
 routes = [

@@ -45,9 +45,11 @@ async def generate_api_key(request: Request, caller: Caller):
 
 async def delete_api_key(request: Request, caller: Caller):
     key_id = request.path_params["api_key"]
-    deleted = await services(request).run_write(store.delete_key, caller.user_seq, key_id)
+    svc = services(request)
+    deleted = await svc.run_write(store.delete_key, caller.user_seq, key_id)
     if not deleted:
         raise NotFound(f"API key {key_id} not found")
+    await svc.keys_removed()  # its open WebSocket connections lose their private channels
     return Response(status_code=204)
 
 

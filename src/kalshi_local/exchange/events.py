@@ -55,6 +55,7 @@ class BookChanged:
     delta: int
     client_order_id: str | None  # of the order whose change this is, for its owner
     user_seq: int | None
+    subaccount: int = 0  # of that order, for its owner too
 
 
 @dataclass(frozen=True, slots=True)

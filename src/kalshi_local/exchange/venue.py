@@ -632,6 +632,7 @@ class Venue:
                     order.remaining_count,
                     order.client_order_id or None,
                     order.user_seq,
+                    order.subaccount,
                 ),
             )
         elif order.remaining_count:
@@ -652,7 +653,14 @@ class Venue:
         self._emit(
             change,
             BookChanged(
-                self._seq, maker.ticker, maker.book_side, price, -take, maker.client_order_id or None, maker.user_seq
+                self._seq,
+                maker.ticker,
+                maker.book_side,
+                price,
+                -take,
+                maker.client_order_id or None,
+                maker.user_seq,
+                maker.subaccount,
             ),
         )
         outcome = change.outcome
@@ -841,6 +849,7 @@ class Venue:
                 -count,
                 order.client_order_id or None,
                 order.user_seq,
+                order.subaccount,
             ),
         )
         change.markets[order.ticker] = market

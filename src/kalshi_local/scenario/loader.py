@@ -133,8 +133,9 @@ _DECODERS = {name: msgspec.json.Decoder(shape) for name, shape in _SHAPES.items(
 
 
 class _UserFlags(msgspec.Struct):
-    """What Document.clears_accounts reads of a raw user item."""
+    """What Document.clears_accounts and cleared_users read of a raw user item."""
 
+    name: str = ""
     reset: bool = False
     remove_subaccounts: bool = False
 
@@ -191,6 +192,20 @@ class Document:
             if item.reset or item.remove_subaccounts:
                 return True
         return False
+
+    def cleared_users(self) -> list[tuple[str, bool]]:
+        """(name, whether the primary's records stay) of each user item that asks for `reset` or
+        `remove_subaccounts`."""
+        found: list[tuple[str, bool]] = []
+        for item in self.sections["users"]:
+            if self._raw:
+                try:
+                    item = _USER_FLAGS.decode(item)
+                except _JSON_ERRORS:
+                    continue
+            if item.reset or item.remove_subaccounts:
+                found.append((item.name, not item.reset))
+        return found
 
     def count(self) -> int:
         return sum(len(items) for items in self.sections.values()) + (self.exchange is not None)

@@ -420,6 +420,17 @@ def key_owner(conn: Connection, key_id: str) -> KeyOwner | None:
     return KeyOwner(row.key_id, _scopes(row.scopes), row.public_key, row.user_seq, row.user_id, row.tier)
 
 
+def key_users(conn: Connection, key_ids: list[str]) -> dict[str, int]:
+    """The user (seq) of each of `key_ids` that still exists."""
+    k = api_keys.c
+    found: dict[str, int] = {}
+    for start in range(0, len(key_ids), 500):  # bounded IN lists
+        chunk = key_ids[start : start + 500]
+        result = conn.execute(select(k.key_id, k.user_seq).where(k.key_id.in_(chunk)))
+        found.update((row.key_id, row.user_seq) for row in result)
+    return found
+
+
 def _scopes(text: str) -> tuple[str, ...]:
     return tuple(text.split(","))
 

@@ -10,7 +10,8 @@
 - order_groups.py: order_group_updates;
 - multivariate.py: the `multivariate` channel's lookups;
 - communications.py: the communications channel (RFQs and quotes);
-- connection.py: bounded send queues.
+- connection.py: bounded send queues;
+- keys.py: connections whose API key was removed lose their private channels.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from . import multivariate, order_groups
 from .communications import Communications
 from .endpoint import PATH, endpoint
 from .fanout import Gateway
+from .keys import KeyWatch
 from .lifecycle import LifecycleWatcher
 from .protocol import server_options
 
@@ -42,6 +44,7 @@ def start(services: Any) -> None:
     Communications(gateway)  # the communications channel: RFQs and quotes (ws/communications.py)
     services.catalog_listeners.append(watcher.catalog_changed)
     services.lookup_listeners.append(functools.partial(multivariate.publish_lookup, gateway))
+    services.key_listeners.append(KeyWatch(gateway, services).keys_removed)
 
 
 def routes() -> list[BaseRoute]:

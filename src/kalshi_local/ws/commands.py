@@ -31,6 +31,9 @@ CHANNELS = (
 )
 ACTIONS = ("add_markets", "delete_markets", "get_snapshot")
 MAX_SHARD_FACTOR = 100
+# Sids in one unsubscribe: each gets an answer (unsubscribed, or error 7), and a list could
+# otherwise fill the connection's send queue (ws_queue_limit) with them and close it.
+MAX_UNSUBSCRIBE_SIDS = 1000
 MAX_ID = 2**63 - 1  # ids are int64 in asyncapi.yaml: a client's parser must read every echoed one
 
 
@@ -141,6 +144,8 @@ def _unsubscribe(ident: int, params: dict) -> Unsubscribe:
         raise errors.SidsRequired()
     if not isinstance(sids, list) or not all(type(s) is int for s in sids):
         raise errors.UnableToProcess("sids must be an array of integers")
+    if len(sids) > MAX_UNSUBSCRIBE_SIDS:
+        raise errors.InvalidParameter(f"at most {MAX_UNSUBSCRIBE_SIDS} sids in one unsubscribe")
     return Unsubscribe(ident, tuple(sids))
 
 

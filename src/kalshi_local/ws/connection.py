@@ -37,6 +37,7 @@ class Connection:
         self.subscriptions: dict[int, Subscription] = {}
         self.next_sid = 1
         self.closed = False  # nothing more is queued
+        self.key_removed = False  # its API key was deleted: no private channel any more (ws/keys.py)
         self._wake = asyncio.Event()
         self._overflowed = False
         self._busy = False  # the writer task holds messages it has not written yet

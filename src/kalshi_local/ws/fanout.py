@@ -94,7 +94,7 @@ class Gateway:
             return
         bodies: dict[tuple[bool, bool], str] = {}  # one body per (use_yes_price, the order's owner)
         mid = market_id(ticker)
-        mine = event.user_seq if event.client_order_id else None
+        mine = event.user_seq if event.client_order_id or event.subaccount else None
         for sub in subs:
             if ticker in sub.waiting:
                 continue  # its snapshot, still to come, will hold this change
@@ -178,6 +178,25 @@ class Gateway:
                 return
         sub.conn.push(render.frame(kind, sub.sid, sub.next_seq() if with_seq else None, body), self._held)
         self.delivered += 1
+
+    def forget_trading(self, user_seq: int | None, numbered_only: bool = False) -> None:
+        """A member's trading records were removed (admin reset of the member, of its numbered
+        subaccounts when `numbered_only`, or of everyone when `user_seq` is None): its
+        market_position `volume_fp` starts again from 0, as REST's `total_traded_dollars` does.
+        Call it in the engine's order (between the batches before and after the removal)."""
+        for table in (self.traded, self.positions):
+            if user_seq is None:
+                table.clear()
+                continue
+            for key in [k for k in table if k[0] == user_seq and (k[1] or not numbered_only)]:
+                del table[key]
+
+    def drop(self, sub: Subscription) -> None:
+        """Ends `sub`: off its connection and the index (and its books when no one needs them)."""
+        sub.conn.subscriptions.pop(sub.sid, None)
+        self.index.remove(sub)
+        if sub.channel == "orderbook_delta":
+            self.drop_unused_books()
 
     # --- streamed books ---
 

@@ -162,8 +162,13 @@ def book_delta(event: BookChanged, market_id: str, use_yes_price: bool, ts_us: i
         ts=rfc3339(ts_us),
         ts_ms=ts_us // 1000,
     )
-    if owner and event.client_order_id:
-        delta = msgspec.structs.replace(delta, client_order_id=event.client_order_id)
+    if owner and (event.client_order_id or event.subaccount):
+        # `subaccount` only for a numbered one, as on fill and market_position: "using subaccounts"
+        delta = msgspec.structs.replace(
+            delta,
+            client_order_id=event.client_order_id or UNSET,
+            subaccount=event.subaccount or UNSET,
+        )
     return text(delta)
 
 

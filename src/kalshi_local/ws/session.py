@@ -79,7 +79,7 @@ class Session:
     def _check(self, command: Subscribe, private: bool) -> set[str] | None:
         """The markets asked for, as tickers; raises MarketNotFound or AuthenticationRequired."""
         with self.services.reading() as conn:
-            if private and accounts.key_owner(conn, self.conn.caller.key_id) is None:
+            if private and not self._key_stands(conn):
                 raise errors.AuthenticationRequired("the connection's API key was deleted")
             asked = (command.tickers or ()) + (command.market_ids or ())
             if not asked:
@@ -90,14 +90,23 @@ class Session:
                 raise errors.MarketNotFound(f"no market {name}", market_ticker=name)
         return set(found.values())
 
+    def _key_stands(self, conn: Any) -> bool:
+        caller = self.conn.caller
+        if self.conn.key_removed:
+            return False
+        owner = accounts.key_owner(conn, caller.key_id)
+        return owner is not None and owner.user_seq == caller.user_seq
+
     async def _subscribe_one(self, command: Subscribe, channel: str, tickers: set[str] | None) -> None:
-        for existing in self.conn.subscriptions.values():
-            if existing.channel == channel and _overlaps(existing.tickers, tickers):
-                raise errors.AlreadySubscribed(f"sid {existing.sid} already covers these markets")
+        if channel in PRIVATE_CHANNELS and self.conn.key_removed:  # removed while this command read
+            raise errors.AuthenticationRequired("the connection's API key was deleted")
+        self._refuse_overlap(channel, tickers)
         if channel in ("market_lifecycle_v2", "multivariate_market_lifecycle") and self.gateway.lifecycle:
             await self.gateway.lifecycle.listen()  # changes from here on are compared with the catalog now
         conn = self.conn
-        sub = Subscription(conn.next_sid, channel, conn, tickers, command.use_yes_price, command.shard)
+        sub = Subscription(
+            conn.next_sid, channel, conn, tickers, command.use_yes_price, command.shard, command.skip_ticker_ack
+        )
         conn.next_sid += 1
         conn.subscriptions[sub.sid] = sub
         if channel == "orderbook_delta":
@@ -108,6 +117,13 @@ class Session:
             await self._snapshots(sub, sorted(tickers or ()))
         elif channel == "ticker" and command.send_initial_snapshot and tickers:
             await self._ticker_snapshots(sub, tuple(sorted(tickers)))
+
+    def _refuse_overlap(self, channel: str, tickers: set[str] | None, updated: Subscription | None = None) -> None:
+        """Error 6 when another subscription of this connection to `channel` covers one of `tickers`:
+        each change of a market reaches a connection once per channel."""
+        for existing in self.conn.subscriptions.values():
+            if existing is not updated and existing.channel == channel and _overlaps(existing.tickers, tickers):
+                raise errors.AlreadySubscribed(f"sid {existing.sid} already covers these markets")
 
     async def _snapshots(self, sub: Subscription, tickers: list[str]) -> None:
         try:
@@ -187,10 +203,7 @@ class Session:
             self.conn.push(render.text(answer))
 
     def _drop(self, sub: Subscription) -> None:
-        self.conn.subscriptions.pop(sub.sid, None)
-        self.gateway.index.remove(sub)
-        if sub.channel == "orderbook_delta":
-            self.gateway.drop_unused_books()
+        self.gateway.drop(sub)
 
     async def update(self, command: UpdateSubscription) -> None:
         sub = self.conn.subscriptions.get(command.sid)
@@ -210,8 +223,11 @@ class Session:
                 self.gateway.send_snapshot(sub, self.gateway.books[ticker])
             self.gateway.drop_unused_books()
             return
+        added: set[str] = set()
         if command.action == "add_markets":
             added = tickers - sub.tickers
+            if added:
+                self._refuse_overlap(sub.channel, added, sub)
             sub.tickers |= added
             self.gateway.index.add(sub, added)
             if sub.channel == "orderbook_delta":
@@ -227,10 +243,15 @@ class Session:
         answer: dict[str, Any] = {"id": command.id, "sid": sub.sid, "type": "ok"}
         if sub.seq:
             answer["seq"] = sub.seq
-        answer["msg"] = {"market_tickers": sorted(sub.tickers)}
+        if not sub.skip_ticker_ack:
+            answer["msg"] = {"market_tickers": sorted(sub.tickers)}
         self.conn.push(render.text(answer))
-        if command.action == "add_markets" and sub.channel == "orderbook_delta":
-            await self._snapshots(sub, sorted(added))
+        if not added:
+            return
+        if sub.channel == "orderbook_delta":
+            await self._snapshots(sub, sorted(added))  # always, as a new subscription gets them
+        elif sub.channel == "ticker" and command.send_initial_snapshot:
+            await self._ticker_snapshots(sub, tuple(sorted(added)))
 
     async def _read(self, fn, *args):
         try:

@@ -18,7 +18,9 @@ FILTERED_USER_CHANNELS = frozenset({"fill", "market_positions", "user_orders"})
 
 
 class Subscription:
-    __slots__ = ("sid", "channel", "conn", "tickers", "use_yes_price", "seq", "waiting", "user_seq", "shard")
+    __slots__ = (
+        "sid", "channel", "conn", "tickers", "use_yes_price", "seq", "waiting", "user_seq", "shard", "skip_ticker_ack",
+    )
 
     def __init__(
         self,
@@ -28,6 +30,7 @@ class Subscription:
         tickers: set[str] | None,
         use_yes_price: bool = False,
         shard: tuple[int, int] | None = None,
+        skip_ticker_ack: bool = False,
     ) -> None:
         self.sid = sid
         self.channel = channel
@@ -38,6 +41,7 @@ class Subscription:
         self.waiting: set[str] = set()  # orderbook markets whose snapshot is not sent yet
         self.user_seq: int = conn.caller.user_seq
         self.shard = shard
+        self.skip_ticker_ack = skip_ticker_ack  # its update_subscription `ok` answers list no markets
 
     def next_seq(self) -> int:
         self.seq += 1
