@@ -84,6 +84,15 @@ def test_ticker_with_send_initial_snapshot_starts_with_the_market_now(alice, bob
         assert (message["market_ticker"], message["yes_bid_dollars"]) == (ticker, "0.4000")
 
 
+def test_a_ticker_snapshot_is_stamped_with_the_markets_latest_change(alice, bob, ticker, admin):
+    admin.request("POST", "/clock", {"advance_seconds": 120})  # the market was written two minutes before
+    place(alice, ticker, "bid", "10", "0.4000")
+    changed_s = admin.request("GET", "/clock")["now_us"] // 1_000_000
+    with bob.ws() as ws:
+        ws.subscribe("ticker", market_tickers=[ticker], send_initial_snapshot=True)
+        assert ws.expect("ticker")["msg"]["ts"] == changed_s
+
+
 def test_private_channels_carry_only_the_subscribers_own_activity(alice, bob, ticker):
     with alice.ws() as ws:
         ws.subscribe("user_orders", "fill")

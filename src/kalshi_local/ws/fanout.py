@@ -41,6 +41,8 @@ class Gateway:
         self.connection_ids = itertools.count(1)
         self.faults = faults.Faults()  # none unless asked for (admin API, scenario files)
         self.last_trade_size: dict[str, int] = {}
+        # When each market last changed: the store keeps the catalog's time, the engine its own.
+        self.last_change_us: dict[str, int] = {}
         self.traded: dict[tuple[int, int, str], int] = {}  # (user, subaccount, ticker) -> contracts traded
         # (user, subaccount, ticker) -> the fields of its last market_position message
         self.positions: dict[tuple[int, int, str], tuple[int, ...]] = {}
@@ -106,6 +108,7 @@ class Gateway:
 
     def _market_changed(self, event: MarketChanged) -> None:
         stats = event.stats
+        self.last_change_us[stats.ticker] = stats.updated_us
         subs, every = self.index.of_market("ticker", stats.ticker)
         if not subs and not every:
             return

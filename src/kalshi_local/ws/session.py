@@ -183,6 +183,7 @@ class Session:
         from .fanout import market_id
 
         for stats in found:
+            stats.updated_us = max(stats.updated_us, self.gateway.last_change_us.get(stats.ticker, 0))
             body = render.ticker(stats, market_id(stats.ticker), self.gateway.last_trade_size.get(stats.ticker, 0))
             self.gateway._send(sub, "ticker", body, False)
 
